@@ -1,0 +1,315 @@
+"""What verify must report in each situation a user can be in.
+
+Each scenario prepares the fake OpenRouter, the env files and the command line,
+then states the eight checks' statuses (config, key_format, base_url,
+reachability, key, credits, model, chat), the exit status, and a phrase the
+report must contain. The project's tests run them in-process; the template's
+own test suite runs them against the Python and the TypeScript verify alike.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from fake_openrouter import FakeOpenRouter, new_key
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the scenarios need to know about the project under test."""
+
+    environment: str
+    environments: tuple[str, ...]
+    ceiling: float | None
+
+
+@dataclass
+class Setup:
+    """One scenario's world: the fake, the project directory, the command line."""
+
+    project: Project
+    fake: FakeOpenRouter
+    directory: Path
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def write_env(self, key: str, base_url: str = "", file: str = "", **more: str) -> None:
+        """Write the environment's env file: the key, the base URL and more variables."""
+        values = {"OPENROUTER_API_KEY": key, "OPENROUTER_BASE_URL": base_url or self.fake.base_url}
+        text = "".join(f"{name}={value}\n" for name, value in {**values, **more}.items())
+        path = self.directory / (file or f".env.{self.project.environment}")
+        path.write_text(text, encoding="utf-8")
+
+    def good_key(self, **data: Any) -> str:
+        """A key the fake accepts, within the environment's policy, in its env file."""
+        key = self.fake.add_key(None, **{"limit": 5.0, "limit_remaining": 4.0, **data})
+        self.write_env(key)
+        return key
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    prepare: Callable[[Setup], None]
+    statuses: str
+    exit_code: int
+    phrase: str
+    applies: Callable[[Project], bool]
+
+
+SCENARIOS: list[Scenario] = []
+
+
+def scenario(
+    statuses: str,
+    exit_code: int,
+    phrase: str = "",
+    applies: Callable[[Project], bool] = lambda project: True,
+) -> Callable[[Callable[[Setup], None]], Callable[[Setup], None]]:
+    """Register the decorated function as a scenario that expects these results."""
+
+    def register(prepare: Callable[[Setup], None]) -> Callable[[Setup], None]:
+        SCENARIOS.append(Scenario(prepare.__name__, prepare, statuses, exit_code, phrase, applies))
+        return prepare
+
+    return register
+
+
+def scenarios_for(project: Project) -> list[Scenario]:
+    """The scenarios that make sense for this project's answers."""
+    return [scenario for scenario in SCENARIOS if scenario.applies(project)]
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _in_days(days: int) -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=days)).isoformat().replace("+00:00", "Z")
+
+
+# --- the key is fine, and so is everything else -------------------------------------
+
+
+@scenario("pass pass pass pass pass pass pass skip", 0, "--chat")
+def all_good(setup: Setup) -> None:
+    setup.good_key()
+
+
+@scenario("pass pass pass pass pass pass pass pass", 0, "1-token")
+def chat_ok(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+
+
+@scenario("pass pass pass pass pass pass pass skip", 0)
+def legacy_key_endpoint(setup: Setup) -> None:
+    """Where /key does not exist, verify asks the legacy /auth/key."""
+    setup.good_key()
+    setup.fake.legacy_key_endpoint_only = True
+
+
+# --- found offline: exit 2, nothing sent ----------------------------------------
+
+
+@scenario("pass fail pass skip skip skip skip skip", 2, "settings/keys")
+def no_key(setup: Setup) -> None:
+    pass
+
+
+@scenario("pass fail pass skip skip skip skip skip", 2, "placeholder")
+def placeholder_key(setup: Setup) -> None:
+    setup.write_env("sk-or-v1-...")
+
+
+@scenario("pass fail pass skip skip skip skip skip", 2, "sk-or-v1-")
+def openai_key(setup: Setup) -> None:
+    setup.write_env("sk-proj-" + new_key().removeprefix("sk-or-v1-"))
+
+
+@scenario("pass fail pass skip skip skip skip skip", 2, "whitespace")
+def whitespace_in_key(setup: Setup) -> None:
+    setup.write_env(f'"{new_key()} "')
+
+
+@scenario("pass fail pass skip skip skip skip skip", 2, "quote")
+def quotes_in_key(setup: Setup) -> None:
+    setup.env["OPENROUTER_API_KEY"] = f"'{new_key()}'"
+
+
+@scenario("pass fail pass skip skip skip skip skip", 2, "non-ASCII")
+def smart_dash_in_key(setup: Setup) -> None:
+    setup.write_env(new_key().replace("-", "\u2010", 1))
+
+
+@scenario("pass pass fail skip skip skip skip skip", 2, "OPENROUTER_BASE_URL")
+def malformed_base_url(setup: Setup) -> None:
+    setup.write_env(new_key(), "openrouter.ai/api/v1")
+
+
+@scenario("fail skip skip skip skip skip skip skip", 2, "--env")
+def unknown_environment(setup: Setup) -> None:
+    setup.args += ["--env", "qa"]
+
+
+# --- warnings: exit 0 ------------------------------------------------------------
+
+
+@scenario("pass warn pass pass pass pass pass skip", 0, "64 hex")
+def unusual_key_length(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key("sk-or-v1-" + "ab12" * 5, limit=5.0))
+
+
+@scenario("pass pass pass pass warn pass pass skip", 0, "expires in")
+def expiring_key(setup: Setup) -> None:
+    setup.good_key(expires_at=_in_days(3))
+
+
+@scenario("pass pass pass pass pass warn pass skip", 0, "credit limit")
+def no_credit_limit(setup: Setup) -> None:
+    setup.good_key(limit=None, limit_remaining=None)
+
+
+@scenario(
+    "pass pass pass pass pass warn pass skip",
+    0,
+    "suggested",
+    applies=lambda project: project.ceiling is not None,
+)
+def limit_above_policy(setup: Setup) -> None:
+    setup.good_key(limit=(setup.project.ceiling or 0) + 15, limit_remaining=1.0)
+
+
+@scenario("warn pass pass pass pass pass pass skip", 0, "unset")
+def exported_key_overrides_file(setup: Setup) -> None:
+    setup.good_key()
+    setup.env["OPENROUTER_API_KEY"] = setup.fake.add_key(None, limit=5.0)
+
+
+@scenario(
+    "warn pass pass pass pass pass pass skip",
+    0,
+    "one key per environment",
+    applies=lambda project: len(project.environments) > 1,
+)
+def same_key_in_two_environments(setup: Setup) -> None:
+    key = setup.good_key()
+    other = next(e for e in setup.project.environments if e != setup.project.environment)
+    setup.write_env(key, file=f".env.{other}")
+
+
+# --- the key or the account ------------------------------------------------------
+
+
+@scenario("pass pass pass pass fail skip pass skip", 1, "revoked")
+def revoked_key(setup: Setup) -> None:
+    setup.write_env(new_key())
+
+
+@scenario("pass pass pass pass fail skip pass skip", 1, "management key")
+def management_key(setup: Setup) -> None:
+    setup.good_key(is_management_key=True)
+
+
+@scenario("pass pass pass pass fail skip pass skip", 1, "expired")
+def expired_key(setup: Setup) -> None:
+    setup.good_key(expires_at=_in_days(-2))
+
+
+@scenario("pass pass pass pass pass fail pass skip", 1, "settings/credits")
+def no_credit_left(setup: Setup) -> None:
+    setup.good_key(limit_remaining=0.0)
+
+
+@scenario("pass pass pass pass pass pass pass fail", 1, "settings/credits")
+def chat_without_credits(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.respond("/api/v1/chat/completions", 402, error="Insufficient credits")
+
+
+# --- the model ----------------------------------------------------------------------
+
+
+@scenario("pass pass pass pass pass pass fail skip", 1, "openrouter.ai/models")
+def unknown_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="nobody/no-such-model")
+
+
+@scenario("pass pass pass pass pass pass fail skip", 1, "no provider")
+def unroutable_model(setup: Setup) -> None:
+    setup.fake.models["acme/idle-model"] = []
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/idle-model")
+
+
+# --- OpenRouter says no, or says nothing --------------------------------------------
+
+
+@scenario("pass pass pass pass fail skip pass skip", 1, "Retry-After: 30")
+def key_rate_limited(setup: Setup) -> None:
+    setup.good_key()
+    headers = {
+        "Retry-After": "30",
+        "X-RateLimit-Limit": "20",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": "1791331200000",
+    }
+    setup.fake.respond("/api/v1/key", 429, error="Rate limit exceeded", headers=headers)
+
+
+@scenario("pass pass pass pass pass pass pass fail", 1, "Retry-After: 12")
+def chat_rate_limited(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    headers = {"Retry-After": "12"}
+    setup.fake.respond(
+        "/api/v1/chat/completions", 429, error="Rate limit exceeded", headers=headers
+    )
+
+
+@scenario("pass pass pass pass fail skip pass skip", 1, "status.openrouter.ai")
+def openrouter_outage(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.respond("/api/v1/key", 503, error="Service Unavailable")
+
+
+@scenario("pass pass pass fail skip skip skip skip", 1, "status.openrouter.ai")
+def html_error_page(setup: Setup) -> None:
+    setup.good_key()
+    page = b"<html><body>502 Bad Gateway</body></html>"
+    setup.fake.respond("/api/v1/key", 502, body=page, content_type="text/html")
+
+
+@scenario("pass pass warn fail skip skip skip skip", 1, "/api/v1")
+def wrong_base_url(setup: Setup) -> None:
+    """A base URL without /api/v1 reaches OpenRouter's website: HTML, not JSON."""
+    setup.write_env(setup.fake.add_key(), setup.fake.origin + "/v1")
+
+
+@scenario("pass pass pass fail skip skip skip skip", 1, "refused")
+def connection_refused(setup: Setup) -> None:
+    setup.write_env(new_key(), f"http://127.0.0.1:{_closed_port()}/api/v1")
+
+
+@scenario("pass pass warn fail skip skip skip skip", 1, "https")
+def unknown_host(setup: Setup) -> None:
+    setup.write_env(new_key(), "http://openrouter.invalid/api/v1")
+
+
+@scenario("pass pass pass fail skip skip skip skip", 1, "TLS")
+def tls_failure(setup: Setup) -> None:
+    setup.write_env(new_key(), setup.fake.base_url.replace("http:", "https:"))
+
+
+@scenario("pass pass pass fail skip skip skip skip", 1, "did not answer within 1 s")
+def server_never_answers(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.respond("/api/v1/key", hang=True)
+    setup.args += ["--timeout", "1"]
