@@ -58,9 +58,9 @@ def key_data(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def endpoint(provider: str) -> dict[str, Any]:
+def endpoint(provider: str, model: str = MODEL) -> dict[str, Any]:
     return {
-        "name": f"{provider} | {MODEL}",
+        "name": f"{provider} | {model}",
         "provider_name": provider,
         "context_length": 1048576,
         "pricing": {"prompt": "0.0000001", "completion": "0.0000004"},
@@ -113,6 +113,10 @@ class FakeOpenRouter:
     _server: ThreadingHTTPServer | None = None
 
     # --- setting up -------------------------------------------------------------
+
+    def serve_model(self, model: str) -> None:
+        """Make a model known and routable, as the project's default model is."""
+        self.models[model] = [endpoint("Provider A", model), endpoint("Provider B", model)]
 
     def add_key(self, key: str | None = None, /, **data: Any) -> str:
         """Register a key that GET /key accepts; data overrides key_data()."""
