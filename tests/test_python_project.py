@@ -1,0 +1,71 @@
+"""Generated Python projects install, pass their own checks and run, for every kind of answer."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import VARIANTS, Project, install, render
+from fake_openrouter import FakeOpenRouter, new_key
+
+@pytest.fixture(params=list(VARIANTS), scope="module")
+def project(request: pytest.FixtureRequest, copie_session: Any) -> Project:
+    return install(render(copie_session, "python", **VARIANTS[request.param]))
+
+
+def test_passes_its_own_formatter_linter_type_checker_and_tests(project: Project) -> None:
+    project.run("ruff", "format", "--check", ".")
+    project.run("ruff", "check", ".")
+    project.run("mypy")
+    project.run("pytest", "-q", "-p", "no:cacheprovider")
+
+
+def test_the_title_survives_every_quoting(project: Project) -> None:
+    """The generated defaults hold the exact title, and the env example reads back to it."""
+    title = project.answers["app_title"].strip()
+    example = next(project.path.glob(".env.*.example")).read_text(encoding="utf-8")
+    script = (
+        f"import json, sys; from {project.package}.config import DEFAULTS, parse_env; "
+        "print(json.dumps([DEFAULTS['OPENROUTER_APP_TITLE'], parse_env(sys.stdin.read())['OPENROUTER_APP_TITLE']]))"
+    )
+    default, from_example = json.loads(project.run("python", "-c", script, input=example).stdout)
+    assert default == title
+    # An example can hold any title but one with all three quote kinds: that one is left
+    # empty, and the app falls back to its default.
+    assert from_example == ("" if all(quote in title for quote in "'\"`") else title)
+
+
+def test_the_starter_streams_a_reply_from_openrouter(project: Project, fake: FakeOpenRouter) -> None:
+    key = fake.add_key()
+    fake.serve_model(project.answers["default_model"])
+    env = {"OPENROUTER_API_KEY": key, "OPENROUTER_BASE_URL": fake.base_url}
+    result = project.run("python", "-m", project.package, "Say hello", env=env)
+    assert result.stdout == fake.reply + "\n"
+    headers = fake.requests[-1].headers
+    assert headers["Authorization"] == f"Bearer {key}"
+    assert headers["HTTP-Referer"] == project.answers.get("app_url", "https://example.com")
+    title = headers.get("X-OpenRouter-Title")
+    assert title is None or (title.isascii() and title == headers["X-Title"])
+    assert fake.requests[-1].json()["model"] == project.answers["default_model"]
+
+
+def test_an_answered_key_lives_only_in_the_first_environment_file(project: Project) -> None:
+    key = project.answers.get("openrouter_api_key", "").encode()
+    files = [path for path in project.path.rglob("*") if path.is_file() and ".venv" not in path.parts]
+    holding = sorted(path.name for path in files if key and key in path.read_bytes())
+    environments = project.answers["environments"]
+    first = "development" if "development" in environments else environments[0]
+    assert holding == ([f".env.{first}"] if key else [])
+
+
+def test_pip_installs_it_too(copie: Any, tmp_path: Path) -> None:
+    project = render(copie, "python")
+    project.run(sys.executable, "-m", "venv", str(tmp_path / "venv"))
+    pip = tmp_path / "venv" / "bin" / "pip"
+    project.run(str(pip), "install", "--quiet", ".")
+    result = project.run(str(tmp_path / "venv" / "bin" / "python"), "-m", f"{project.package}.verify", "--json", check=False)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["checks"][1]["status"] == "fail", "no key yet: key_format fails"

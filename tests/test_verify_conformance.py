@@ -1,0 +1,70 @@
+"""Both languages' verify, against the same fake OpenRouter, in every scenario.
+
+The scenarios (template/python/tests/verify_scenarios.py) are the ones the
+generated Python project tests itself with; here they run against the Python
+and the TypeScript project alike, as users run them: a separate process, in a
+project directory, with the key in an env file or the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, Project
+from fake_openrouter import FakeOpenRouter
+from verify_scenarios import Project as Answers
+from verify_scenarios import Scenario, Setup, scenarios_for
+
+CATALOG = yaml.safe_load((ROOT / "template" / "shared" / "catalog.yml").read_text())
+DEFAULTS = Answers("development", ("development", "staging", "production"), CATALOG["policy"]["development"]["limit_usd"])
+
+
+def run_scenario(app: Project, scenario: Scenario, directory: Path) -> tuple[subprocess.CompletedProcess[str], float, set[str]]:
+    """Prepare the scenario in an empty directory and run the app's verify there."""
+    directory.mkdir()
+    with FakeOpenRouter() as fake:
+        fake.serve_model(app.answers["default_model"])
+        setup = Setup(DEFAULTS, fake, directory)
+        scenario.prepare(setup)
+        started = time.monotonic()
+        result = app.run(*app.entry("verify", *setup.args, "--json"), cwd=directory, env=setup.env, check=False)
+        elapsed = time.monotonic() - started
+        keys = {*fake.keys, *setup.env.values()}
+    for path in directory.glob(".env*"):
+        keys |= {line.split("=", 1)[1].strip('"') for line in path.read_text().splitlines() if line.startswith("OPENROUTER_API_KEY=")}
+    return result, elapsed, {key for key in keys if len(key) > 12}
+
+
+@pytest.mark.parametrize("scenario", scenarios_for(DEFAULTS), ids=lambda scenario: scenario.name)
+def test_both_languages_report_the_same(scenario: Scenario, python_app: Project, typescript_app: Project, tmp_path: Path) -> None:
+    reports = {}
+    for app in (python_app, typescript_app):
+        result, elapsed, keys = run_scenario(app, scenario, tmp_path / app.language)
+        assert not [key for key in keys if key in result.stdout + result.stderr], f"{app.language} printed a key"
+        assert "Traceback" not in result.stderr and "    at " not in result.stderr
+        report = json.loads(result.stdout)
+        statuses = " ".join(check["status"] for check in report["checks"])
+        assert (result.returncode, statuses) == (scenario.exit_code, scenario.statuses), f"{app.language}: {report}"
+        if scenario.name == "server_never_answers":
+            assert elapsed < 1 + 2, f"{app.language} ran {elapsed:.1f} s with --timeout 1"
+        text = " ".join(f"{check['message']} {check['hint']}" for check in report["checks"])
+        assert scenario.phrase in text, f"{app.language}: {text}"
+        reports[app.language] = report
+
+    python, typescript = reports["python"], reports["typescript"]
+    assert [c["name"] for c in python["checks"]] == [c["name"] for c in typescript["checks"]] == CATALOG["checks"]
+    assert python["ok"] == typescript["ok"]
+    assert python["environment"] == typescript["environment"]
+    assert (python["key"] is None) == (typescript["key"] is None)
+    # Where neither run's own details (ports, timings, keys) enter the text, it is the same words.
+    same = [
+        (p["message"], p["hint"], t["message"], t["hint"])
+        for p, t in zip(python["checks"], typescript["checks"])
+        if p["status"] == "skip" or p["name"] in ("credits", "model")
+    ]
+    assert all(pm == tm and ph == th for pm, ph, tm, th in same), same
