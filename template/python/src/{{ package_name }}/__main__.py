@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error.text.line()}", file=sys.stderr)
         return 2
 
+    replying = False
     try:
         stream = client.chat.completions.create(
             model=settings.model,
@@ -43,12 +44,13 @@ def main(argv: list[str] | None = None) -> int:
             for choice in chunk.choices:
                 if choice.delta.content:
                     print(choice.delta.content, end="", flush=True)
+                    replying = True
     except openai.APIError as error:
-        print(flush=True)
+        if replying:
+            print(flush=True)  # end the partial reply's line
         print(f"error: {explain(error, settings).line()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print()
         return 130
     print()
     return 0

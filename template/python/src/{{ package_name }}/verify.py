@@ -29,7 +29,13 @@ import httpx2
 import openai
 
 from . import catalog
-from .client import context, create_async_client, explain_connection_error, explain_status
+from .client import (
+    context,
+    create_async_client,
+    error_detail,
+    explain_connection_error,
+    explain_status,
+)
 from .config import (
     DEFAULT_ENVIRONMENT,
     ENVIRONMENTS,
@@ -83,10 +89,10 @@ class Reply:
     def error_detail(self) -> str:
         """OpenRouter's own words about an error, on one line."""
         error = self.body.get("error") if isinstance(self.body, dict) else None
-        message = error.get("message") if isinstance(error, dict) else None
-        if isinstance(message, str) and message:
-            return " ".join(message.split())[:300]
-        return f"a {self.content_type or 'non-JSON'} answer" if self.body is None else "no details"
+        fallback = (
+            f"a {self.content_type or 'non-JSON'} answer" if self.body is None else "no details"
+        )
+        return error_detail(error, fallback)
 
 
 @dataclass
@@ -121,6 +127,7 @@ class _Parser(argparse.ArgumentParser):
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = _Parser(
         prog=f"python -m {__package__}.verify",
+        allow_abbrev=False,
         description="Check that this project can use OpenRouter, and say what to fix if not.",
     )
     parser.add_argument("--env", help=f"environment to check: {', '.join(ENVIRONMENTS)}")
@@ -219,14 +226,8 @@ def config_check(settings: Settings, directory: Path) -> Check:
         key_source=settings.key_source,
     )
     keys: dict[str, str] = {}
-    for environment in ENVIRONMENTS:
-        path = directory / f".env.{environment}"
-        key = (
-            parse_env(path.read_text(encoding="utf-8")).get("OPENROUTER_API_KEY")
-            if path.is_file()
-            else None
-        )
-        if key:
+    for path in (directory / f".env.{environment}" for environment in ENVIRONMENTS):
+        if path.is_file() and (key := parse_env(path.read_text("utf-8")).get("OPENROUTER_API_KEY")):
             keys[path.name] = key
 
     warnings = []
@@ -240,13 +241,11 @@ def config_check(settings: Settings, directory: Path) -> Check:
         sharing = [name for name, other in keys.items() if other == key]
         if len(sharing) > 1:
             warnings.append(catalog.say("config.shared_key", files=" and ".join(sharing)))
+    notes = []  # already fixed: news, not a warning
     if settings.files_made_private:
-        # Already fixed, so it is news, not a warning.
         made_private = ", ".join(settings.files_made_private)
-        found = found._replace(
-            message=f"{found.message} {catalog.say('config.made_private', files=made_private).message}"
-        )
-    return Check.of("config", "warn" if warnings else "pass", found, *warnings)
+        notes.append(catalog.say("config.made_private", files=made_private))
+    return Check.of("config", "warn" if warnings else "pass", found, *notes, *warnings)
 
 
 def key_format_check(settings: Settings) -> Check:
