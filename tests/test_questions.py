@@ -167,3 +167,24 @@ def test_no_template_syntax_is_left_in_generated_files(copie: Any, language: str
 def test_template_file_names_are_portable() -> None:
     for path in (ROOT / "template").rglob("*"):
         assert not set('"<>|?*\\') & set(path.name), f"not a portable file name: {path}"
+
+
+def test_every_question_has_a_default_so_updates_never_stop_to_ask() -> None:
+    questions = {name: spec for name, spec in yaml.safe_load((ROOT / "copier.yml").read_text()).items() if not name.startswith("_")}
+    assert {"language", "app_title", "app_url", "environments", "project_slug", "default_model", "app_categories", "openrouter_api_key"} <= set(questions)
+    assert not [name for name, spec in questions.items() if "default" not in spec]
+
+
+def test_the_oldest_supported_copier_generates_a_project_without_trust(tmp_path: Path) -> None:
+    minimum = yaml.safe_load((ROOT / "copier.yml").read_text())["_min_copier_version"]
+    venv = tmp_path / "copier-venv"
+    subprocess.run([sys.executable, "-m", "uv", "venv", "--quiet", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), f"copier=={minimum}"], check=True)
+    result = subprocess.run(
+        [str(venv / "bin" / "copier"), "copy", "--defaults", "--vcs-ref", "HEAD", "-d", "language=typescript", str(ROOT), str(tmp_path / "app")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "app" / ".env.development.example").is_file()
+    assert (tmp_path / "app" / "src" / "verify.ts").is_file()

@@ -9,6 +9,8 @@ project directory, with the key in an env file or the environment.
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import time
 from pathlib import Path
@@ -68,3 +70,28 @@ def test_both_languages_report_the_same(scenario: Scenario, python_app: Project,
         if p["status"] == "skip" or p["name"] in ("credits", "model")
     ]
     assert all(pm == tm and ph == th for pm, ph, tm, th in same), same
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(app: Project, tmp_path: Path) -> None:
+    """Human output is coloured on a terminal, unless NO_COLOR is set; --json never is."""
+
+    def on_a_terminal(*args: str, **env: str) -> str:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(app.entry("verify", *args), cwd=tmp_path, env={**app.env, **env}, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=30)
+        os.close(leader)
+        return output.decode()
+
+    assert "\033[31mFAIL" in on_a_terminal()
+    assert "\033[" not in on_a_terminal(NO_COLOR="1")
+    assert "\033[" not in on_a_terminal("--json")

@@ -235,6 +235,12 @@ def chat_without_credits(setup: Setup) -> None:
     setup.fake.respond("/api/v1/chat/completions", 402, error="Insufficient credits")
 
 
+@scenario("pass pass pass pass fail skip pass skip", 1, "HTTP 403")
+def forbidden(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.respond("/api/v1/key", 403, error="Forbidden")
+
+
 # --- the model ----------------------------------------------------------------------
 
 
@@ -272,6 +278,13 @@ def chat_rate_limited(setup: Setup) -> None:
     setup.fake.respond(
         "/api/v1/chat/completions", 429, error="Rate limit exceeded", headers=headers
     )
+
+
+@scenario("pass pass pass pass pass pass pass fail", 1, "HTTP 408")
+def chat_timed_out(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.respond("/api/v1/chat/completions", 408, error="Request timed out")
 
 
 @scenario("pass pass pass pass fail skip pass skip", 1, "status.openrouter.ai")
