@@ -82,7 +82,8 @@ export function createClient(
   return new OpenAI({
     apiKey: settings.apiKey,
     baseURL: settings.baseUrl,
-    defaultHeaders: attributionHeaders(settings),
+    // Authorization too, so that no OPENAI_CUSTOM_HEADERS line can replace the key.
+    defaultHeaders: { ...attributionHeaders(settings), Authorization: `Bearer ${settings.apiKey}` },
     timeout,
     maxRetries,
     // Passed explicitly so that OPENAI_ADMIN_KEY, OPENAI_ORG_ID and OPENAI_PROJECT_ID from the

@@ -77,6 +77,7 @@ test("OPENAI_* variables are never used", async (t) => {
     OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
     OPENAI_ORG_ID: "org-should-not-be-sent",
     OPENAI_PROJECT_ID: "proj-should-not-be-sent",
+    OPENAI_CUSTOM_HEADERS: "Authorization: Bearer sk-openai-should-not-be-sent",
   });
   await createClient(settings).get("/key");
   assert.equal(fake.requests.at(-1)?.path, "/api/v1/key");

@@ -59,6 +59,11 @@ def require_usable_key(settings: Settings) -> None:
         raise ConfigError(describe_key_problem(settings, problem))
 
 
+def _default_headers(settings: Settings) -> dict[str, str]:
+    # Authorization too, so that no OPENAI_CUSTOM_HEADERS line can replace the key.
+    return {**attribution_headers(settings), "Authorization": f"Bearer {settings.api_key}"}
+
+
 def create_client(
     settings: Settings, *, timeout: float = DEFAULT_TIMEOUT, max_retries: int = 2
 ) -> openai.OpenAI:
@@ -67,7 +72,7 @@ def create_client(
     return openai.OpenAI(
         api_key=settings.api_key,
         base_url=settings.base_url,
-        default_headers=attribution_headers(settings),
+        default_headers=_default_headers(settings),
         timeout=timeout,
         max_retries=max_retries,
     )
@@ -81,7 +86,7 @@ def create_async_client(
     return openai.AsyncOpenAI(
         api_key=settings.api_key,
         base_url=settings.base_url,
-        default_headers=attribution_headers(settings),
+        default_headers=_default_headers(settings),
         timeout=timeout,
         max_retries=max_retries,
     )
