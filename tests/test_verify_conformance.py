@@ -1,37 +1,53 @@
 """Both languages' verify, against the same fake OpenRouter, in every scenario.
 
-The scenarios (template/python/tests/verify_scenarios.py) are the ones the
-generated Python project tests itself with; here they run against the Python
-and the TypeScript project alike, as users run them: a separate process, in a
-project directory, with the key in an env file or the environment.
+The scenarios are the ones the generated projects test themselves with: their
+expected results come from template/shared/verify-scenarios.yml, and a rendered
+Python project's tests/verify_scenarios.py sets them up. Here they run against
+the Python and the TypeScript project alike, as users run them: a separate
+process, in a project directory, with the key in an env file or the environment.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import pty
 import subprocess
+import sys
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 import yaml
 from conftest import ROOT, Project
 from fake_openrouter import FakeOpenRouter
-from verify_scenarios import Project as Answers
-from verify_scenarios import Scenario, Setup, scenarios_for
 
-CATALOG = yaml.safe_load((ROOT / "template" / "shared" / "catalog.yml").read_text())
-DEFAULTS = Answers("development", ("development", "staging", "production"), CATALOG["policy"]["development"]["limit_usd"])
+SHARED = ROOT / "template" / "shared"
+CATALOG = yaml.safe_load((SHARED / "catalog.yml").read_text())
+EXPECTED = yaml.safe_load((SHARED / "verify-scenarios.yml").read_text())
 
 
-def run_scenario(app: Project, scenario: Scenario, directory: Path) -> tuple[subprocess.CompletedProcess[str], float, set[str]]:
+@pytest.fixture(scope="module")
+def scenarios(python_app: Project) -> ModuleType:
+    """verify_scenarios, as rendered into the default Python project."""
+    sys.path.insert(0, str(python_app.path / "tests"))
+    module = importlib.import_module("verify_scenarios")
+    assert [scenario.name for scenario in module.SCENARIOS] == list(EXPECTED), "one scenario per name"
+    return module
+
+
+def run_scenario(
+    app: Project, scenarios: ModuleType, scenario: Any, directory: Path
+) -> tuple[subprocess.CompletedProcess[str], float, set[str]]:
     """Prepare the scenario in an empty directory and run the app's verify there."""
     directory.mkdir()
+    project = scenarios.Project("development", ("development", "staging", "production"), CATALOG["policy"]["development"]["limit_usd"])
     with FakeOpenRouter() as fake:
         fake.serve_model(app.answers["default_model"])
-        setup = Setup(DEFAULTS, fake, directory)
+        setup = scenarios.Setup(project, fake, directory)
         scenario.prepare(setup)
         started = time.monotonic()
         result = app.run(*app.entry("verify", *setup.args, "--json"), cwd=directory, env=setup.env, check=False)
@@ -42,11 +58,14 @@ def run_scenario(app: Project, scenario: Scenario, directory: Path) -> tuple[sub
     return result, elapsed, {key for key in keys if len(key) > 12}
 
 
-@pytest.mark.parametrize("scenario", scenarios_for(DEFAULTS), ids=lambda scenario: scenario.name)
-def test_both_languages_report_the_same(scenario: Scenario, python_app: Project, typescript_app: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_both_languages_report_the_same(
+    name: str, scenarios: ModuleType, python_app: Project, typescript_app: Project, tmp_path: Path
+) -> None:
+    scenario = next(scenario for scenario in scenarios.SCENARIOS if scenario.name == name)
     reports = {}
     for app in (python_app, typescript_app):
-        result, elapsed, keys = run_scenario(app, scenario, tmp_path / app.language)
+        result, elapsed, keys = run_scenario(app, scenarios, scenario, tmp_path / app.language)
         assert not [key for key in keys if key in result.stdout + result.stderr], f"{app.language} printed a key"
         assert "Traceback" not in result.stderr and "    at " not in result.stderr
         report = json.loads(result.stdout)
