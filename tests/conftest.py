@@ -50,6 +50,21 @@ def node_bin() -> Path:
     return provide_node()
 
 
+def assert_streams_a_reply(project: Project, fake: FakeOpenRouter, command: list[str]) -> None:
+    """The starter, run as the README says, streams the fake's reply with the right headers."""
+    key = fake.add_key()
+    fake.serve_model(project.answers["default_model"])
+    env = {"OPENROUTER_API_KEY": key, "OPENROUTER_BASE_URL": fake.base_url}
+    result = project.run(*command, env=env)
+    assert result.stdout == fake.reply + "\n"
+    headers = fake.requests[-1].headers
+    assert headers["Authorization"] == f"Bearer {key}"
+    assert headers["HTTP-Referer"] == project.answers.get("app_url", "https://example.com")
+    title = headers.get("X-OpenRouter-Title")
+    assert title is None or (title.isascii() and title == headers["X-Title"])
+    assert fake.requests[-1].json()["model"] == project.answers["default_model"]
+
+
 def render(copie: Any, language: str, **answers: Any) -> Project:
     result = copie.copy(extra_answers={"language": language, **answers})
     assert result.exit_code == 0, result.exception

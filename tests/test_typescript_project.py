@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VARIANTS, Project, install, render
+from conftest import VARIANTS, Project, assert_streams_a_reply, install, render
 from fake_openrouter import FakeOpenRouter
 
 
@@ -38,17 +38,7 @@ def test_the_title_survives_every_quoting(project: Project) -> None:
 
 
 def test_the_starter_streams_a_reply_from_openrouter(project: Project, fake: FakeOpenRouter) -> None:
-    key = fake.add_key()
-    fake.serve_model(project.answers["default_model"])
-    env = {"OPENROUTER_API_KEY": key, "OPENROUTER_BASE_URL": fake.base_url}
-    result = project.run("npm", "start", "--silent", "--", "Say hello", env=env)
-    assert result.stdout == fake.reply + "\n"
-    headers = fake.requests[-1].headers
-    assert headers["Authorization"] == f"Bearer {key}"
-    assert headers["HTTP-Referer"] == project.answers.get("app_url", "https://example.com")
-    title = headers.get("X-OpenRouter-Title")
-    assert title is None or (title.isascii() and title == headers["X-Title"])
-    assert fake.requests[-1].json()["model"] == project.answers["default_model"]
+    assert_streams_a_reply(project, fake, ["npm", "start", "--silent", "--", "Say hello"])
 
 
 def test_npm_run_verify_json_prints_only_the_json_object(project: Project) -> None:
