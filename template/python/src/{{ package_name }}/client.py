@@ -11,6 +11,7 @@ import socket
 import ssl
 import unicodedata
 from collections.abc import Mapping
+from typing import TypedDict
 from urllib.parse import quote, urlsplit
 
 import openai
@@ -52,44 +53,42 @@ def attribution_headers(settings: Settings) -> dict[str, str]:
     return headers
 
 
-def require_usable_key(settings: Settings) -> None:
-    """Raise ConfigError, with what to do, when the key is missing or malformed."""
+class _ClientOptions(TypedDict):
+    api_key: str
+    base_url: str
+    default_headers: dict[str, str]
+    timeout: float
+    max_retries: int
+
+
+def _client_options(settings: Settings, timeout: float, max_retries: int) -> _ClientOptions:
+    """What both clients are built with; ConfigError for an unusable key."""
     problem = key_problem(settings.api_key)
     if problem:
         raise ConfigError(describe_key_problem(settings, problem))
-
-
-def _default_headers(settings: Settings) -> dict[str, str]:
     # Authorization too, so that no OPENAI_CUSTOM_HEADERS line can replace the key.
-    return {**attribution_headers(settings), "Authorization": f"Bearer {settings.api_key}"}
+    headers = {**attribution_headers(settings), "Authorization": f"Bearer {settings.api_key}"}
+    return _ClientOptions(
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        default_headers=headers,
+        timeout=timeout,
+        max_retries=max_retries,
+    )
 
 
 def create_client(
     settings: Settings, *, timeout: float = DEFAULT_TIMEOUT, max_retries: int = 2
 ) -> openai.OpenAI:
     """An OpenAI client for OpenRouter. Raises ConfigError for an unusable key."""
-    require_usable_key(settings)
-    return openai.OpenAI(
-        api_key=settings.api_key,
-        base_url=settings.base_url,
-        default_headers=_default_headers(settings),
-        timeout=timeout,
-        max_retries=max_retries,
-    )
+    return openai.OpenAI(**_client_options(settings, timeout, max_retries))
 
 
 def create_async_client(
     settings: Settings, *, timeout: float = DEFAULT_TIMEOUT, max_retries: int = 2
 ) -> openai.AsyncOpenAI:
     """An AsyncOpenAI client for OpenRouter. Raises ConfigError for an unusable key."""
-    require_usable_key(settings)
-    return openai.AsyncOpenAI(
-        api_key=settings.api_key,
-        base_url=settings.base_url,
-        default_headers=_default_headers(settings),
-        timeout=timeout,
-        max_retries=max_retries,
-    )
+    return openai.AsyncOpenAI(**_client_options(settings, timeout, max_retries))
 
 
 def context(settings: Settings, **values: object) -> dict[str, object]:
