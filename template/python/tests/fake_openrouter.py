@@ -106,6 +106,8 @@ class FakeOpenRouter:
     legacy_key_endpoint_only: bool = False
     requests: list[Request] = field(default_factory=list)
     bytes_sent: int = 0
+    max_in_flight: int = 0  # the most requests it was answering at once
+    _in_flight: int = 0
     _canned: dict[str, Canned] = field(default_factory=dict)
     _challenges: dict[str, str] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -206,6 +208,16 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         with fake._lock:
             fake.requests.append(Request(method, self.path, self.headers, body))
+            fake._in_flight += 1
+            fake.max_in_flight = max(fake.max_in_flight, fake._in_flight)
+        try:
+            self._answer(method, path, body)
+        finally:
+            with fake._lock:
+                fake._in_flight -= 1
+
+    def _answer(self, method: str, path: str, body: bytes) -> None:
+        fake = self.server_fake
         if fake.latency:
             time.sleep(fake.latency)
         canned = fake._canned.get(path)

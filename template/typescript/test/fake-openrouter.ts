@@ -108,6 +108,9 @@ export class FakeOpenRouter {
   legacyKeyEndpointOnly = false;
   requests: Request[] = [];
   bytesSent = 0;
+  /** The most requests it was answering at once. */
+  maxInFlight = 0;
+  #inFlight = 0;
   readonly #canned = new Map<string, Canned>();
   readonly #challenges = new Map<string, string>();
   readonly #server: Server = createServer((request, response) => {
@@ -179,6 +182,22 @@ export class FakeOpenRouter {
     const url = new URL(request.url ?? "/", this.origin);
     const method = request.method ?? "GET";
     this.requests.push({ method, path: request.url ?? "/", headers: request.headers, body });
+    this.#inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    try {
+      await this.#answer(request, response, method, url, body);
+    } finally {
+      this.#inFlight -= 1;
+    }
+  }
+
+  async #answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    method: string,
+    url: URL,
+    body: string,
+  ): Promise<void> {
     if (this.latency) {
       await sleep(this.latency);
     }
