@@ -22,6 +22,7 @@ from pathlib import Path
 import warnings
 
 import copier
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
@@ -75,8 +76,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         for language in ("python", "typescript"):
             path = Path(temporary) / language
-            worker = copier.run_copy(str(ROOT), path, data={"language": language}, defaults=True, vcs_ref="HEAD", quiet=True)
-            project = install(project_at(path, language, worker._answers_to_remember()), node)
+            copier.run_copy(str(ROOT), path, data={"language": language}, defaults=True, vcs_ref="HEAD", quiet=True)
+            answers = yaml.safe_load((path / ".copier-answers.yml").read_text())
+            project = install(project_at(path, language, answers), node)
             started = startup(project, runs)
             for args in ((), ("--chat",)):
                 fast, requests, received = timed_runs(project, path, 0.0, runs, *args)

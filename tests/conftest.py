@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import ROOT, Project, install, project_at, provide_node
+from harness import Project, install, project_at, provide_node
 
 from fake_openrouter import FakeOpenRouter, new_key
-
-__all__ = ["ROOT", "Project", "install"]
 
 HOSTILE_TITLE = 'He said "it\'s" \\ {{ title }} {% raw %} </script> & ${HOME}'
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
 
-from conftest import Project
+from harness import Project
 from fake_openrouter import FakeOpenRouter, new_key
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VARIANTS, Project, assert_streams_a_reply, install, render
+from conftest import VARIANTS, assert_streams_a_reply, render
+from harness import Project, install
 from fake_openrouter import FakeOpenRouter, new_key
 
 @pytest.fixture(params=list(VARIANTS), scope="module")

@@ -11,7 +11,8 @@ from typing import Any
 import copier
 import pytest
 import yaml
-from conftest import HOSTILE_TITLE, ROOT
+from conftest import HOSTILE_TITLE
+from harness import ROOT
 
 BAD_ANSWERS = [
     ("language", "rust", "'rust' is not in"),

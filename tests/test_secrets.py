@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import install, render
+from conftest import render
+from harness import install
 from fake_openrouter import FakeOpenRouter, new_key
 
 LANGUAGES = ["python", "typescript"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from conftest import ROOT
+from harness import ROOT
 from fake_openrouter import new_key
 
 LANGUAGES = ["python", "typescript"]

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, Project
+from harness import ROOT, Project
 from fake_openrouter import FakeOpenRouter
 
 SHARED = ROOT / "template" / "shared"
