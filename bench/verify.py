@@ -17,29 +17,32 @@ import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 import copier
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from harness import ROOT, Project, install, project_at, provide_node  # noqa: E402
+from harness import ROOT, Project, install, project_at, provide_node
 
-from fake_openrouter import FakeOpenRouter  # noqa: E402
+from fake_openrouter import FakeOpenRouter
 
 LATENCY = 0.4
 
 
-def timed_runs(project: Project, directory: Path, latency: float, runs: int, *args: str) -> tuple[float, float, float]:
+def timed_runs(
+    project: Project, directory: Path, latency: float, runs: int, *args: str
+) -> tuple[float, float, float]:
     """Median wall time of verify, and the requests and bytes of one run."""
     times = []
     with FakeOpenRouter(latency=latency) as fake:
         fake.serve_model(project.answers["default_model"])
         key = fake.add_key(limit=5.0, limit_remaining=4.0)
-        (directory / ".env.development").write_text(f"OPENROUTER_API_KEY={key}\nOPENROUTER_BASE_URL={fake.base_url}\n")
+        (directory / ".env.development").write_text(
+            f"OPENROUTER_API_KEY={key}\nOPENROUTER_BASE_URL={fake.base_url}\n"
+        )
         for _ in range(runs):
             started = time.perf_counter()
             result = project.run(*project.entry("verify", *args), cwd=directory, check=False)
@@ -70,13 +73,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default: 5)")
     runs = parser.parse_args().runs
     node = provide_node()
-    print(f"verify: median of {runs} runs, {LATENCY * 1000:.0f} ms added to each request in the slow runs")
+    print(
+        f"verify: median of {runs} runs, {LATENCY * 1000:.0f} ms added to each request in the slow runs"
+    )
     print(f"(the /models catalogue it avoids is {catalogue_size():,} bytes)\n")
-    print(f"{'':<20}{'start-up':>9}{'0 ms':>8}{'400 ms':>8}{'round trips':>13}{'requests':>10}{'bytes in':>10}")
+    print(
+        f"{'':<20}{'start-up':>9}{'0 ms':>8}{'400 ms':>8}{'round trips':>13}{'requests':>10}{'bytes in':>10}"
+    )
     with tempfile.TemporaryDirectory() as temporary:
         for language in ("python", "typescript"):
             path = Path(temporary) / language
-            copier.run_copy(str(ROOT), path, data={"language": language}, defaults=True, vcs_ref="HEAD", quiet=True)
+            copier.run_copy(
+                str(ROOT),
+                path,
+                data={"language": language},
+                defaults=True,
+                vcs_ref="HEAD",
+                quiet=True,
+            )
             answers = yaml.safe_load((path / ".copier-answers.yml").read_text())
             project = install(project_at(path, language, answers), node)
             started = startup(project, runs)
@@ -85,7 +99,9 @@ def main() -> None:
                 slow, _, _ = timed_runs(project, path, LATENCY, runs, *args)
                 label = " ".join((language, *args))
                 trips = (slow - fast) / LATENCY
-                print(f"{label:<20}{started:>8.2f}s{fast:>7.2f}s{slow:>7.2f}s{trips:>13.2f}{requests:>10.0f}{received:>10,.0f}")
+                print(
+                    f"{label:<20}{started:>8.2f}s{fast:>7.2f}s{slow:>7.2f}s{trips:>13.2f}{requests:>10.0f}{received:>10,.0f}"
+                )
 
 
 if __name__ == "__main__":

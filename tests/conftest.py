@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from harness import Project, install, project_at, provide_node
 
 from fake_openrouter import FakeOpenRouter, new_key
@@ -34,7 +35,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "default_model": "meta-llama/llama-3.3-70b-instruct:free",
     },
     "every_quote": {
-        "app_title": "Tom's \"Quote\" `Tick` C:\\new\\table, with a title long enough to reach the 100-character limit",
+        "app_title": 'Tom\'s "Quote" `Tick` C:\\new\\table, with a title long enough to reach the 100-character limit',
         "app_url": "http://localhost:3000/chat",
         "environments": ["staging", "production"],
     },
@@ -91,5 +92,3 @@ def app(request: pytest.FixtureRequest) -> Project:
 def fake() -> Iterator[FakeOpenRouter]:
     with FakeOpenRouter() as server:
         yield server
-
-

@@ -39,7 +39,9 @@ class Project:
     def package(self) -> str:
         return str(self.answers["project_slug"]).replace("-", "_")
 
-    def run(self, *command: str, check: bool = True, timeout: float = 300, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *command: str, check: bool = True, timeout: float = 300, **kwargs: Any
+    ) -> subprocess.CompletedProcess[str]:
         """Run a command in the project; on failure, show everything it printed."""
         result = subprocess.run(
             command,
@@ -51,7 +53,9 @@ class Project:
             **kwargs,
         )
         if check and result.returncode != 0:
-            raise AssertionError(f"{' '.join(command)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+            raise AssertionError(
+                f"{' '.join(command)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
+            )
         return result
 
     def entry(self, name: str, *args: str) -> list[str]:
@@ -91,7 +95,9 @@ def provide_node() -> Path:
     if machine_node and node_version(machine_node) >= MINIMUM_NODE:
         return Path(machine_node).parent
     system = {"Linux": "linux", "Darwin": "darwin"}[platform.system()]
-    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}[platform.machine().lower()]
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}[
+        platform.machine().lower()
+    ]
     package = f"node-{system}-{arch}"
     prefix = CACHE / "node"
     bin_dir = prefix / "node_modules" / package / "bin"
@@ -99,7 +105,16 @@ def provide_node() -> Path:
         npm = shutil.which("npm")
         assert npm, "npm is needed to provision Node.js for the TypeScript tests"
         subprocess.run(
-            [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save", f"{package}@24"],
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(prefix),
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                f"{package}@24",
+            ],
             check=True,
             capture_output=True,
         )
@@ -112,15 +127,33 @@ def provide_node() -> Path:
 
 def project_at(path: Path, language: str, answers: dict[str, Any]) -> Project:
     """A freshly rendered project, with a clean environment to run it in."""
-    return Project(path, language, {"app_title": "My OpenRouter App", **answers}, clean_environment(os.environ["PATH"]))
+    return Project(
+        path,
+        language,
+        {"app_title": "My OpenRouter App", **answers},
+        clean_environment(os.environ["PATH"]),
+    )
 
 
 def install(project: Project, node: Path | None = None) -> Project:
     """Install the project as its README says: a venv with uv, or npm install."""
     if project.language == "python":
-        project.run(sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, ".venv")
+        project.run(
+            sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, ".venv"
+        )
         python = str(project.path / ".venv" / "bin" / "python")
-        project.run(sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python, "-e", ".[dev]")
+        project.run(
+            sys.executable,
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            python,
+            "-e",
+            ".[dev]",
+        )
         project.env["PATH"] = f"{project.path / '.venv' / 'bin'}{os.pathsep}{project.env['PATH']}"
         # Every project type-checks the same openai package: share mypy's cache (per worker).
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -128,5 +161,7 @@ def install(project: Project, node: Path | None = None) -> Project:
     else:
         assert node is not None
         project.env["PATH"] = f"{node}{os.pathsep}{project.env['PATH']}"
-        project.run("npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
+        project.run(
+            "npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"
+        )
     return project

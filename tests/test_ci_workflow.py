@@ -9,8 +9,12 @@ import yaml
 
 
 @pytest.mark.parametrize("language", ["python", "typescript"])
-@pytest.mark.parametrize("environments", [["development", "staging", "production"], ["development", "staging"]])
-def test_a_daily_job_verifies_the_key_only_when_the_secret_exists(copie: Any, language: str, environments: list[str]) -> None:
+@pytest.mark.parametrize(
+    "environments", [["development", "staging", "production"], ["development", "staging"]]
+)
+def test_a_daily_job_verifies_the_key_only_when_the_secret_exists(
+    copie: Any, language: str, environments: list[str]
+) -> None:
     result = copie.copy(extra_answers={"language": language, "environments": environments})
     assert result.exit_code == 0, result.exception
     workflow = yaml.safe_load((result.project_dir / ".github" / "workflows" / "ci.yml").read_text())
@@ -21,7 +25,11 @@ def test_a_daily_job_verifies_the_key_only_when_the_secret_exists(copie: Any, la
     test = workflow["jobs"]["test"]
     assert test["if"] == "github.event_name != 'schedule'"
     commands = " ".join(step.get("run", "") for step in test["steps"])
-    assert ("pytest" in commands and "mypy" in commands) if language == "python" else "npm run check" in commands
+    assert (
+        ("pytest" in commands and "mypy" in commands)
+        if language == "python"
+        else "npm run check" in commands
+    )
 
     job = workflow["jobs"]["verify-key"]
     assert "schedule" in job["if"]
@@ -30,5 +38,7 @@ def test_a_daily_job_verifies_the_key_only_when_the_secret_exists(copie: Any, la
     assert f"'{expected}'" in job["env"]["APP_ENV"]
     skip, *work = job["steps"]
     assert skip["if"] == "env.OPENROUTER_API_KEY == ''"
-    assert all(step["if"] == "env.OPENROUTER_API_KEY != ''" for step in work), "every step needs the secret"
+    assert all(step["if"] == "env.OPENROUTER_API_KEY != ''" for step in work), (
+        "every step needs the secret"
+    )
     assert "verify" in work[-1]["run"] and "--json" in work[-1]["run"]

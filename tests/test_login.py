@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
 
 from harness import Project
+
 from fake_openrouter import FakeOpenRouter, new_key
 
 
@@ -28,7 +29,9 @@ def start_login(app: Project, directory: Path, *args: str) -> tuple[subprocess.P
     return process, lines[1].strip()
 
 
-def test_login_saves_a_key_that_verify_accepts(app: Project, fake: FakeOpenRouter, tmp_path: Path) -> None:
+def test_login_saves_a_key_that_verify_accepts(
+    app: Project, fake: FakeOpenRouter, tmp_path: Path
+) -> None:
     fake.serve_model(app.answers["default_model"])
     (tmp_path / ".env").write_text(f"OPENROUTER_BASE_URL={fake.base_url}\n")
     (tmp_path / ".env.development").write_text("# mine\nOPENROUTER_API_KEY=\nOTHER=kept\n")
@@ -53,25 +56,34 @@ def test_login_saves_a_key_that_verify_accepts(app: Project, fake: FakeOpenRoute
     assert "PASS  key " in out
 
 
-def test_login_failures_leave_the_env_file_as_it_was(app: Project, fake: FakeOpenRouter, tmp_path: Path) -> None:
+def test_login_failures_leave_the_env_file_as_it_was(
+    app: Project, fake: FakeOpenRouter, tmp_path: Path
+) -> None:
     (tmp_path / ".env").write_text(f"OPENROUTER_BASE_URL={fake.base_url}\n")
     env_file = tmp_path / ".env.development"
     existing = f"OPENROUTER_API_KEY={new_key()}\n"
     env_file.write_text(existing)
 
-    kept = subprocess.run(app.entry("login", "--no-browser"), cwd=tmp_path, env=app.env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    kept = subprocess.run(
+        app.entry("login", "--no-browser"),
+        cwd=tmp_path,
+        env=app.env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     assert kept.returncode != 0 and "--force" in kept.stderr
 
     fake.respond("/api/v1/auth/keys", 403, error="Invalid code or code_verifier")
     process, url = start_login(app, tmp_path, "--no-browser", "--force")
     urlopen(url, timeout=10).read()
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     assert process.returncode != 0 and "HTTP 403" in err
 
     process, url = start_login(app, tmp_path, "--no-browser", "--force")
     callback = parse_qs(urlsplit(url).query)["callback_url"][0]
     urlopen(callback + "?error=access_denied", timeout=10).read()
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     assert process.returncode != 0 and "access_denied" in err
 
     assert env_file.read_text() == existing

@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import VARIANTS, assert_streams_a_reply, render
 from harness import Project, install
-from fake_openrouter import FakeOpenRouter, new_key
+
+from fake_openrouter import FakeOpenRouter
+
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
 def project(request: pytest.FixtureRequest, copie_session: Any) -> Project:
@@ -39,13 +42,17 @@ def test_the_title_survives_every_quoting(project: Project) -> None:
     assert from_example == ("" if all(quote in title for quote in "'\"`") else title)
 
 
-def test_the_starter_streams_a_reply_from_openrouter(project: Project, fake: FakeOpenRouter) -> None:
+def test_the_starter_streams_a_reply_from_openrouter(
+    project: Project, fake: FakeOpenRouter
+) -> None:
     assert_streams_a_reply(project, fake, ["python", "-m", project.package, "Say hello"])
 
 
 def test_an_answered_key_lives_only_in_the_first_environment_file(project: Project) -> None:
     key = project.answers.get("openrouter_api_key", "").encode()
-    files = [path for path in project.path.rglob("*") if path.is_file() and ".venv" not in path.parts]
+    files = [
+        path for path in project.path.rglob("*") if path.is_file() and ".venv" not in path.parts
+    ]
     holding = sorted(path.name for path in files if key and key in path.read_bytes())
     environments = project.answers["environments"]
     first = "development" if "development" in environments else environments[0]
@@ -57,6 +64,14 @@ def test_pip_installs_it_too(copie: Any, tmp_path: Path) -> None:
     project.run(sys.executable, "-m", "venv", str(tmp_path / "venv"))
     pip = tmp_path / "venv" / "bin" / "pip"
     project.run(str(pip), "install", "--quiet", ".")
-    result = project.run(str(tmp_path / "venv" / "bin" / "python"), "-m", f"{project.package}.verify", "--json", check=False)
+    result = project.run(
+        str(tmp_path / "venv" / "bin" / "python"),
+        "-m",
+        f"{project.package}.verify",
+        "--json",
+        check=False,
+    )
     assert result.returncode == 2
-    assert json.loads(result.stdout)["checks"][1]["status"] == "fail", "no key yet: key_format fails"
+    assert json.loads(result.stdout)["checks"][1]["status"] == "fail", (
+        "no key yet: key_format fails"
+    )

@@ -11,6 +11,7 @@ from typing import Any
 import copier
 import pytest
 import yaml
+
 from conftest import HOSTILE_TITLE
 from harness import ROOT
 
@@ -50,20 +51,45 @@ BAD_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize(("question", "answer", "phrase"), BAD_ANSWERS, ids=lambda value: repr(value)[:30])
-def test_bad_answers_are_refused_naming_the_question(tmp_path: Path, question: str, answer: Any, phrase: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "answer", "phrase"), BAD_ANSWERS, ids=lambda value: repr(value)[:30]
+)
+def test_bad_answers_are_refused_naming_the_question(
+    tmp_path: Path, question: str, answer: Any, phrase: str
+) -> None:
     """As with `copier copy --defaults -d question=answer`: no --trust, nothing written."""
     with pytest.raises(ValueError) as refused:
-        copier.run_copy(str(ROOT), tmp_path / "app", data={question: answer}, defaults=True, vcs_ref="HEAD", quiet=True)
+        copier.run_copy(
+            str(ROOT),
+            tmp_path / "app",
+            data={question: answer},
+            defaults=True,
+            vcs_ref="HEAD",
+            quiet=True,
+        )
     message = str(refused.value)
-    assert re.search(rf"(Validation error for question|Invalid choice for) '{question}'", message), message
+    assert re.search(
+        rf"(Validation error for question|Invalid choice for) '{question}'", message
+    ), message
     assert phrase in message
     assert not (tmp_path / "app").exists()
 
 
 def test_the_command_line_refuses_a_bad_answer_with_its_message(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", "-d", "app_url=ftp://x", str(ROOT), str(tmp_path / "app")],
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "-d",
+            "app_url=ftp://x",
+            str(ROOT),
+            str(tmp_path / "app"),
+        ],
         capture_output=True,
         text=True,
     )
@@ -107,9 +133,15 @@ def test_defaults_answer_every_question(copie: Any, language: str) -> None:
 @pytest.mark.parametrize("language", ["python", "typescript"])
 @pytest.mark.parametrize(
     ("environments", "default"),
-    [(["production"], "production"), (["production", "staging"], "staging"), (["staging", "development"], "development")],
+    [
+        (["production"], "production"),
+        (["production", "staging"], "staging"),
+        (["staging", "development"], "development"),
+    ],
 )
-def test_one_env_example_per_environment(copie: Any, language: str, environments: list[str], default: str) -> None:
+def test_one_env_example_per_environment(
+    copie: Any, language: str, environments: list[str], default: str
+) -> None:
     result = copie.copy(extra_answers={"language": language, "environments": environments})
     assert result.exit_code == 0, result.exception
     examples = sorted(path.name for path in result.project_dir.glob(".env*"))
@@ -120,7 +152,9 @@ def test_one_env_example_per_environment(copie: Any, language: str, environments
 
 @pytest.mark.parametrize("language", ["python", "typescript"])
 def test_env_examples_list_every_variable_and_the_key_policy(copie: Any, language: str) -> None:
-    result = copie.copy(extra_answers={"language": language, "app_categories": ["cli-agent", "general-chat"]})
+    result = copie.copy(
+        extra_answers={"language": language, "app_categories": ["cli-agent", "general-chat"]}
+    )
     assert result.exit_code == 0, result.exception
     policy = {
         "development": ("5-10 USD", "when needed"),
@@ -129,7 +163,9 @@ def test_env_examples_list_every_variable_and_the_key_policy(copie: Any, languag
     }
     for environment, (limit, rotation) in policy.items():
         text = (result.project_dir / f".env.{environment}.example").read_text()
-        values = dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
+        values = dict(
+            line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#")
+        )
         assert values == {
             "OPENROUTER_API_KEY": "",
             "OPENROUTER_BASE_URL": "https://openrouter.ai/api/v1",
@@ -142,7 +178,9 @@ def test_env_examples_list_every_variable_and_the_key_policy(copie: Any, languag
         assert limit in comments and rotation in comments
         assert "One key per environment" in comments
         assert "immediately after any suspected exposure" in comments
-        assert all(f"\n# " in text.split(f"\n{name}=")[0][-400:] for name in values), "each variable has a comment"
+        assert all("\n# " in text.split(f"\n{name}=")[0][-400:] for name in values), (
+            "each variable has a comment"
+        )
 
 
 JINJA = re.compile(r"\{\{-?\s*[\w.]+\s*(\|[^}]*)?-?\}\}|\{%-?\s*[a-z]+\b|\{#-?\s")
@@ -154,7 +192,9 @@ def generated_files(project: Path) -> list[Path]:
 
 @pytest.mark.parametrize("language", ["python", "typescript"])
 def test_no_template_syntax_is_left_in_generated_files(copie: Any, language: str) -> None:
-    result = copie.copy(extra_answers={"language": language, "openrouter_api_key": "sk-or-v1-" + "ab" * 32})
+    result = copie.copy(
+        extra_answers={"language": language, "openrouter_api_key": "sk-or-v1-" + "ab" * 32}
+    )
     assert result.exit_code == 0, result.exception
     for path in generated_files(result.project_dir):
         text = path.read_text(encoding="utf-8")
@@ -171,8 +211,21 @@ def test_template_file_names_are_portable() -> None:
 
 
 def test_every_question_has_a_default_so_updates_never_stop_to_ask() -> None:
-    questions = {name: spec for name, spec in yaml.safe_load((ROOT / "copier.yml").read_text()).items() if not name.startswith("_")}
-    assert {"language", "app_title", "app_url", "environments", "project_slug", "default_model", "app_categories", "openrouter_api_key"} <= set(questions)
+    questions = {
+        name: spec
+        for name, spec in yaml.safe_load((ROOT / "copier.yml").read_text()).items()
+        if not name.startswith("_")
+    }
+    assert {
+        "language",
+        "app_title",
+        "app_url",
+        "environments",
+        "project_slug",
+        "default_model",
+        "app_categories",
+        "openrouter_api_key",
+    } <= set(questions)
     assert not [name for name, spec in questions.items() if "default" not in spec]
 
 
@@ -180,9 +233,32 @@ def test_the_oldest_supported_copier_generates_a_project_without_trust(tmp_path:
     minimum = yaml.safe_load((ROOT / "copier.yml").read_text())["_min_copier_version"]
     venv = tmp_path / "copier-venv"
     subprocess.run([sys.executable, "-m", "uv", "venv", "--quiet", str(venv)], check=True)
-    subprocess.run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), f"copier=={minimum}"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(venv / "bin" / "python"),
+            f"copier=={minimum}",
+        ],
+        check=True,
+    )
     result = subprocess.run(
-        [str(venv / "bin" / "copier"), "copy", "--defaults", "--vcs-ref", "HEAD", "-d", "language=typescript", str(ROOT), str(tmp_path / "app")],
+        [
+            str(venv / "bin" / "copier"),
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "-d",
+            "language=typescript",
+            str(ROOT),
+            str(tmp_path / "app"),
+        ],
         capture_output=True,
         text=True,
     )

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
+
 from conftest import render
 from harness import install
+
 from fake_openrouter import FakeOpenRouter, new_key
 
 LANGUAGES = ["python", "typescript"]
@@ -42,15 +44,21 @@ def test_real_env_files_are_ignored_and_examples_are_tracked(copie: Any, languag
     tracked = git(project, "ls-files").stdout.split()
     real = [".env", ".env.development", ".env.production", ".env.local", "settings.local"]
     for name in real:
-        assert git(project, "check-ignore", "-q", name, check=False).returncode == 0, f"{name} is not ignored"
+        assert git(project, "check-ignore", "-q", name, check=False).returncode == 0, (
+            f"{name} is not ignored"
+        )
         assert name not in tracked
     for environment in ("development", "staging", "production"):
         example = f".env.{environment}.example"
-        assert git(project, "check-ignore", "-q", example, check=False).returncode == 1, f"{example} is ignored"
+        assert git(project, "check-ignore", "-q", example, check=False).returncode == 1, (
+            f"{example} is ignored"
+        )
         assert example in tracked
 
     assert (project / ".env.development").read_text().count(key) == 1
-    assert git(project, "grep", "-q", key, check=False).returncode == 1, "a tracked file holds the key"
+    assert git(project, "grep", "-q", key, check=False).returncode == 1, (
+        "a tracked file holds the key"
+    )
     answers = (project / ".copier-answers.yml").read_text()
     assert key not in answers and "openrouter_api_key" not in answers
 
@@ -67,7 +75,9 @@ def local_hooks_config(project: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers(copie: Any, tmp_path: Path, language: str) -> None:
+def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers(
+    copie: Any, tmp_path: Path, language: str
+) -> None:
     result = copie.copy(extra_answers={"language": language})
     assert result.exit_code == 0, result.exception
     project = result.project_dir
@@ -76,14 +86,25 @@ def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers(copie: Any, tmp_
     git(project, "add", "-A")
 
     def pre_commit(*files: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "pre_commit", "run", "--config", str(config), "--files", *files]
+        command = [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "run",
+            "--config",
+            str(config),
+            "--files",
+            *files,
+        ]
         return subprocess.run(command, cwd=project, capture_output=True, text=True)
 
     clean = pre_commit(*git(project, "ls-files").stdout.split())
     assert clean.returncode == 0, clean.stdout
 
     (project / "settings.py").write_text(f'KEY = "{new_key()}"\n')
-    (project / "notes.md").write_text("<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n")
+    (project / "notes.md").write_text(
+        "<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n"
+    )
     git(project, "add", "settings.py", "notes.md")
     refused = pre_commit("settings.py", "notes.md")
     assert refused.returncode == 1
@@ -91,13 +112,19 @@ def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers(copie: Any, tmp_
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_answered_key_file_is_made_private_on_first_use(copie: Any, node_bin: Path, language: str) -> None:
+def test_the_answered_key_file_is_made_private_on_first_use(
+    copie: Any, node_bin: Path, language: str
+) -> None:
     """Copier writes files without tasks, so with the reader's umask; the project's first
     run (verify, the starter, login) makes any env file holding a key mode 600."""
     project = install(render(copie, language, openrouter_api_key=new_key()), node_bin)
     env_file = project.path / ".env.development"
     env_file.chmod(0o644)
     with FakeOpenRouter() as fake:
-        result = project.run(*project.entry("verify", "--json"), env={"OPENROUTER_BASE_URL": fake.base_url}, check=False)
+        result = project.run(
+            *project.entry("verify", "--json"),
+            env={"OPENROUTER_BASE_URL": fake.base_url},
+            check=False,
+        )
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert "made private" in json.loads(result.stdout)["checks"][0]["message"]

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import VARIANTS, assert_streams_a_reply, render
 from harness import Project, install
+
 from fake_openrouter import FakeOpenRouter
 
 
@@ -33,17 +35,23 @@ def test_the_title_survives_every_quoting(project: Project) -> None:
         "const example = readdirSync('.').find((name) => name.endsWith('.example'));"
         "console.log(JSON.stringify([DEFAULTS.OPENROUTER_APP_TITLE, parseEnv(readFileSync(example, 'utf8')).OPENROUTER_APP_TITLE]));"
     )
-    default, from_example = json.loads(project.run("node", "--input-type=module", "-e", script).stdout)
+    default, from_example = json.loads(
+        project.run("node", "--input-type=module", "-e", script).stdout
+    )
     assert default == title
     assert from_example == ("" if all(quote in title for quote in "'\"`") else title)
 
 
-def test_the_starter_streams_a_reply_from_openrouter(project: Project, fake: FakeOpenRouter) -> None:
+def test_the_starter_streams_a_reply_from_openrouter(
+    project: Project, fake: FakeOpenRouter
+) -> None:
     assert_streams_a_reply(project, fake, ["npm", "start", "--silent", "--", "Say hello"])
 
 
 def test_npm_run_verify_json_prints_only_the_json_object(project: Project) -> None:
-    result = project.run("npm", "run", "--silent", "verify", "--", "--json", "--env", "qa", check=False)
+    result = project.run(
+        "npm", "run", "--silent", "verify", "--", "--json", "--env", "qa", check=False
+    )
     assert result.returncode == 2, result.stderr
     report = json.loads(result.stdout)
     assert [check["status"] for check in report["checks"]][:2] == ["fail", "skip"]

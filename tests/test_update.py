@@ -18,7 +18,9 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
+
 from harness import ROOT
+
 from fake_openrouter import new_key
 
 LANGUAGES = ["python", "typescript"]
@@ -26,7 +28,16 @@ MARKERS = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)", re.MULTILINE)
 
 
 def git(directory: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    command = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", *args]
+    command = [
+        "git",
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.com",
+        "-c",
+        "init.defaultBranch=main",
+        *args,
+    ]
     return subprocess.run(command, cwd=directory, capture_output=True, text=True, check=check)
 
 
@@ -34,7 +45,9 @@ class Template:
     """A git copy of the template whose releases tests can cut."""
 
     def __init__(self, path: Path) -> None:
-        ignore = shutil.ignore_patterns(".git", ".venv", ".cache", "__pycache__", "node_modules", ".pytest_cache")
+        ignore = shutil.ignore_patterns(
+            ".git", ".venv", ".cache", "__pycache__", "node_modules", ".pytest_cache"
+        )
         shutil.copytree(ROOT, path, ignore=ignore)
         self.path = path
         git(path, "init", "-q")
@@ -45,7 +58,9 @@ class Template:
         for relative, edit in edits.items():
             file = self.path / "template" / relative
             new = edit(file.read_text(encoding="utf-8"))
-            assert new != file.read_text(encoding="utf-8"), f"the {tag} edit of {relative} changed nothing"
+            assert new != file.read_text(encoding="utf-8"), (
+                f"the {tag} edit of {relative} changed nothing"
+            )
             file.write_text(new, encoding="utf-8")
         git(self.path, "add", "-A")
         git(self.path, "commit", "-q", "--allow-empty", "-m", f"Release {tag}")
@@ -74,11 +89,16 @@ def new_project(template: Template, directory: Path, language: str, **answers: o
 
 
 def update(project: Path, *, vcs_ref: str = "v1.1.0", **data: object) -> None:
-    copier.run_update(project, data=data, defaults=True, overwrite=True, vcs_ref=vcs_ref, quiet=True)
+    copier.run_update(
+        project, data=data, defaults=True, overwrite=True, vcs_ref=vcs_ref, quiet=True
+    )
 
 
 def snapshot(files: list[Path]) -> dict[str, tuple[str, int]]:
-    return {path.name: (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode) for path in files}
+    return {
+        path.name: (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode)
+        for path in files
+    }
 
 
 def starter(language: str, project: Path) -> Path:
@@ -87,15 +107,29 @@ def starter(language: str, project: Path) -> Path:
     return project / "src" / "main.ts"
 
 
-STARTER_TEMPLATE = {"python": "python/src/{{ package_name }}/__main__.py", "typescript": "typescript/src/main.ts"}
+STARTER_TEMPLATE = {
+    "python": "python/src/{{ package_name }}/__main__.py",
+    "typescript": "typescript/src/main.ts",
+}
 README_FIX = ("- **Outage (HTTP 5xx).**", "- **Outage (HTTP 5xx or 529).**")
-CATALOG_FIX = ('"All checks passed for {environment}."', '"All checks passed for {environment}: ready."')
+CATALOG_FIX = (
+    '"All checks passed for {environment}."',
+    '"All checks passed for {environment}: ready."',
+)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_update_brings_fixes_and_keeps_edits_and_env_files(template: Template, tmp_path: Path, language: str) -> None:
+def test_update_brings_fixes_and_keeps_edits_and_env_files(
+    template: Template, tmp_path: Path, language: str
+) -> None:
     key = new_key()
-    project = new_project(template, tmp_path / "app", language, openrouter_api_key=key, environments=["development", "production"])
+    project = new_project(
+        template,
+        tmp_path / "app",
+        language,
+        openrouter_api_key=key,
+        environments=["development", "production"],
+    )
     # The user makes the project theirs.
     readme = project / "README.md"
     readme.write_text(readme.read_text() + "\n## Deploying\n\nOur own notes.\n")
@@ -105,7 +139,9 @@ def test_update_brings_fixes_and_keeps_edits_and_env_files(template: Template, t
     for name in (".env", ".env.production", ".env.local"):
         (project / name).write_text(f"OPENROUTER_API_KEY={new_key()}\nMINE=1\n")
     (project / ".env.production").chmod(0o600)
-    real_env_files = [project / name for name in (".env", ".env.development", ".env.production", ".env.local")]
+    real_env_files = [
+        project / name for name in (".env", ".env.development", ".env.production", ".env.local")
+    ]
     before = snapshot(real_env_files)
     edited_starter = own_starter.read_text()
 
@@ -127,15 +163,24 @@ def test_update_brings_fixes_and_keeps_edits_and_env_files(template: Template, t
     catalog = next(project.glob("src/**/catalog.*"))
     assert "ready." in catalog.read_text()
     tracked = git(project, "ls-files").stdout.split()
-    assert not [name for name in tracked if MARKERS.search((project / name).read_text(encoding="utf-8"))]
+    assert not [
+        name for name in tracked if MARKERS.search((project / name).read_text(encoding="utf-8"))
+    ]
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_commit"] == "v1.1.0"
-    assert "openrouter_api_key" not in answers and key not in (project / ".copier-answers.yml").read_text()
+    assert (
+        "openrouter_api_key" not in answers
+        and key not in (project / ".copier-answers.yml").read_text()
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_changing_environments_adds_and_removes_only_examples(template: Template, tmp_path: Path, language: str) -> None:
-    project = new_project(template, tmp_path / "app", language, environments=["development", "production"])
+def test_changing_environments_adds_and_removes_only_examples(
+    template: Template, tmp_path: Path, language: str
+) -> None:
+    project = new_project(
+        template, tmp_path / "app", language, environments=["development", "production"]
+    )
     (project / ".env.production").write_text(f"OPENROUTER_API_KEY={new_key()}\n")
     template.release("v1.1.0")
 
@@ -147,11 +192,16 @@ def test_changing_environments_adds_and_removes_only_examples(template: Template
     update(project, environments=["development", "staging"])
     assert not (project / ".env.production.example").exists()
     assert (project / ".env.production").is_file(), "a real env file is never deleted"
-    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["environments"] == ["development", "staging"]
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["environments"] == [
+        "development",
+        "staging",
+    ]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_conflicting_edit_is_marked_for_the_user_to_resolve(template: Template, tmp_path: Path, language: str) -> None:
+def test_a_conflicting_edit_is_marked_for_the_user_to_resolve(
+    template: Template, tmp_path: Path, language: str
+) -> None:
     project = new_project(template, tmp_path / "app", language)
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace(README_FIX[0], "- **Outage.** Our own words."))
@@ -164,20 +214,39 @@ def test_a_conflicting_edit_is_marked_for_the_user_to_resolve(template: Template
     check = git(project, "diff", "--check", check=False)
     assert check.returncode != 0 and "README.md" in check.stdout + check.stderr
     others = [name for name in git(project, "ls-files").stdout.split() if name != "README.md"]
-    assert not [name for name in others if MARKERS.search((project / name).read_text(encoding="utf-8"))]
+    assert not [
+        name for name in others if MARKERS.search((project / name).read_text(encoding="utf-8"))
+    ]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_updating_an_untouched_project_equals_a_fresh_copy(template: Template, tmp_path: Path, language: str) -> None:
-    answers = {"app_title": "Café ✨", "environments": ["staging", "production"], "app_categories": ["game"]}
+def test_updating_an_untouched_project_equals_a_fresh_copy(
+    template: Template, tmp_path: Path, language: str
+) -> None:
+    answers = {
+        "app_title": "Café ✨",
+        "environments": ["staging", "production"],
+        "app_categories": ["game"],
+    }
     project = new_project(template, tmp_path / "old", language, **answers)
     template.release("v1.1.0", **{"shared/catalog.yml": lambda text: text.replace(*CATALOG_FIX)})
     update(project)
     fresh = tmp_path / "fresh"
-    copier.run_copy(str(template.path), fresh, data={"language": language, **answers}, defaults=True, vcs_ref="v1.1.0", quiet=True)
+    copier.run_copy(
+        str(template.path),
+        fresh,
+        data={"language": language, **answers},
+        defaults=True,
+        vcs_ref="v1.1.0",
+        quiet=True,
+    )
 
     def tree(root: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+        return {
+            str(p.relative_to(root)): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and ".git" not in p.parts
+        }
 
     assert tree(project) == tree(fresh)
 

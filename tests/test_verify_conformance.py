@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 import yaml
+
 from harness import ROOT, Project
+
 from fake_openrouter import FakeOpenRouter
 
 SHARED = ROOT / "template" / "shared"
@@ -35,7 +37,9 @@ def scenarios(python_app: Project) -> ModuleType:
     """verify_scenarios, as rendered into the default Python project."""
     sys.path.insert(0, str(python_app.path / "tests"))
     module = importlib.import_module("verify_scenarios")
-    assert [scenario.name for scenario in module.SCENARIOS] == list(EXPECTED), "one scenario per name"
+    assert [scenario.name for scenario in module.SCENARIOS] == list(EXPECTED), (
+        "one scenario per name"
+    )
     return module
 
 
@@ -44,17 +48,27 @@ def run_scenario(
 ) -> tuple[subprocess.CompletedProcess[str], float, set[str]]:
     """Prepare the scenario in an empty directory and run the app's verify there."""
     directory.mkdir()
-    project = scenarios.Project("development", ("development", "staging", "production"), CATALOG["policy"]["development"]["limit_usd"])
+    project = scenarios.Project(
+        "development",
+        ("development", "staging", "production"),
+        CATALOG["policy"]["development"]["limit_usd"],
+    )
     with FakeOpenRouter() as fake:
         fake.serve_model(app.answers["default_model"])
         setup = scenarios.Setup(project, fake, directory)
         scenario.prepare(setup)
         started = time.monotonic()
-        result = app.run(*app.entry("verify", *setup.args, "--json"), cwd=directory, env=setup.env, check=False)
+        result = app.run(
+            *app.entry("verify", *setup.args, "--json"), cwd=directory, env=setup.env, check=False
+        )
         elapsed = time.monotonic() - started
         keys = {*fake.keys, *setup.env.values()}
     for path in directory.glob(".env*"):
-        keys |= {line.split("=", 1)[1].strip('"') for line in path.read_text().splitlines() if line.startswith("OPENROUTER_API_KEY=")}
+        keys |= {
+            line.split("=", 1)[1].strip('"')
+            for line in path.read_text().splitlines()
+            if line.startswith("OPENROUTER_API_KEY=")
+        }
     return result, elapsed, {key for key in keys if len(key) > 12}
 
 
@@ -66,11 +80,15 @@ def test_both_languages_report_the_same(
     reports = {}
     for app in (python_app, typescript_app):
         result, elapsed, keys = run_scenario(app, scenarios, scenario, tmp_path / app.language)
-        assert not [key for key in keys if key in result.stdout + result.stderr], f"{app.language} printed a key"
+        assert not [key for key in keys if key in result.stdout + result.stderr], (
+            f"{app.language} printed a key"
+        )
         assert "Traceback" not in result.stderr and "    at " not in result.stderr
         report = json.loads(result.stdout)
         statuses = " ".join(check["status"] for check in report["checks"])
-        assert (result.returncode, statuses) == (scenario.exit_code, scenario.statuses), f"{app.language}: {report}"
+        assert (result.returncode, statuses) == (scenario.exit_code, scenario.statuses), (
+            f"{app.language}: {report}"
+        )
         if scenario.name == "server_never_answers":
             assert elapsed < 1 + 2, f"{app.language} ran {elapsed:.1f} s with --timeout 1"
         text = " ".join(f"{check['message']} {check['hint']}" for check in report["checks"])
@@ -78,14 +96,18 @@ def test_both_languages_report_the_same(
         reports[app.language] = report
 
     python, typescript = reports["python"], reports["typescript"]
-    assert [c["name"] for c in python["checks"]] == [c["name"] for c in typescript["checks"]] == CATALOG["checks"]
+    assert (
+        [c["name"] for c in python["checks"]]
+        == [c["name"] for c in typescript["checks"]]
+        == CATALOG["checks"]
+    )
     assert python["ok"] == typescript["ok"]
     assert python["environment"] == typescript["environment"]
     assert (python["key"] is None) == (typescript["key"] is None)
     # Where neither run's own details (ports, timings, keys) enter the text, it is the same words.
     same = [
         (p["message"], p["hint"], t["message"], t["hint"])
-        for p, t in zip(python["checks"], typescript["checks"])
+        for p, t in zip(python["checks"], typescript["checks"], strict=True)
         if p["status"] == "skip" or p["name"] in ("credits", "model")
     ]
     assert all(pm == tm and ph == th for pm, ph, tm, th in same), same
@@ -96,7 +118,14 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(app: Project, tmp_pat
 
     def on_a_terminal(*args: str, **env: str) -> str:
         leader, follower = pty.openpty()
-        process = subprocess.Popen(app.entry("verify", *args), cwd=tmp_path, env={**app.env, **env}, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+        process = subprocess.Popen(
+            app.entry("verify", *args),
+            cwd=tmp_path,
+            env={**app.env, **env},
+            stdin=subprocess.DEVNULL,
+            stdout=follower,
+            stderr=follower,
+        )
         os.close(follower)
         output = b""
         while True:
