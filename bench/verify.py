@@ -25,9 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from harness import ROOT, Project, install, project_at, provide_node
-
-from fake_openrouter import FakeOpenRouter
+from harness import ROOT, FakeOpenRouter, Project, install, project_at, provide_node
 
 LATENCY = 0.4
 

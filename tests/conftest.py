@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 
-from harness import Project, install, project_at, provide_node
-
-from fake_openrouter import FakeOpenRouter, new_key
+from harness import FakeOpenRouter, Project, install, new_key, project_at, provide_node
 
 HOSTILE_TITLE = 'He said "it\'s" \\ {{ title }} {% raw %} </script> & ${HOME}'
 

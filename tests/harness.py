@@ -2,11 +2,13 @@
 
 Projects are installed for real (uv for Python, npm for TypeScript) and run
 against the fake OpenRouter that generated Python projects ship
-(template/python/tests), which this module puts on sys.path.
+(template/python/tests/fake_openrouter.py), which this module loads from its
+file and re-exports: tests import FakeOpenRouter and new_key from here.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import platform
 import re
@@ -15,13 +17,33 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache"
 
-# The fake OpenRouter and verify's scenarios live once, in the Python tree.
-sys.path.insert(0, str(ROOT / "template" / "python" / "tests"))
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """Import one file as module `name`, without putting its directory on sys.path.
+
+    The module is registered under `name`, so files that `import name` (a rendered
+    project's verify_scenarios imports fake_openrouter) get this very module.
+    """
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# The fake OpenRouter lives once, in the Python tree, which ships it to every project.
+fake_openrouter = load_module(
+    "fake_openrouter", ROOT / "template" / "python" / "tests" / "fake_openrouter.py"
+)
+FakeOpenRouter = fake_openrouter.FakeOpenRouter
+new_key = fake_openrouter.new_key
 
 MINIMUM_NODE = (22, 18)
 

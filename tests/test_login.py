@@ -8,9 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
 
-from harness import Project
-
-from fake_openrouter import FakeOpenRouter, new_key
+from harness import FakeOpenRouter, Project, new_key
 
 
 def start_login(app: Project, directory: Path, *args: str) -> tuple[subprocess.Popen[str], str]:

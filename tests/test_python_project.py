@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import VARIANTS, assert_streams_a_reply, render
-from harness import Project, install
-
-from fake_openrouter import FakeOpenRouter
+from harness import FakeOpenRouter, Project, install
 
 
 @pytest.fixture(params=list(VARIANTS), scope="module")

@@ -13,9 +13,7 @@ import pytest
 import yaml
 
 from conftest import render
-from harness import install
-
-from fake_openrouter import FakeOpenRouter, new_key
+from harness import FakeOpenRouter, install, new_key
 
 LANGUAGES = ["python", "typescript"]
 

@@ -19,9 +19,7 @@ import copier
 import pytest
 import yaml
 
-from harness import ROOT
-
-from fake_openrouter import new_key
+from harness import ROOT, new_key
 
 LANGUAGES = ["python", "typescript"]
 MARKERS = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)", re.MULTILINE)

@@ -9,12 +9,10 @@ process, in a project directory, with the key in an env file or the environment.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import pty
 import subprocess
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -23,9 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from harness import ROOT, Project
-
-from fake_openrouter import FakeOpenRouter
+from harness import ROOT, FakeOpenRouter, Project, load_module
 
 SHARED = ROOT / "template" / "shared"
 CATALOG = yaml.safe_load((SHARED / "catalog.yml").read_text())
@@ -35,8 +31,7 @@ EXPECTED = yaml.safe_load((SHARED / "verify-scenarios.yml").read_text())
 @pytest.fixture(scope="module")
 def scenarios(python_app: Project) -> ModuleType:
     """verify_scenarios, as rendered into the default Python project."""
-    sys.path.insert(0, str(python_app.path / "tests"))
-    module = importlib.import_module("verify_scenarios")
+    module = load_module("verify_scenarios", python_app.path / "tests" / "verify_scenarios.py")
     assert [scenario.name for scenario in module.SCENARIOS] == list(EXPECTED), (
         "one scenario per name"
     )
