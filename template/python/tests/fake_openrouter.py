@@ -881,10 +881,13 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "S256":
             digest = hashlib.sha256(verifier.encode()).digest()
             verifier = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-        checked = grant is not None and grant.challenge is not None
-        if grant is None or (
-            checked and ((method or "plain") != grant.method or verifier != grant.challenge)
-        ):
+        if grant is not None and grant.challenge is not None:
+            if (method or "plain") != grant.method:  # not the method /auth was given
+                self._error(400, "Invalid code_challenge_method")
+                return
+            if verifier != grant.challenge:
+                grant = None
+        if grant is None:
             self._error(403, "Invalid code or code_verifier")
             return
         data: dict[str, Any] = {"limit": grant.limit, "limit_remaining": grant.limit}
@@ -1023,8 +1026,10 @@ def _is_amount(text: str) -> bool:
 def _key_problem(asked: dict[str, Any], *, creating: bool) -> str | None:
     """What is wrong with a POST /keys or PATCH /keys/{hash} body, as the spec validates it."""
     name = asked.get("name")
-    if (creating or "name" in asked) and not (isinstance(name, str) and name):
+    if creating and not (isinstance(name, str) and name):
         return "name must be a non-empty string"
+    if "name" in asked and not isinstance(name, str):
+        return "name must be a string"
     if "limit" in asked and asked["limit"] is not None and not _is_number(asked["limit"]):
         return "limit must be a number or null"
     if "limit_reset" in asked and asked["limit_reset"] not in LIMIT_RESETS:

@@ -917,11 +917,11 @@ export class FakeOpenRouter {
     if (method === "S256") {
       verifier = createHash("sha256").update(verifier).digest("base64url");
     }
-    const checked = grant !== undefined && grant.challenge !== null;
-    if (
-      grant === undefined ||
-      (checked && ((method ?? "plain") !== grant.method || verifier !== grant.challenge))
-    ) {
+    if (grant !== undefined && grant.challenge !== null && (method ?? "plain") !== grant.method) {
+      exchange.error(400, "Invalid code_challenge_method"); // not the method /auth was given
+      return;
+    }
+    if (grant === undefined || (grant.challenge !== null && verifier !== grant.challenge)) {
       exchange.error(403, "Invalid code or code_verifier");
       return;
     }
@@ -1101,8 +1101,11 @@ function isAmount(text: string): boolean {
 /** What is wrong with a POST /keys or PATCH /keys/{hash} body, as the spec validates it. */
 function keyProblem(asked: Json, creating: boolean): string | null {
   const name = asked.name;
-  if ((creating || "name" in asked) && !(typeof name === "string" && name)) {
+  if (creating && !(typeof name === "string" && name)) {
     return "name must be a non-empty string";
+  }
+  if ("name" in asked && typeof name !== "string") {
+    return "name must be a string";
   }
   if ("limit" in asked && asked.limit !== null && !isNumber(asked.limit)) {
     return "limit must be a number or null";
@@ -1311,11 +1314,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`fake-openrouter: cannot listen on 127.0.0.1:${port}: ${reason}`);
     return 1;
   }
-  process.stdout.write(`OPENROUTER_BASE_URL=${fake.baseUrl}\nOPENROUTER_API_KEY=${key}\n`);
-  await new Promise<void>((resolve) => {
+  const interrupted = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
   });
+  process.stdout.write(`OPENROUTER_BASE_URL=${fake.baseUrl}\nOPENROUTER_API_KEY=${key}\n`);
+  await interrupted;
   await fake.stop();
   return 0;
 }
