@@ -796,15 +796,11 @@ class _Handler(BaseHTTPRequestHandler):
         if found.kind in ("model", "variant") and not found.endpoints:
             self._error(404, f"No endpoints found for {model}.", user_id=user)
             return
-        limit = request.get("max_completion_tokens", request.get("max_tokens"))
-        if (
-            found.concrete.startswith("openai/")
-            and isinstance(limit, int)
-            and limit < MIN_OPENAI_TOKENS
-        ):
+        limit = _tokens(request)
+        if found.concrete.startswith("openai/") and limit is not None and limit < MIN_OPENAI_TOKENS:
             self._error(400, "Provider returned error", _below_minimum(limit), user)
             return
-        wanted = limit if isinstance(limit, int) else 65536
+        wanted = 65536 if limit is None else limit
         if fake.affordable_tokens is not None and wanted > fake.affordable_tokens:
             message = _fewer_max_tokens(wanted, fake.affordable_tokens)
             self._error(402, message, {"provider_name": None}, user)
@@ -1100,10 +1096,20 @@ def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None = None) 
     }
 
 
-def _completion(model: str, reply: str, max_tokens: object) -> dict[str, Any]:
+def _tokens(request: dict[str, Any]) -> int | None:
+    """The request's token limit: max_completion_tokens, else the older max_tokens, if whole."""
+    value = request.get("max_completion_tokens")
+    if value is None:
+        value = request.get("max_tokens")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _completion(model: str, reply: str, max_tokens: int | None) -> dict[str, Any]:
     """A whole reply, or its first max_tokens words (one word, one token)."""
     words = reply.split(" ")
-    room = max_tokens if isinstance(max_tokens, int) else len(words)
+    room = len(words) if max_tokens is None else max_tokens
     cut = room < len(words)
     content = " ".join(words[:room]) if cut else reply
     return {
