@@ -1,0 +1,734 @@
+"""Both fake OpenRouters (Python and TypeScript) answer as OpenRouter's API reference says.
+
+tests/reference/openrouter.yml holds, per endpoint and error, the fields and JSON types of
+the body and the line of OpenRouter's openapi.yaml they come from. Each fake runs as the
+offline command users run (`python tests/fake_openrouter.py`, `npm run --silent fake`) and is
+called with plain HTTP. The switchable behaviours (hostile answers, registries, modes) are
+turned on through a small driver per language that calls the fake's own API by the same
+names (snake_case / camelCase), so the two APIs stay parallel too.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import yaml
+from harness import ROOT, Project
+
+REFERENCE = yaml.safe_load((Path(__file__).parent / "reference" / "openrouter.yml").read_text())
+SHAPES: dict[str, Any] = REFERENCE["shapes"]
+PYTHON_FAKE = ROOT / "template" / "python" / "tests" / "fake_openrouter.py"
+MANAGEMENT_KEY = "sk-or-v1-" + "6d" * 32
+KEY = "sk-or-v1-" + "ab" * 32
+DISABLED_KEY = "sk-or-v1-" + "cd" * 32
+KEY_LINE = re.compile(r"OPENROUTER_API_KEY=sk-or-v1-[0-9a-f]{64}\n")
+BASE_LINE = re.compile(r"OPENROUTER_BASE_URL=http://127\.0\.0\.1:(\d+)/api/v1\n")
+LANGUAGES = ["python", "typescript"]
+
+
+# --- checking bodies against the reference -----------------------------------------------
+
+
+def problems(value: Any, kind: Any, where: str = "body") -> list[str]:
+    """What keeps value from having this type of the reference (empty when it conforms)."""
+    if isinstance(kind, dict):  # an inline object: every field required
+        if not isinstance(value, dict):
+            return [f"{where}: expected an object, got {value!r:.80}"]
+        found: list[str] = []
+        for name, sub in kind.items():
+            found += problems(value[name], sub, f"{where}.{name}") if name in value else [f"{where}.{name}: missing"]
+        return found
+    alternatives = [problems_of_one(value, one.strip(), where) for one in str(kind).split("|")]
+    return [] if any(not found for found in alternatives) else alternatives[0]
+
+
+def problems_of_one(value: Any, kind: str, where: str) -> list[str]:
+    if kind.startswith("[") and kind.endswith("]"):
+        if not isinstance(value, list):
+            return [f"{where}: expected an array, got {value!r:.80}"]
+        return [found for i, item in enumerate(value) for found in problems(item, kind[1:-1], f"{where}[{i}]")]
+    if kind in SHAPES:
+        shape = SHAPES[kind]
+        if not isinstance(value, dict):
+            return [f"{where}: expected {kind}, got {value!r:.80}"]
+        found = problems(value, shape["required"], where)
+        for name, sub in (shape.get("optional") or {}).items():
+            if name in value:
+                found += problems(value[name], sub, f"{where}.{name}")
+        return found
+    checks = {
+        "string": lambda v: isinstance(v, str),
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "object": lambda v: isinstance(v, dict),
+        "array": lambda v: isinstance(v, list),
+        "null": lambda v: v is None,
+    }
+    assert kind in checks, f"the reference names an unknown type {kind!r}"
+    return [] if checks[kind](value) else [f"{where}: expected {kind}, got {value!r:.80}"]
+
+
+def check(answer: Answer, name: str) -> Any:
+    """The answer has the status, body shape and message of reference entry `name`; its JSON."""
+    entry = REFERENCE["responses"][name]
+    assert answer.status == entry["status"], f"{name}: HTTP {answer.status} {answer.body[:300]!r}"
+    document = answer.json()
+    assert problems(document, entry["body"]) == [], f"{name} (openapi.yaml:{entry['spec']})"
+    if entry["status"] >= 400:
+        assert document["error"]["code"] == entry["status"], "HTTP status = error.code"
+        if "message" in entry:
+            assert document["error"]["message"] == entry["message"]
+        if "contains" in entry:
+            assert entry["contains"] in document["error"]["message"]
+        if "raw_contains" in entry:
+            assert entry["raw_contains"] in document["error"]["metadata"]["raw"]
+    return document
+
+
+# --- talking to a fake ------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Server:
+    """A fake OpenRouter running in a process of its own."""
+
+    process: subprocess.Popen[str]
+    origin: str
+    lines: list[str]
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        key: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        """One request with plain HTTP; API paths are given without /api/v1."""
+        url = urlsplit(self.origin)
+        connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=60)
+        sent = dict(headers or {})
+        if key is not None:
+            sent["Authorization"] = f"Bearer {key}"
+        data = None if body is None else json.dumps(body).encode()
+        if data is not None:
+            sent["Content-Type"] = "application/json"
+        outside_api = path.startswith(("/auth?", "/hostile/"))  # the sign-in page; canned paths
+        connection.request(method, path if outside_api else f"/api/v1{path}", data, sent)
+        response = connection.getresponse()
+        answer = Answer(response.status, response.headers, response.read())
+        connection.close()
+        return answer
+
+    def stop(self, sig: int = signal.SIGINT) -> tuple[int, str, str]:
+        """Interrupt the whole process group, as Ctrl-C in a terminal does."""
+        os.killpg(self.process.pid, sig)
+        out, err = self.process.communicate(timeout=60)
+        return self.process.returncode, out, err
+
+
+def launch(command: list[str], lines: int, **options: Any) -> Server:
+    """Start a server process and read the first `lines` lines it prints."""
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **options,
+    )
+    stdout = process.stdout
+    assert stdout is not None
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(stdout.readline() for _ in range(lines)))
+    reader.start()
+    reader.join(timeout=120)
+    if reader.is_alive() or not all(printed):
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        raise AssertionError(f"{command} printed {printed} {out}\n{err}")
+    return Server(process, "", printed)
+
+
+def fake_command(language: str, project: Project | None, *args: str) -> tuple[list[str], dict[str, Any]]:
+    """The offline command of each language, as a generated project's README gives it."""
+    if language == "python":
+        return [sys.executable, str(PYTHON_FAKE), *args], {}
+    assert project is not None
+    extra = ["--", *args] if args else []
+    return ["npm", "run", "--silent", "fake", *extra], {"cwd": project.path, "env": project.env}
+
+
+@pytest.fixture(scope="module")
+def typescript_project(request: pytest.FixtureRequest) -> Project:
+    return request.getfixturevalue("typescript_app")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def fake(request: pytest.FixtureRequest) -> Iterator[Server]:
+    """Each language's fake, run as the offline command with a management key."""
+    project = request.getfixturevalue("typescript_project") if request.param == "typescript" else None
+    command, options = fake_command(request.param, project, "--management-key", MANAGEMENT_KEY)
+    server = launch(command, 2, **options)
+    base = BASE_LINE.fullmatch(server.lines[0])
+    assert base, server.lines
+    server.origin = f"http://127.0.0.1:{base.group(1)}"
+    yield server
+    server.stop()
+
+
+def key_of(server: Server) -> str:
+    return server.lines[1].strip().removeprefix("OPENROUTER_API_KEY=")
+
+
+PYTHON_DRIVER = r"""
+import json, re, sys
+from fake_openrouter import FakeOpenRouter, StalledListener
+
+def snake(name):
+    return re.sub(r"(?<=[a-z])(?=[A-Z0-9])", "_", name).lower()
+
+fake = FakeOpenRouter().start()
+stalled = StalledListener()
+for name, args, options in json.loads(sys.argv[1]):
+    if name == "set":
+        setattr(fake, snake(args[0]), args[1])
+    else:
+        getattr(fake, snake(name))(*args, **{snake(k): v for k, v in options.items()})
+print(json.dumps({"origin": fake.origin, "stalled": stalled.port}), flush=True)
+sys.stdin.read()
+fake.stop()
+stalled.stop()
+"""
+
+TYPESCRIPT_DRIVER = r"""
+import { pathToFileURL } from "node:url";
+const { FakeOpenRouter, StalledListener } = await import(pathToFileURL(process.env.FAKE_MODULE).href);
+const fake = await new FakeOpenRouter().start();
+const stalled = await new StalledListener().start();
+for (const [name, args, options] of JSON.parse(process.argv[1])) {
+  if (name === "set") {
+    fake[args[0]] = args[1];
+  } else {
+    const more = Object.keys(options).length ? [options] : [];
+    fake[name](...args.map((arg) => arg ?? undefined), ...more);
+  }
+}
+console.log(JSON.stringify({ origin: fake.origin, stalled: stalled.port }));
+process.stdin.resume();
+process.stdin.on("end", async () => {
+  await fake.stop();
+  await stalled.stop();
+});
+"""
+
+# The switchable behaviours, all at once on paths of their own: [name, args, options] calls
+# of the fake's API in camelCase (the Python driver turns them into snake_case).
+RAW_JSON = '{"data": {"limit": NaN, "limit_remaining": Infinity, "usage": 1' + "0" * 400 + "}}"
+SETUP: list[list[Any]] = [
+    ["addKey", [KEY], {"limit": 5}],
+    ["addKey", [DISABLED_KEY], {"disabled": True}],
+    ["gzipBomb", ["/hostile/bomb"], {}],
+    ["malformedStream", ["/hostile/malformed"], {}],
+    ["resetMidStream", ["/hostile/reset"], {}],
+    ["redirect", ["/hostile/moved"], {}],
+    ["rawJson", ["/hostile/raw", RAW_JSON], {}],
+    ["dataPolicy404", ["/hostile/policy"], {}],
+    ["insufficientCredits", ["/hostile/credits"], {"requested": 4096, "affordable": 100}],
+    ["providerRateLimit", ["/hostile/upstream"], {"provider": "Fireworks", "retryAfter": 7}],
+    ["respond", ["/hostile/canned", 418], {"error": "I'm a teapot", "metadata": {"why": "tea"}, "userId": "user_x"}],
+    ["respond", ["/hostile/restored", 500], {"error": "gone soon"}],
+    ["restore", ["/hostile/restored"], {}],
+    ["addAlias", ["~acme/model-latest", "acme/model-2"], {}],
+    ["addUnroutableModel", ["acme/idle"], {}],
+    ["addRouter", ["openrouter/free"], {}],
+    ["serveModel", ["acme/tiny:beta"], {"context_length": None}],
+    ["set", ["affordableTokens", 100], {}],
+    ["set", ["authError", "access_denied"], {}],
+]
+
+
+@dataclass
+class Driven:
+    server: Server
+    stalled_port: int
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def driven(request: pytest.FixtureRequest) -> Iterator[Driven]:
+    """Each language's fake with every switchable behaviour on, through its own API."""
+    calls = json.dumps(SETUP)
+    if request.param == "python":
+        env = {**os.environ, "PYTHONPATH": str(PYTHON_FAKE.parent)}
+        server = launch([sys.executable, "-c", PYTHON_DRIVER, calls], 1, env=env)
+    else:
+        project: Project = request.getfixturevalue("typescript_project")
+        env = {**project.env, "FAKE_MODULE": str(project.path / "test" / "fake-openrouter.ts")}
+        command = ["node", "--input-type=module", "-e", TYPESCRIPT_DRIVER, calls]
+        server = launch(command, 1, env=env, cwd=project.path)
+    started = json.loads(server.lines[0])
+    server.origin = started["origin"]
+    yield Driven(server, started["stalled"])
+    assert server.process.stdin is not None
+    server.process.stdin.close()  # the drivers stop when their input ends
+    assert server.process.wait(timeout=60) == 0
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_command_prints_two_lines_then_serves_until_interrupted(
+    language: str, request: pytest.FixtureRequest
+) -> None:
+    project = request.getfixturevalue("typescript_project") if language == "typescript" else None
+    port = free_port()
+    command, options = fake_command(language, project, "--port", str(port))
+    server = launch(command, 2, **options)
+    base = BASE_LINE.fullmatch(server.lines[0])
+    assert base and base.group(1) == str(port), server.lines
+    assert KEY_LINE.fullmatch(server.lines[1])
+    server.origin = f"http://127.0.0.1:{port}"
+    assert server.call("GET", "/key", key_of(server)).status == 200
+    status, out, err = server.stop(signal.SIGINT)
+    assert (out, err) == ("", ""), "exactly two lines, and nothing on stderr"
+    if language == "python":
+        assert status == 0
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=10)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_fake_itself_exits_0_quietly_on_ctrl_c_and_sigterm(
+    language: str, sig: int, request: pytest.FixtureRequest
+) -> None:
+    """npm's own status on a signal is npm's; the fake process under it exits 0, saying nothing."""
+    if language == "python":
+        server = launch([sys.executable, str(PYTHON_FAKE)], 2)
+    else:
+        project: Project = request.getfixturevalue("typescript_project")
+        server = launch(["node", "test/fake-openrouter.ts"], 2, cwd=project.path, env=project.env)
+    assert server.stop(sig) == (0, "", "")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_command_refuses_a_bad_port_in_one_line(language: str, request: pytest.FixtureRequest) -> None:
+    project = request.getfixturevalue("typescript_project") if language == "typescript" else None
+    command, options = fake_command(language, project, "--port", "70000")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--port" in result.stderr and "Traceback" not in result.stderr and "    at " not in result.stderr
+
+
+# --- GET /key -------------------------------------------------------------------------------
+
+
+def test_key_reports_every_field_of_the_reference(fake: Server) -> None:
+    key = key_of(fake)
+    data = check(fake.call("GET", "/key", key), "key")["data"]
+    assert data["is_management_key"] is False and data["label"].startswith("sk-or-v1-")
+    assert key not in json.dumps(data), "the key itself is never echoed"
+    check(fake.call("GET", "/auth/key", key), "key_legacy")
+    management = check(fake.call("GET", "/key", MANAGEMENT_KEY), "key")["data"]
+    assert management["is_management_key"] is True
+
+
+def test_unknown_and_missing_keys_get_401(fake: Server) -> None:
+    check(fake.call("GET", "/key", "sk-or-v1-" + "0" * 64), "key_unknown")
+    check(fake.call("GET", "/key"), "key_missing")
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+def test_model_lookup_resolves_variants_routers_and_aliases(fake: Server) -> None:
+    """In command mode every author/slug id is known; routers and ~aliases resolve."""
+    for model in ["acme/any-model", "meta-llama/llama-3.3-70b-instruct:free", "openrouter/auto", "~openai/gpt-latest"]:
+        data = check(fake.call("GET", f"/model/{model}"), "model")["data"]
+        assert data["id"] == model
+    free = check(fake.call("GET", "/model/meta-llama/llama-3.3-70b-instruct%3Afree"), "model")["data"]
+    assert free["pricing"]["prompt"] == "0"
+    alias = check(fake.call("GET", "/model/~openai/gpt-latest"), "model")["data"]
+    assert alias["alias_target"]["slug"].startswith("openai/")
+    assert "alias_target" not in check(fake.call("GET", "/model/openrouter/auto"), "model")["data"]
+    for unknown in ["~nobody/nothing-latest", "openrouter/no-such-router", "no-slash"]:
+        check(fake.call("GET", f"/model/{unknown}"), "model_unknown")
+
+
+def test_endpoints_list_providers_and_are_empty_for_routers_and_aliases(fake: Server) -> None:
+    assert check(fake.call("GET", "/models/acme/any-model/endpoints"), "endpoints")["data"]["endpoints"]
+    for model in ["openrouter/auto", "~openai/gpt-latest"]:
+        assert check(fake.call("GET", f"/models/{model}/endpoints"), "endpoints")["data"]["endpoints"] == []
+    check(fake.call("GET", "/models/~nobody/nothing-latest/endpoints"), "endpoints_unknown")
+
+
+# --- chat -----------------------------------------------------------------------------------
+
+
+def chat(server: Server, key: str, model: str, tokens: int | None = 16, **more: Any) -> Answer:
+    """POST /chat/completions; tokens is max_tokens (None: not sent)."""
+    body = {"model": model, "messages": [{"role": "user", "content": "Say hello"}], **more}
+    if tokens is not None:
+        body["max_tokens"] = tokens
+    return server.call("POST", "/chat/completions", key, body)
+
+
+def test_chat_answers_and_streams_as_the_reference_says(fake: Server) -> None:
+    key = key_of(fake)
+    reply = check(chat(fake, key, "acme/any-model"), "chat")
+    assert reply["model"] == "acme/any-model" and reply["choices"][0]["message"]["content"]
+    streamed = chat(fake, key, "acme/any-model", stream=True)
+    assert streamed.status == 200 and streamed.headers["Content-Type"].startswith("text/event-stream")
+    lines = [line for line in streamed.body.decode().split("\n") if line]
+    assert ": OPENROUTER PROCESSING" in lines and lines[-1] == "data: [DONE]"
+    chunks = [json.loads(line.removeprefix("data: ")) for line in lines[:-1] if line.startswith("data: ")]
+    assert chunks and all(problems(chunk, "ChatStreamChunk") == [] for chunk in chunks)
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    routed = check(chat(fake, key, "openrouter/auto"), "chat")["model"]
+    assert not routed.startswith("openrouter/"), "a router answers with the model it chose"
+    assert check(chat(fake, key, "~openai/gpt-latest"), "chat")["model"].startswith("openai/")
+    check(chat(fake, key, "not a model id"), "chat_unknown_model")
+    check(chat(fake, MANAGEMENT_KEY, "acme/any-model"), "chat_management_key")
+
+
+@pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
+def test_openai_models_refuse_fewer_than_16_tokens(fake: Server, field: str) -> None:
+    key = key_of(fake)
+    for model in ["openai/gpt-4o-mini", "~openai/gpt-latest"]:
+        refused = check(chat(fake, key, model, None, **{field: 15}), "chat_below_minimum")
+        assert refused["error"]["metadata"]["provider_name"] == "OpenAI"
+        check(chat(fake, key, model, None, **{field: 16}), "chat")
+    check(chat(fake, key, "acme/any-model", 1), "chat")
+
+
+# --- the management API ---------------------------------------------------------------------
+
+
+def test_a_management_key_creates_lists_updates_and_deletes_keys(fake: Server) -> None:
+    created = check(
+        fake.call("POST", "/keys", MANAGEMENT_KEY, {"name": "app-development", "limit": 10, "limit_reset": "monthly"}),
+        "create_key",
+    )
+    key, data = created["key"], created["data"]
+    assert re.fullmatch(r"sk-or-v1-[0-9a-f]{64}", key)
+    assert data["hash"] == hashlib.sha256(key.encode()).hexdigest()
+    assert (data["name"], data["limit"], data["limit_reset"], data["disabled"]) == (
+        "app-development",
+        10,
+        "monthly",
+        False,
+    )
+    assert check(fake.call("GET", "/key", key), "key")["data"]["limit"] == 10
+    check(chat(fake, key, "acme/any-model"), "chat")
+
+    listed = check(fake.call("GET", "/keys", MANAGEMENT_KEY), "list_keys")["data"]
+    assert data["hash"] in [item["hash"] for item in listed]
+    assert all(item["hash"] != hashlib.sha256(MANAGEMENT_KEY.encode()).hexdigest() for item in listed)
+    check(fake.call("GET", f"/keys/{data['hash']}", MANAGEMENT_KEY), "get_key")
+
+    patched = check(
+        fake.call("PATCH", f"/keys/{data['hash']}", MANAGEMENT_KEY, {"disabled": True, "limit": 20}), "update_key"
+    )
+    assert patched["data"]["disabled"] is True and patched["data"]["limit"] == 20
+    check(fake.call("GET", "/key", key), "key_unknown")
+    hidden = check(fake.call("GET", "/keys", MANAGEMENT_KEY), "list_keys")["data"]
+    assert data["hash"] not in [item["hash"] for item in hidden]
+    shown = check(fake.call("GET", "/keys?include_disabled=true", MANAGEMENT_KEY), "list_keys")["data"]
+    assert data["hash"] in [item["hash"] for item in shown]
+    check(fake.call("PATCH", f"/keys/{data['hash']}", MANAGEMENT_KEY, {"disabled": False}), "update_key")
+
+    assert check(fake.call("DELETE", f"/keys/{data['hash']}", MANAGEMENT_KEY), "delete_key") == {"deleted": True}
+    check(fake.call("GET", "/key", key), "key_unknown")
+    for method in ["GET", "PATCH", "DELETE"]:
+        check(
+            fake.call(method, f"/keys/{data['hash']}", MANAGEMENT_KEY, {} if method == "PATCH" else None),
+            "unknown_hash",
+        )
+    assert check(fake.call("GET", "/credits", MANAGEMENT_KEY), "credits")
+
+
+def test_keys_are_listed_newest_first_in_pages_of_100(fake: Server) -> None:
+    hashes = [
+        check(fake.call("POST", "/keys", MANAGEMENT_KEY, {"name": f"page-{i}"}), "create_key")["data"]["hash"]
+        for i in range(101)
+    ]
+    first = check(fake.call("GET", "/keys", MANAGEMENT_KEY), "list_keys")["data"]
+    assert len(first) == 100 and first[0]["hash"] == hashes[-1]
+    rest = check(fake.call("GET", "/keys?offset=100", MANAGEMENT_KEY), "list_keys")["data"]
+    assert hashes[0] in [item["hash"] for item in rest]
+    check(fake.call("GET", "/keys?offset=-1", MANAGEMENT_KEY), "list_keys_bad_query")
+    for digest in hashes:
+        check(fake.call("DELETE", f"/keys/{digest}", MANAGEMENT_KEY), "delete_key")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"name": ""},
+        {"name": 7},
+        {"name": "x", "limit": "10"},
+        {"name": "x", "limit_reset": "yearly"},
+        {"name": "x", "include_byok_in_limit": "yes"},
+        {"name": "x", "expires_at": "2030-01-01T00:00Z"},
+        {"name": "x", "expires_at": "2030-01-01T00:00:00+01:00"},
+        {"name": "x", "expires_at": "2030-02-30T00:00:00Z"},
+    ],
+    ids=[
+        "no-name",
+        "empty-name",
+        "name-not-text",
+        "limit-text",
+        "yearly",
+        "byok-text",
+        "minutes-only",
+        "not-utc",
+        "no-such-day",
+    ],
+)
+def test_key_creation_is_validated_as_the_spec_says(fake: Server, body: dict[str, Any]) -> None:
+    check(fake.call("POST", "/keys", MANAGEMENT_KEY, body), "create_key_invalid")
+
+
+def test_key_creation_accepts_what_the_spec_allows(fake: Server) -> None:
+    for body in [
+        {"name": "x", "limit": None, "limit_reset": None, "expires_at": None},
+        {
+            "name": "x",
+            "limit": 2.5,
+            "limit_reset": "daily",
+            "expires_at": "2030-01-01T00:00:00.250Z",
+            "include_byok_in_limit": True,
+        },
+    ]:
+        created = check(fake.call("POST", "/keys", MANAGEMENT_KEY, body), "create_key")
+        check(fake.call("DELETE", f"/keys/{created['data']['hash']}", MANAGEMENT_KEY), "delete_key")
+
+
+def test_only_management_keys_reach_the_management_api(fake: Server) -> None:
+    key = key_of(fake)
+    for method, path, body in [
+        ("GET", "/keys", None),
+        ("POST", "/keys", {"name": "x"}),
+        ("GET", "/keys/abc", None),
+        ("DELETE", "/keys/abc", None),
+        ("GET", "/credits", None),
+    ]:
+        check(fake.call(method, path, key, body), "not_a_management_key")
+        check(fake.call(method, path, "sk-or-v1-" + "0" * 64, body), "key_unknown")
+
+
+# --- OAuth ----------------------------------------------------------------------------------
+
+
+def challenge_for(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+
+
+def authorize(server: Server, **query: str) -> Answer:
+    return server.call("GET", "/auth?" + urlencode(query))
+
+
+def exchange(server: Server, code: str, verifier: str, method: str | None = "S256") -> Answer:
+    return server.call(
+        "POST", "/auth/keys", body={"code": code, "code_verifier": verifier, "code_challenge_method": method}
+    )
+
+
+def test_oauth_issues_a_policy_key_through_the_callback(fake: Server) -> None:
+    verifier = "v" * 43
+    callback = "http://127.0.0.1:3000/callback"
+    sent = authorize(
+        fake,
+        callback_url=callback,
+        code_challenge=challenge_for(verifier),
+        code_challenge_method="S256",
+        limit="10",
+        key_label="app-development",
+    )
+    assert sent.status == 302
+    location = urlsplit(sent.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == callback
+    code = parse_qs(location.query)["code"][0]
+    issued = check(exchange(fake, code, verifier), "exchange")
+    data = check(fake.call("GET", "/key", issued["key"]), "key")["data"]
+    assert (data["label"], data["limit"], data["limit_remaining"]) == ("app-development", 10, 10)
+    check(exchange(fake, code, verifier), "exchange_bad_code")  # single use
+
+
+def test_oauth_headless_shows_the_code_on_a_page(fake: Server) -> None:
+    verifier = "w" * 64
+    page = authorize(
+        fake, code_challenge=challenge_for(verifier), code_challenge_method="S256", key_label="app-staging"
+    )
+    assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
+    code = re.search(r"<code id='code'>([^<]+)</code>", page.body.decode())
+    assert code, page.body
+    check(exchange(fake, code.group(1), verifier), "exchange")
+    assert authorize(fake, key_label="no-challenge").status == 400, "headless needs a challenge"
+
+
+def test_oauth_exchange_refuses_bad_verifiers_methods_and_verbs(fake: Server) -> None:
+    def fresh_code(method: str = "S256") -> str:
+        sent = authorize(
+            fake,
+            callback_url="http://127.0.0.1:3000/callback",
+            code_challenge=challenge_for("v" * 43),
+            code_challenge_method=method,
+        )
+        return parse_qs(urlsplit(sent.headers["Location"]).query)["code"][0]
+
+    check(exchange(fake, fresh_code(), "u" * 43), "exchange_bad_code")
+    check(exchange(fake, fresh_code(), "v" * 43, "plain"), "exchange_bad_method")
+    check(exchange(fake, fresh_code(), "v" * 43, "S512"), "exchange_bad_method")
+    check(exchange(fake, "never-issued", "v" * 43), "exchange_bad_code")
+    check(fake.call("GET", "/auth/keys"), "exchange_not_post")
+
+
+def test_every_other_path_is_an_html_404(fake: Server) -> None:
+    for path in ["/", "/v1/chat/completions", "/api/v1/nothing-here"]:
+        url = urlsplit(fake.origin)
+        connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=60)
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        assert answer.status == 404 and answer.headers["Content-Type"].startswith("text/html")
+        connection.close()
+
+
+# --- what tests switch on ---------------------------------------------------------------------
+
+
+def test_registered_aliases_unroutable_models_and_routers(driven: Driven) -> None:
+    fake = driven.server
+    alias = check(fake.call("GET", "/model/~acme/model-latest"), "model")["data"]
+    assert alias["alias_target"]["slug"] == "acme/model-2"
+    assert check(fake.call("GET", "/models/~acme/model-latest/endpoints"), "endpoints")["data"]["endpoints"] == []
+    assert check(chat(fake, KEY, "~acme/model-latest"), "chat")["model"] == "acme/model-2"
+    check(fake.call("GET", "/model/acme/idle"), "model")
+    assert check(fake.call("GET", "/models/acme/idle/endpoints"), "endpoints")["data"]["endpoints"] == []
+    check(chat(fake, KEY, "acme/idle"), "chat_unroutable")
+    check(fake.call("GET", "/model/openrouter/free"), "model")
+    tiny = check(fake.call("GET", "/model/acme/tiny:beta"), "model")["data"]
+    assert tiny["context_length"] is None, "serve_model's info overrides the Model"
+    assert check(fake.call("GET", "/models/acme/tiny/endpoints"), "endpoints")["data"]["endpoints"]
+    check(fake.call("GET", "/model/acme/not-registered"), "model_unknown")
+
+
+def test_keys_can_be_disabled_and_chat_can_be_short_of_credits(driven: Driven) -> None:
+    fake = driven.server
+    check(fake.call("GET", "/key", DISABLED_KEY), "key_unknown")
+    assert check(fake.call("GET", "/key", KEY), "key")["data"]["limit"] == 5
+    short = check(chat(fake, KEY, "google/gemini-2.5-flash-lite", 1024), "chat_fewer_max_tokens")
+    assert "requested up to 1024 tokens, but can only afford 100" in short["error"]["message"]
+    check(chat(fake, KEY, "google/gemini-2.5-flash-lite", None), "chat_fewer_max_tokens")
+    check(chat(fake, KEY, "google/gemini-2.5-flash-lite", 16), "chat")
+
+
+def test_canned_errors_carry_openrouter_words_metadata_and_user_id(driven: Driven) -> None:
+    fake = driven.server
+    check(fake.call("POST", "/hostile/policy", KEY, {}), "chat_data_policy")
+    check(fake.call("POST", "/hostile/credits", KEY, {}), "chat_fewer_max_tokens")
+    upstream = fake.call("POST", "/hostile/upstream", KEY, {})
+    assert check(upstream, "chat_provider_rate_limited")["error"]["metadata"]["provider_name"] == "Fireworks"
+    assert upstream.headers["Retry-After"] == "7"
+    canned = fake.call("GET", "/hostile/canned")
+    assert (canned.status, canned.json()) == (
+        418,
+        {"error": {"code": 418, "message": "I'm a teapot", "metadata": {"why": "tea"}}, "user_id": "user_x"},
+    )
+    restored = fake.call("GET", "/hostile/restored")
+    assert restored.status == 404 and restored.headers["Content-Type"].startswith("text/html")
+
+
+def test_a_gzip_bomb_is_small_on_the_wire_and_inflates_to_a_gigabyte(driven: Driven) -> None:
+    bomb = driven.server.call("GET", "/hostile/bomb")
+    assert bomb.status == 200 and bomb.headers["Content-Encoding"] == "gzip"
+    assert 900_000 < len(bomb.body) < 1_200_000
+    inflater = zlib.decompressobj(wbits=31)
+    inflated, data = 0, bomb.body
+    while data:
+        out = inflater.decompress(data, 64 << 20)  # a bounded reader, as clients must be
+        inflated += len(out)
+        assert set(out) <= {ord(" ")}
+        data = inflater.unconsumed_tail
+    assert inflater.eof and inflated == 1 << 30, "a whole gzip member with a valid CRC"
+
+
+def test_streams_break_as_asked(driven: Driven) -> None:
+    malformed = driven.server.call("POST", "/hostile/malformed", KEY, {"stream": True})
+    lines = [line for line in malformed.body.decode().split("\n") if line.startswith("data: ")]
+    assert len(lines) == 2 and json.loads(lines[0].removeprefix("data: "))["choices"]
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(lines[1].removeprefix("data: "))
+    with pytest.raises((ConnectionResetError, http.client.IncompleteRead)):
+        driven.server.call("POST", "/hostile/reset", KEY, {"stream": True})
+
+
+def test_a_redirect_points_at_another_origin(driven: Driven) -> None:
+    moved = driven.server.call("GET", "/hostile/moved")
+    assert moved.status == 307
+    location = urlsplit(moved.headers["Location"])
+    assert (location.hostname, location.path) == ("localhost", "/hostile/moved")
+    assert f"{location.scheme}://{location.netloc}" != driven.server.origin
+
+
+def test_raw_json_is_sent_as_it_is(driven: Driven) -> None:
+    raw = driven.server.call("GET", "/hostile/raw")
+    assert raw.status == 200 and raw.body.decode() == RAW_JSON
+    assert raw.headers["Content-Type"] == "application/json"
+
+
+def test_oauth_can_be_denied(driven: Driven) -> None:
+    denied = authorize(
+        driven.server,
+        callback_url="http://127.0.0.1:3000/callback",
+        code_challenge=challenge_for("v" * 43),
+        code_challenge_method="S256",
+    )
+    assert denied.status == 302
+    assert parse_qs(urlsplit(denied.headers["Location"]).query) == {"error": ["access_denied"]}
+
+
+def test_the_stalled_listener_accepts_and_never_speaks(driven: Driven) -> None:
+    """A TLS ClientHello gets no answer: the handshake of an https base URL stalls."""
+    with socket.create_connection(("127.0.0.1", driven.stalled_port), timeout=10) as connection:
+        connection.sendall(b"\x16\x03\x01\x00\x05hello")
+        connection.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            connection.recv(1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
