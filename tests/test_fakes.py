@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import yaml
+
 from harness import ROOT, Project
 
 REFERENCE = yaml.safe_load((Path(__file__).parent / "reference" / "openrouter.yml").read_text())
@@ -53,7 +54,11 @@ def problems(value: Any, kind: Any, where: str = "body") -> list[str]:
             return [f"{where}: expected an object, got {value!r:.80}"]
         found: list[str] = []
         for name, sub in kind.items():
-            found += problems(value[name], sub, f"{where}.{name}") if name in value else [f"{where}.{name}: missing"]
+            found += (
+                problems(value[name], sub, f"{where}.{name}")
+                if name in value
+                else [f"{where}.{name}: missing"]
+            )
         return found
     alternatives = [problems_of_one(value, one.strip(), where) for one in str(kind).split("|")]
     return [] if any(not found for found in alternatives) else alternatives[0]
@@ -63,7 +68,11 @@ def problems_of_one(value: Any, kind: str, where: str) -> list[str]:
     if kind.startswith("[") and kind.endswith("]"):
         if not isinstance(value, list):
             return [f"{where}: expected an array, got {value!r:.80}"]
-        return [found for i, item in enumerate(value) for found in problems(item, kind[1:-1], f"{where}[{i}]")]
+        return [
+            found
+            for i, item in enumerate(value)
+            for found in problems(item, kind[1:-1], f"{where}[{i}]")
+        ]
     if kind in SHAPES:
         shape = SHAPES[kind]
         if not isinstance(value, dict):
@@ -169,7 +178,9 @@ def launch(command: list[str], lines: int, **options: Any) -> Server:
     stdout = process.stdout
     assert stdout is not None
     printed: list[str] = []
-    reader = threading.Thread(target=lambda: printed.extend(stdout.readline() for _ in range(lines)))
+    reader = threading.Thread(
+        target=lambda: printed.extend(stdout.readline() for _ in range(lines))
+    )
     reader.start()
     reader.join(timeout=120)
     if reader.is_alive() or not all(printed):
@@ -179,7 +190,9 @@ def launch(command: list[str], lines: int, **options: Any) -> Server:
     return Server(process, "", printed)
 
 
-def fake_command(language: str, project: Project | None, *args: str) -> tuple[list[str], dict[str, Any]]:
+def fake_command(
+    language: str, project: Project | None, *args: str
+) -> tuple[list[str], dict[str, Any]]:
     """The offline command of each language, as a generated project's README gives it."""
     if language == "python":
         return [sys.executable, str(PYTHON_FAKE), *args], {}
@@ -196,7 +209,9 @@ def typescript_project(request: pytest.FixtureRequest) -> Project:
 @pytest.fixture(scope="module", params=LANGUAGES)
 def fake(request: pytest.FixtureRequest) -> Iterator[Server]:
     """Each language's fake, run as the offline command with a management key."""
-    project = request.getfixturevalue("typescript_project") if request.param == "typescript" else None
+    project = (
+        request.getfixturevalue("typescript_project") if request.param == "typescript" else None
+    )
     command, options = fake_command(request.param, project, "--management-key", MANAGEMENT_KEY)
     server = launch(command, 2, **options)
     base = BASE_LINE.fullmatch(server.lines[0])
@@ -265,7 +280,11 @@ SETUP: list[list[Any]] = [
     ["dataPolicy404", ["/hostile/policy"], {}],
     ["insufficientCredits", ["/hostile/credits"], {"requested": 4096, "affordable": 100}],
     ["providerRateLimit", ["/hostile/upstream"], {"provider": "Fireworks", "retryAfter": 7}],
-    ["respond", ["/hostile/canned", 418], {"error": "I'm a teapot", "metadata": {"why": "tea"}, "userId": "user_x"}],
+    [
+        "respond",
+        ["/hostile/canned", 418],
+        {"error": "I'm a teapot", "metadata": {"why": "tea"}, "userId": "user_x"},
+    ],
     ["respond", ["/hostile/restored", 500], {"error": "gone soon"}],
     ["restore", ["/hostile/restored"], {}],
     ["addAlias", ["~acme/model-latest", "acme/model-2"], {}],
@@ -342,12 +361,18 @@ def test_the_fake_itself_exits_0_quietly_on_ctrl_c_and_sigterm(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_command_refuses_a_bad_port_in_one_line(language: str, request: pytest.FixtureRequest) -> None:
+def test_the_command_refuses_a_bad_port_in_one_line(
+    language: str, request: pytest.FixtureRequest
+) -> None:
     project = request.getfixturevalue("typescript_project") if language == "typescript" else None
     command, options = fake_command(language, project, "--port", "70000")
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
     assert result.returncode == 2 and result.stdout == ""
-    assert "--port" in result.stderr and "Traceback" not in result.stderr and "    at " not in result.stderr
+    assert (
+        "--port" in result.stderr
+        and "Traceback" not in result.stderr
+        and "    at " not in result.stderr
+    )
 
 
 # --- GET /key -------------------------------------------------------------------------------
@@ -373,10 +398,17 @@ def test_unknown_and_missing_keys_get_401(fake: Server) -> None:
 
 def test_model_lookup_resolves_variants_routers_and_aliases(fake: Server) -> None:
     """In command mode every author/slug id is known; routers and ~aliases resolve."""
-    for model in ["acme/any-model", "meta-llama/llama-3.3-70b-instruct:free", "openrouter/auto", "~openai/gpt-latest"]:
+    for model in [
+        "acme/any-model",
+        "meta-llama/llama-3.3-70b-instruct:free",
+        "openrouter/auto",
+        "~openai/gpt-latest",
+    ]:
         data = check(fake.call("GET", f"/model/{model}"), "model")["data"]
         assert data["id"] == model
-    free = check(fake.call("GET", "/model/meta-llama/llama-3.3-70b-instruct%3Afree"), "model")["data"]
+    free = check(fake.call("GET", "/model/meta-llama/llama-3.3-70b-instruct%3Afree"), "model")[
+        "data"
+    ]
     assert free["pricing"]["prompt"] == "0"
     alias = check(fake.call("GET", "/model/~openai/gpt-latest"), "model")["data"]
     assert alias["alias_target"]["slug"].startswith("openai/")
@@ -386,9 +418,14 @@ def test_model_lookup_resolves_variants_routers_and_aliases(fake: Server) -> Non
 
 
 def test_endpoints_list_providers_and_are_empty_for_routers_and_aliases(fake: Server) -> None:
-    assert check(fake.call("GET", "/models/acme/any-model/endpoints"), "endpoints")["data"]["endpoints"]
+    assert check(fake.call("GET", "/models/acme/any-model/endpoints"), "endpoints")["data"][
+        "endpoints"
+    ]
     for model in ["openrouter/auto", "~openai/gpt-latest"]:
-        assert check(fake.call("GET", f"/models/{model}/endpoints"), "endpoints")["data"]["endpoints"] == []
+        assert (
+            check(fake.call("GET", f"/models/{model}/endpoints"), "endpoints")["data"]["endpoints"]
+            == []
+        )
     check(fake.call("GET", "/models/~nobody/nothing-latest/endpoints"), "endpoints_unknown")
 
 
@@ -408,10 +445,14 @@ def test_chat_answers_and_streams_as_the_reference_says(fake: Server) -> None:
     reply = check(chat(fake, key, "acme/any-model"), "chat")
     assert reply["model"] == "acme/any-model" and reply["choices"][0]["message"]["content"]
     streamed = chat(fake, key, "acme/any-model", stream=True)
-    assert streamed.status == 200 and streamed.headers["Content-Type"].startswith("text/event-stream")
+    assert streamed.status == 200 and streamed.headers["Content-Type"].startswith(
+        "text/event-stream"
+    )
     lines = [line for line in streamed.body.decode().split("\n") if line]
     assert ": OPENROUTER PROCESSING" in lines and lines[-1] == "data: [DONE]"
-    chunks = [json.loads(line.removeprefix("data: ")) for line in lines[:-1] if line.startswith("data: ")]
+    chunks = [
+        json.loads(line.removeprefix("data: ")) for line in lines[:-1] if line.startswith("data: ")
+    ]
     assert chunks and all(problems(chunk, "ChatStreamChunk") == [] for chunk in chunks)
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
     routed = check(chat(fake, key, "openrouter/auto"), "chat")["model"]
@@ -436,7 +477,12 @@ def test_openai_models_refuse_fewer_than_16_tokens(fake: Server, field: str) -> 
 
 def test_a_management_key_creates_lists_updates_and_deletes_keys(fake: Server) -> None:
     created = check(
-        fake.call("POST", "/keys", MANAGEMENT_KEY, {"name": "app-development", "limit": 10, "limit_reset": "monthly"}),
+        fake.call(
+            "POST",
+            "/keys",
+            MANAGEMENT_KEY,
+            {"name": "app-development", "limit": 10, "limit_reset": "monthly"},
+        ),
         "create_key",
     )
     key, data = created["key"], created["data"]
@@ -453,25 +499,39 @@ def test_a_management_key_creates_lists_updates_and_deletes_keys(fake: Server) -
 
     listed = check(fake.call("GET", "/keys", MANAGEMENT_KEY), "list_keys")["data"]
     assert data["hash"] in [item["hash"] for item in listed]
-    assert all(item["hash"] != hashlib.sha256(MANAGEMENT_KEY.encode()).hexdigest() for item in listed)
+    assert all(
+        item["hash"] != hashlib.sha256(MANAGEMENT_KEY.encode()).hexdigest() for item in listed
+    )
     check(fake.call("GET", f"/keys/{data['hash']}", MANAGEMENT_KEY), "get_key")
 
     patched = check(
-        fake.call("PATCH", f"/keys/{data['hash']}", MANAGEMENT_KEY, {"disabled": True, "limit": 20}), "update_key"
+        fake.call(
+            "PATCH", f"/keys/{data['hash']}", MANAGEMENT_KEY, {"disabled": True, "limit": 20}
+        ),
+        "update_key",
     )
     assert patched["data"]["disabled"] is True and patched["data"]["limit"] == 20
     check(fake.call("GET", "/key", key), "key_unknown")
     hidden = check(fake.call("GET", "/keys", MANAGEMENT_KEY), "list_keys")["data"]
     assert data["hash"] not in [item["hash"] for item in hidden]
-    shown = check(fake.call("GET", "/keys?include_disabled=true", MANAGEMENT_KEY), "list_keys")["data"]
+    shown = check(fake.call("GET", "/keys?include_disabled=true", MANAGEMENT_KEY), "list_keys")[
+        "data"
+    ]
     assert data["hash"] in [item["hash"] for item in shown]
-    check(fake.call("PATCH", f"/keys/{data['hash']}", MANAGEMENT_KEY, {"disabled": False}), "update_key")
+    check(
+        fake.call("PATCH", f"/keys/{data['hash']}", MANAGEMENT_KEY, {"disabled": False}),
+        "update_key",
+    )
 
-    assert check(fake.call("DELETE", f"/keys/{data['hash']}", MANAGEMENT_KEY), "delete_key") == {"deleted": True}
+    assert check(fake.call("DELETE", f"/keys/{data['hash']}", MANAGEMENT_KEY), "delete_key") == {
+        "deleted": True
+    }
     check(fake.call("GET", "/key", key), "key_unknown")
     for method in ["GET", "PATCH", "DELETE"]:
         check(
-            fake.call(method, f"/keys/{data['hash']}", MANAGEMENT_KEY, {} if method == "PATCH" else None),
+            fake.call(
+                method, f"/keys/{data['hash']}", MANAGEMENT_KEY, {} if method == "PATCH" else None
+            ),
             "unknown_hash",
         )
     assert check(fake.call("GET", "/credits", MANAGEMENT_KEY), "credits")
@@ -479,7 +539,9 @@ def test_a_management_key_creates_lists_updates_and_deletes_keys(fake: Server) -
 
 def test_keys_are_listed_newest_first_in_pages_of_100(fake: Server) -> None:
     hashes = [
-        check(fake.call("POST", "/keys", MANAGEMENT_KEY, {"name": f"page-{i}"}), "create_key")["data"]["hash"]
+        check(fake.call("POST", "/keys", MANAGEMENT_KEY, {"name": f"page-{i}"}), "create_key")[
+            "data"
+        ]["hash"]
         for i in range(101)
     ]
     first = check(fake.call("GET", "/keys", MANAGEMENT_KEY), "list_keys")["data"]
@@ -552,7 +614,9 @@ def test_only_management_keys_reach_the_management_api(fake: Server) -> None:
 
 
 def challenge_for(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
 
 
 def authorize(server: Server, **query: str) -> Answer:
@@ -561,7 +625,9 @@ def authorize(server: Server, **query: str) -> Answer:
 
 def exchange(server: Server, code: str, verifier: str, method: str | None = "S256") -> Answer:
     return server.call(
-        "POST", "/auth/keys", body={"code": code, "code_verifier": verifier, "code_challenge_method": method}
+        "POST",
+        "/auth/keys",
+        body={"code": code, "code_verifier": verifier, "code_challenge_method": method},
     )
 
 
@@ -589,7 +655,10 @@ def test_oauth_issues_a_policy_key_through_the_callback(fake: Server) -> None:
 def test_oauth_headless_shows_the_code_on_a_page(fake: Server) -> None:
     verifier = "w" * 64
     page = authorize(
-        fake, code_challenge=challenge_for(verifier), code_challenge_method="S256", key_label="app-staging"
+        fake,
+        code_challenge=challenge_for(verifier),
+        code_challenge_method="S256",
+        key_label="app-staging",
     )
     assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
     code = re.search(r"<code id='code'>([^<]+)</code>", page.body.decode())
@@ -632,10 +701,18 @@ def test_registered_aliases_unroutable_models_and_routers(driven: Driven) -> Non
     fake = driven.server
     alias = check(fake.call("GET", "/model/~acme/model-latest"), "model")["data"]
     assert alias["alias_target"]["slug"] == "acme/model-2"
-    assert check(fake.call("GET", "/models/~acme/model-latest/endpoints"), "endpoints")["data"]["endpoints"] == []
+    assert (
+        check(fake.call("GET", "/models/~acme/model-latest/endpoints"), "endpoints")["data"][
+            "endpoints"
+        ]
+        == []
+    )
     assert check(chat(fake, KEY, "~acme/model-latest"), "chat")["model"] == "acme/model-2"
     check(fake.call("GET", "/model/acme/idle"), "model")
-    assert check(fake.call("GET", "/models/acme/idle/endpoints"), "endpoints")["data"]["endpoints"] == []
+    assert (
+        check(fake.call("GET", "/models/acme/idle/endpoints"), "endpoints")["data"]["endpoints"]
+        == []
+    )
     check(chat(fake, KEY, "acme/idle"), "chat_unroutable")
     check(fake.call("GET", "/model/openrouter/free"), "model")
     tiny = check(fake.call("GET", "/model/acme/tiny:beta"), "model")["data"]
@@ -659,12 +736,18 @@ def test_canned_errors_carry_openrouter_words_metadata_and_user_id(driven: Drive
     check(fake.call("POST", "/hostile/policy", KEY, {}), "chat_data_policy")
     check(fake.call("POST", "/hostile/credits", KEY, {}), "chat_fewer_max_tokens")
     upstream = fake.call("POST", "/hostile/upstream", KEY, {})
-    assert check(upstream, "chat_provider_rate_limited")["error"]["metadata"]["provider_name"] == "Fireworks"
+    assert (
+        check(upstream, "chat_provider_rate_limited")["error"]["metadata"]["provider_name"]
+        == "Fireworks"
+    )
     assert upstream.headers["Retry-After"] == "7"
     canned = fake.call("GET", "/hostile/canned")
     assert (canned.status, canned.json()) == (
         418,
-        {"error": {"code": 418, "message": "I'm a teapot", "metadata": {"why": "tea"}}, "user_id": "user_x"},
+        {
+            "error": {"code": 418, "message": "I'm a teapot", "metadata": {"why": "tea"}},
+            "user_id": "user_x",
+        },
     )
     restored = fake.call("GET", "/hostile/restored")
     assert restored.status == 404 and restored.headers["Content-Type"].startswith("text/html")
