@@ -191,17 +191,17 @@ function listenOn(port: number): Promise<Server> {
 /** Start $BROWSER, else the platform's opener, on the URL. */
 function startBrowser(url: string): ChildProcess {
   const browser = process.env.BROWSER?.split(/\s+/).filter(Boolean) ?? [];
-  let command: string[];
+  let opener: string[];
   if (browser.length > 0) {
-    command = [...browser, url];
+    opener = [...browser, url];
   } else if (process.platform === "darwin") {
-    command = ["open", url];
+    opener = ["open", url];
   } else if (process.platform === "win32") {
-    command = ["rundll32", "url.dll,FileProtocolHandler", url];
+    opener = ["rundll32", "url.dll,FileProtocolHandler", url];
   } else {
-    command = ["xdg-open", url];
+    opener = ["xdg-open", url];
   }
-  const [program = "", ...args] = command;
+  const [program = "", ...args] = opener;
   // The user's own $BROWSER or the system's opener, with our URL: no shell involved.
   const child = spawn(program, args, { stdio: "ignore" });
   child.unref(); // the browser may well outlive login

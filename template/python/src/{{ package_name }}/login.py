@@ -182,17 +182,17 @@ def _callback_server(port: int | None) -> _CallbackServer:
 def _open_browser(url: str) -> subprocess.Popen[bytes]:
     """Start $BROWSER, else the platform's opener, on the URL."""
     if os.environ.get("BROWSER"):
-        command = [*os.environ["BROWSER"].split(), url]
+        opener = [*os.environ["BROWSER"].split(), url]
     elif sys.platform == "darwin":
-        command = ["open", url]
+        opener = ["open", url]
     elif sys.platform == "win32":
-        command = ["rundll32", "url.dll,FileProtocolHandler", url]
+        opener = ["rundll32", "url.dll,FileProtocolHandler", url]
     else:
-        command = ["xdg-open", url]
+        opener = ["xdg-open", url]
     try:
         # The user's own $BROWSER or the system's opener, with our URL: no shell involved.
         return subprocess.Popen(  # noqa: S603
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            opener, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
     except OSError:
         raise Problem(_no_browser(), status=1) from None
