@@ -30,7 +30,7 @@ def test_the_title_survives_every_quoting(project: Project) -> None:
     title = project.answers["app_title"].strip()
     example = next(project.path.glob(".env.*.example")).read_text(encoding="utf-8")
     script = (
-        f"import json, sys; from {project.package}.config import DEFAULTS, parse_env; "
+        f"import json, sys; from {project.package}.config import DEFAULTS; from {project.package}.envfile import parse as parse_env; "
         "print(json.dumps([DEFAULTS['OPENROUTER_APP_TITLE'], parse_env(sys.stdin.read())['OPENROUTER_APP_TITLE']]))"
     )
     default, from_example = json.loads(project.run("python", "-c", script, input=example).stdout)
