@@ -34,7 +34,7 @@ EXPECTED = yaml.safe_load((SHARED / "verify-scenarios.yml").read_text())
 def scenarios(python_app: Project) -> ModuleType:
     """verify_scenarios, as rendered into the default Python project."""
     module = load_module("verify_scenarios", python_app.path / "tests" / "verify_scenarios.py")
-    assert [scenario.name for scenario in module.SCENARIOS] == list(EXPECTED), (
+    assert sorted(scenario.name for scenario in module.SCENARIOS) == sorted(EXPECTED), (
         "one scenario per name"
     )
     return module
