@@ -19,7 +19,6 @@ import * as catalog from "./catalog.ts";
 import * as cli from "./cli.ts";
 import { createClient, parseJson, percentEncode } from "./client.ts";
 import {
-  command,
   DEFAULT_ENVIRONMENT,
   describeKeyProblem,
   ENVIRONMENTS,
@@ -640,9 +639,7 @@ function modelCheck(settings: Settings, found: Reply, endpoints: Reply | null): 
   const model = settings.model;
   if (found.status === 404) {
     if (model.includes(":")) {
-      const chatCommand = command("verify", "--env", settings.environment, "--chat");
-      const text = catalog.say("model.variant_not_found", { model, chat_command: chatCommand });
-      return check("model", "warn", text);
+      return check("model", "warn", catalog.say("model.variant_not_found", { model }));
     }
     const text = catalog.say("model.unknown", { model, environment: settings.environment });
     return check("model", "fail", text);

@@ -525,8 +525,7 @@ def model_check(settings: Settings, found: Reply, endpoints: Reply | None) -> Ch
     model = settings.model
     if found.status == 404:
         if ":" in model:
-            chat_command = command("verify", "--env", settings.environment, "--chat")
-            text = catalog.say("model.variant_not_found", model=model, chat_command=chat_command)
+            text = catalog.say("model.variant_not_found", model=model)
             return Check.of("model", "warn", text)
         text = catalog.say("model.unknown", model=model, environment=settings.environment)
         return Check.of("model", "fail", text)
