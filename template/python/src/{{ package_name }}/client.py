@@ -27,7 +27,7 @@ import re
 import unicodedata
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any, TypedDict
+from typing import Any, NoReturn, TypedDict
 from urllib.parse import quote
 
 import httpx2
@@ -94,7 +94,7 @@ def parse_json(content: bytes) -> Any:
         return None
 
 
-def _refuse_constant(name: str) -> None:
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
@@ -103,9 +103,10 @@ def _finite(number: float) -> float | None:
 
 
 def _whole(text: str) -> int | None:
-    # Length first: int() refuses thousands of digits, and 17 already exceed the bound.
-    digits = text.lstrip("-")
-    return int(text) if len(digits) <= 16 and abs(int(text)) < catalog.LARGEST_NUMBER else None
+    if len(text.lstrip("-")) > 16:  # past the bound anyway; int() refuses thousands of digits
+        return None
+    number = int(text)
+    return number if abs(number) < catalog.LARGEST_NUMBER else None
 
 
 class _ClientOptions(TypedDict):
