@@ -47,6 +47,9 @@ new_key = fake_openrouter.new_key
 
 MINIMUM_NODE = (22, 18)
 
+# uv, as the requirements installed it next to the tests.
+UV = (sys.executable, "-m", "uv")
+
 
 @dataclass
 class Project:
@@ -158,24 +161,10 @@ def project_at(path: Path, language: str, answers: dict[str, Any]) -> Project:
 
 
 def install(project: Project, node: Path | None = None) -> Project:
-    """Install the project as its README says: a venv with uv, or npm install."""
+    """Install the project as its README says: `uv sync`, or `npm install`."""
     if project.language == "python":
-        project.run(
-            sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, ".venv"
-        )
-        python = str(project.path / ".venv" / "bin" / "python")
-        project.run(
-            sys.executable,
-            "-m",
-            "uv",
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            python,
-            "-e",
-            ".[dev]",
-        )
+        # The interpreter running the tests, so no other Python is looked for or downloaded.
+        project.run(*UV, "sync", "--quiet", "--python", sys.executable)
         project.env["PATH"] = f"{project.path / '.venv' / 'bin'}{os.pathsep}{project.env['PATH']}"
         # Every project type-checks the same openai package: share mypy's cache (per worker).
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")

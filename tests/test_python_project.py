@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import VARIANTS, assert_streams_a_reply, render
-from harness import FakeOpenRouter, Project, install
+from harness import UV, FakeOpenRouter, Project, install
 
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
@@ -19,10 +18,11 @@ def project(request: pytest.FixtureRequest, copie_session: Any) -> Project:
 
 
 def test_passes_its_own_formatter_linter_type_checker_and_tests(project: Project) -> None:
-    project.run("ruff", "format", "--check", ".")
-    project.run("ruff", "check", ".")
-    project.run("mypy")
-    project.run("pytest", "-q", "-p", "no:cacheprovider")
+    """After `uv sync` (the fixture), `uv run` finds every development tool in the project."""
+    project.run(*UV, "run", "ruff", "format", "--check", ".")
+    project.run(*UV, "run", "ruff", "check", ".")
+    project.run(*UV, "run", "mypy")
+    project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider")
 
 
 def test_the_title_survives_every_quoting(project: Project) -> None:
@@ -57,17 +57,21 @@ def test_an_answered_key_lives_only_in_the_first_environment_file(project: Proje
     assert holding == ([f".env.{first}"] if key else [])
 
 
-def test_pip_installs_it_too(copie: Any, tmp_path: Path) -> None:
+def test_pip_installs_it_with_the_dev_group(copie: Any) -> None:
+    """The pip alternative the README gives: a venv, pip >= 25.1, `pip install -e . --group dev`."""
     project = render(copie, "python")
-    project.run(sys.executable, "-m", "venv", str(tmp_path / "venv"))
-    pip = tmp_path / "venv" / "bin" / "pip"
-    project.run(str(pip), "install", "--quiet", ".")
+    bin_dir = project.path / ".venv" / "bin"
+    project.run(sys.executable, "-m", "venv", ".venv")
+    project.run(str(bin_dir / "pip"), "install", "--quiet", "--upgrade", "pip")
+    pip_version = project.run(str(bin_dir / "pip"), "--version").stdout.split()[1]
+    assert tuple(int(part) for part in pip_version.split(".")[:2]) >= (25, 1), pip_version
+    project.run(str(bin_dir / "pip"), "install", "--quiet", "-e", ".", "--group", "dev")
+
+    for tool in ("ruff", "mypy", "pre-commit"):
+        project.run(str(bin_dir / tool), "--version")
+    project.run(str(bin_dir / "pytest"), "-q", "-p", "no:cacheprovider", "tests/test_config.py")
     result = project.run(
-        str(tmp_path / "venv" / "bin" / "python"),
-        "-m",
-        f"{project.package}.verify",
-        "--json",
-        check=False,
+        str(bin_dir / "python"), "-m", f"{project.package}.verify", "--json", check=False
     )
     assert result.returncode == 2
     assert json.loads(result.stdout)["checks"][1]["status"] == "fail", (
