@@ -93,13 +93,19 @@ class Project:
 
 
 def clean_environment(path: str) -> dict[str, str]:
-    """The process environment without anything OpenRouter or OpenAI, with PATH given."""
+    """The process environment without anything OpenRouter or OpenAI, with PATH given.
+
+    Node's and npm's settings go too, except the machine's extra CA certificates,
+    without which npm cannot reach its registry through a TLS-inspecting proxy.
+    """
     env = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("OPENROUTER_", "OPENAI_", "VIRTUAL_ENV", "NODE_", "npm_"))
         and name not in ("APP_ENV", "BROWSER")
     }
+    if "NODE_EXTRA_CA_CERTS" in os.environ:
+        env["NODE_EXTRA_CA_CERTS"] = os.environ["NODE_EXTRA_CA_CERTS"]
     env["PATH"] = path
     return env
 

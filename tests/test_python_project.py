@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import pytest
@@ -55,25 +54,3 @@ def test_an_answered_key_lives_only_in_the_first_environment_file(project: Proje
     environments = project.answers["environments"]
     first = "development" if "development" in environments else environments[0]
     assert holding == ([f".env.{first}"] if key else [])
-
-
-def test_pip_installs_it_with_the_dev_group(copie: Any) -> None:
-    """The pip alternative the README gives: a venv, pip >= 25.1, `pip install -e . --group dev`."""
-    project = render(copie, "python")
-    bin_dir = project.path / ".venv" / "bin"
-    project.run(sys.executable, "-m", "venv", ".venv")
-    project.run(str(bin_dir / "pip"), "install", "--quiet", "--upgrade", "pip")
-    pip_version = project.run(str(bin_dir / "pip"), "--version").stdout.split()[1]
-    assert tuple(int(part) for part in pip_version.split(".")[:2]) >= (25, 1), pip_version
-    project.run(str(bin_dir / "pip"), "install", "--quiet", "-e", ".", "--group", "dev")
-
-    for tool in ("ruff", "mypy", "pre-commit"):
-        project.run(str(bin_dir / tool), "--version")
-    project.run(str(bin_dir / "pytest"), "-q", "-p", "no:cacheprovider", "tests/test_config.py")
-    result = project.run(
-        str(bin_dir / "python"), "-m", f"{project.package}.verify", "--json", check=False
-    )
-    assert result.returncode == 2
-    assert json.loads(result.stdout)["checks"][1]["status"] == "fail", (
-        "no key yet: key_format fails"
-    )
