@@ -181,11 +181,9 @@ def project_at(path: Path, language: str, answers: dict[str, Any]) -> Project:
     )
 
 
-def install(project: Project, node: Path | None = None) -> Project:
-    """Install the project as its README says: `uv sync`, or `npm install`."""
+def activate(project: Project, node: Path | None = None) -> Project:
+    """Put the installed project's tools first on its PATH, as its README's commands find them."""
     if project.language == "python":
-        # The interpreter running the tests, so no other Python is looked for or downloaded.
-        project.run(*UV, "sync", "--quiet", "--python", sys.executable)
         project.env["PATH"] = f"{project.path / '.venv' / 'bin'}{os.pathsep}{project.env['PATH']}"
         # Every project type-checks the same openai package: share mypy's cache (per worker).
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -193,6 +191,16 @@ def install(project: Project, node: Path | None = None) -> Project:
     else:
         assert node is not None
         project.env["PATH"] = f"{node}{os.pathsep}{project.env['PATH']}"
+    return project
+
+
+def install(project: Project, node: Path | None = None) -> Project:
+    """Install the project as its README says: `uv sync`, or `npm install`."""
+    activate(project, node)
+    if project.language == "python":
+        # The interpreter running the tests, so no other Python is looked for or downloaded.
+        project.run(*UV, "sync", "--quiet", "--python", sys.executable)
+    else:
         project.run(
             "npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"
         )

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
-from conftest import VARIANTS, assert_streams_a_reply, render
-from harness import UV, FakeOpenRouter, Project, install
+from conftest import VARIANTS, Installed, assert_streams_a_reply
+from harness import UV, FakeOpenRouter, Project
 
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
-def project(request: pytest.FixtureRequest, copie_session: Any) -> Project:
-    return install(render(copie_session, "python", **VARIANTS[request.param]))
+def project(request: pytest.FixtureRequest, installed: Installed) -> Project:
+    return installed("python", request.param)
 
 
 def test_passes_its_own_formatter_linter_type_checker_and_tests(project: Project) -> None:

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from conftest import VARIANTS, assert_streams_a_reply, render
-from harness import FakeOpenRouter, Project, install, provide_old_node
+from conftest import VARIANTS, Installed, assert_streams_a_reply, render
+from harness import FakeOpenRouter, Project, provide_old_node
 
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
-def project(request: pytest.FixtureRequest, copie_session: Any, node_bin: Path) -> Project:
-    return install(render(copie_session, "typescript", **VARIANTS[request.param]), node_bin)
+def project(request: pytest.FixtureRequest, installed: Installed) -> Project:
+    return installed("typescript", request.param)
 
 
 def test_passes_its_own_type_checker_linter_and_tests(project: Project) -> None:
