@@ -14,7 +14,7 @@ from my_openrouter_app.client import (
 )
 from my_openrouter_app.config import (
     DEFAULTS,
-    ConfigError,
+    Problem,
     load_settings,
 )
 
@@ -84,7 +84,7 @@ def test_an_unusable_key_is_refused_before_any_request(
     fake: FakeOpenRouter, use_fake: Callable[..., str], key: str
 ) -> None:
     use_fake(OPENROUTER_API_KEY=key)
-    with pytest.raises(ConfigError):
+    with pytest.raises(Problem):
         create_client(load_settings())
     assert fake.requests == []
 

@@ -11,11 +11,14 @@ from my_openrouter_app.config import (
     DEFAULT_ENVIRONMENT,
     DEFAULTS,
     ENVIRONMENTS,
-    ConfigError,
+    Problem,
+    command,
     key_problem,
     load_settings,
     mask,
-    parse_env,
+)
+from my_openrouter_app.envfile import (
+    parse,
 )
 
 from fake_openrouter import new_key
@@ -70,8 +73,9 @@ def test_unknown_environment_is_refused_naming_the_valid_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("APP_ENV", "qa")
-    with pytest.raises(ConfigError) as raised:
+    with pytest.raises(Problem) as raised:
         load_settings()
+    assert raised.value.status == 2
     assert "Unknown environment 'qa'" in raised.value.text.message
     assert all(environment in str(raised.value.text.hint) for environment in ENVIRONMENTS)
 
@@ -109,7 +113,7 @@ def test_env_files_holding_a_key_are_made_private(isolated: Path) -> None:
     ],
 )
 def test_env_files_are_read_like_node_reads_them(text: str, expected: dict[str, str]) -> None:
-    assert parse_env(text) == expected
+    assert parse(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -127,3 +131,10 @@ def test_env_files_are_read_like_node_reads_them(text: str, expected: dict[str, 
 )
 def test_key_problems_are_named(key: str, problem: str | None) -> None:
     assert key_problem(key) == problem
+
+
+def test_commands_are_spelled_as_users_type_them() -> None:
+    module = "python -m my_openrouter_app"
+    assert command("login", "--env", "staging") == f"{module}.login --env staging"
+    assert command("verify") == f"{module}.verify"
+    assert command("start", '"Say hello"') == f'{module} "Say hello"'

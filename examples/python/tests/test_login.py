@@ -16,7 +16,9 @@ import pytest
 
 from my_openrouter_app.config import (
     DEFAULT_ENVIRONMENT,
-    parse_env,
+)
+from my_openrouter_app.envfile import (
+    parse,
 )
 
 from fake_openrouter import FakeOpenRouter, new_key
@@ -84,7 +86,7 @@ def test_login_saves_a_verified_key_without_ever_showing_it(
 
     status, out, err = login.finish()
     assert status == 0, err
-    saved = parse_env((project / ENV_FILE).read_text())
+    saved = parse((project / ENV_FILE).read_text())
     key = saved["OPENROUTER_API_KEY"]
     assert key in fake.keys
     assert (project / ENV_FILE).read_text() == kept.replace(
@@ -113,7 +115,7 @@ def test_the_browser_command_gets_the_url(project: Path, fake: FakeOpenRouter) -
     login = Login(project, env={"BROWSER": f"{sys.executable} {browser}"})
     status, _, err = login.finish()
     assert status == 0, err
-    assert parse_env((project / ENV_FILE).read_text())["OPENROUTER_API_KEY"] in fake.keys
+    assert parse((project / ENV_FILE).read_text())["OPENROUTER_API_KEY"] in fake.keys
 
 
 def test_force_replaces_an_existing_key(project: Path, fake: FakeOpenRouter) -> None:

@@ -15,7 +15,9 @@ from my_openrouter_app.catalog import (
 from my_openrouter_app.config import (
     DEFAULT_ENVIRONMENT,
     ENVIRONMENTS,
-    parse_env,
+)
+from my_openrouter_app.envfile import (
+    read,
 )
 from my_openrouter_app.verify import (
     main,
@@ -63,7 +65,7 @@ def test_verify_reports(
     human_status, human, human_err = run(capsys, monkeypatch, setup)
     assert human_status == status
     assert all(name in human for name in CHECKS)
-    files = [parse_env(path.read_text(encoding="utf-8")) for path in isolated.glob(".env*")]
+    files = [read(path) for path in isolated.glob(".env*")]
     keys = {
         *fake.keys,
         *setup.env.values(),

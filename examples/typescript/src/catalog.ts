@@ -106,11 +106,11 @@ export const MESSAGES = {
   },
   "key_format.missing": {
     message: "OPENROUTER_API_KEY is not set for {environment}.",
-    hint: "Copy .env.{environment}.example to .env.{environment} and paste a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command} --env {environment}.",
+    hint: "Copy .env.{environment}.example to .env.{environment} and paste a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
   },
   "key_format.placeholder": {
     message: "OPENROUTER_API_KEY ({masked}) is a placeholder, not a key.",
-    hint: "Paste a real key from https://openrouter.ai/settings/keys into {key_source}, or run {login_command} --env {environment}.",
+    hint: "Paste a real key from https://openrouter.ai/settings/keys into {key_source}, or run {login_command}.",
   },
   "key_format.prefix": {
     message: "OPENROUTER_API_KEY ({masked}) does not start with sk-or-v1-.",
@@ -326,7 +326,7 @@ export const MESSAGES = {
   },
   "login.no_browser": {
     message: "Could not open a browser.",
-    hint: "Run {login_command} --no-browser and open the printed URL in a browser on this machine.",
+    hint: "Run {login_command} and open the printed URL in a browser on this machine.",
   },
   "login.port_taken": {
     message: "Port {port} on 127.0.0.1 is already in use.",
@@ -350,7 +350,7 @@ export const MESSAGES = {
   },
   "login.key_exists": {
     message: "{file} already holds a key; it was left as it is.",
-    hint: "Run {login_command} --env {environment} --force to replace it (revoke the old key at https://openrouter.ai/settings/keys afterwards).",
+    hint: "Run {login_command} to replace it (revoke the old key at https://openrouter.ai/settings/keys afterwards).",
   },
   "login.saved": {
     message: "Saved the new key to {file} (mode 600). Checking it:",

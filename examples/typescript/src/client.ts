@@ -2,25 +2,22 @@
  * The one place that builds OpenAI SDK clients pointed at OpenRouter.
  *
  * The starter, verify and the tests all get their client here, so what verify proves about the
- * configuration holds for the app too.
+ * configuration holds for the app too. What the client's errors mean for the user is explain.ts's
+ * job.
  */
 
-import { STATUS_CODES } from "node:http";
+import OpenAI from "openai";
 
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, type APIError } from "openai";
-
-import * as catalog from "./catalog.ts";
 import {
-  ConfigError,
+  DEFAULT_TIMEOUT_MS,
   describeKeyProblem,
   keyProblem,
-  LOGIN_COMMAND,
-  redact,
+  Problem,
   type Settings,
 } from "./config.ts";
 
-/** Generous enough for a long streamed reply, short enough to notice a dead link. */
-export const DEFAULT_TIMEOUT_MS = 120_000;
+// Starters generated before explain.ts existed import explain from here.
+export { explain } from "./explain.ts";
 
 /**
  * Text made safe for an HTTP header: accents stripped, other non-ASCII dropped.
@@ -61,16 +58,16 @@ export function attributionHeaders(settings: Settings): Record<string, string> {
   return headers;
 }
 
-/** Throw ConfigError, with what to do, when the key is missing or malformed. */
+/** Throw a Problem, with what to do, when the key is missing or malformed. */
 export function requireUsableKey(settings: Settings): void {
   const problem = keyProblem(settings.apiKey);
   if (problem) {
-    throw new ConfigError(describeKeyProblem(settings, problem));
+    throw new Problem(describeKeyProblem(settings, problem));
   }
 }
 
 /**
- * An OpenAI client for OpenRouter. Throws ConfigError for an unusable key.
+ * An OpenAI client for OpenRouter. Throws a Problem for an unusable key.
  *
  * timeout is in milliseconds, as the SDK counts it.
  */
@@ -92,124 +89,4 @@ export function createClient(
     organization: null,
     project: null,
   });
-}
-
-/** Values every catalog text may use, plus the given ones. */
-export function context(
-  settings: Settings,
-  values: Readonly<Record<string, unknown>> = {},
-): Record<string, unknown> {
-  return {
-    environment: settings.environment,
-    host: URL.parse(settings.baseUrl)?.hostname || settings.baseUrl,
-    login_command: LOGIN_COMMAND,
-    ca_variable: "NODE_EXTRA_CA_CERTS",
-    ...values,
-  };
-}
-
-const RATE_LIMIT_HEADERS = [
-  "Retry-After",
-  "X-RateLimit-Limit",
-  "X-RateLimit-Remaining",
-  "X-RateLimit-Reset",
-];
-
-/** What an HTTP error from OpenRouter means, and what to do about it. */
-export function explainStatus(
-  status: number,
-  detail: string,
-  headers: Headers,
-  settings: Settings,
-): catalog.Text {
-  const values = context(settings, { status, detail: redact(detail, settings.apiKey) });
-  if (status === 429) {
-    const sent = RATE_LIMIT_HEADERS.flatMap((name) => {
-      const value = headers.get(name);
-      return value ? [`${name}: ${value}`] : [];
-    });
-    const retryAfter = headers.get("Retry-After") ?? "";
-    const wait = /^\d+$/.test(retryAfter) ? `${retryAfter} s` : retryAfter || "a minute";
-    return catalog.say("http.429", {
-      ...values,
-      limits: sent.join("; ") || "no Retry-After",
-      wait,
-    });
-  }
-  if (status >= 500) {
-    return catalog.say("http.5xx", values);
-  }
-  const id = `http.${status}`;
-  return catalog.say(catalog.isMessageId(id) ? id : "http.other", values);
-}
-
-const TLS_CODES = /^(ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
-
-/** What a failure to get any answer means: timeout, refused, DNS, TLS... */
-export function explainConnectionError(
-  error: APIConnectionError,
-  settings: Settings,
-  timeoutMs: number,
-): catalog.Text {
-  // The SDK wraps fetch's TypeError, which wraps the socket's error: the codes are deep down.
-  const causes: Error[] = [];
-  for (let cause: unknown = error; cause instanceof Error && !causes.includes(cause); ) {
-    causes.push(cause);
-    cause = cause.cause;
-  }
-  const codes = causes.map((cause) =>
-    "code" in cause && typeof cause.code === "string" ? cause.code : "",
-  );
-  const deepest = causes.at(-1) ?? error;
-  // OpenSSL's errors carry a readable reason; their message is a raw error string.
-  const reason = "reason" in deepest ? String(deepest.reason) : deepest.message;
-  const detail = reason.trim().replaceAll(/\s+/g, " ") || deepest.name;
-  let problem: catalog.MessageId;
-  if (error instanceof APIConnectionTimeoutError || codes.includes("UND_ERR_CONNECT_TIMEOUT")) {
-    problem = "reachability.timeout";
-  } else if (codes.some((code) => TLS_CODES.test(code))) {
-    problem = "reachability.tls";
-  } else if (codes.includes("ENOTFOUND") || codes.includes("EAI_AGAIN")) {
-    problem = "reachability.dns";
-  } else if (codes.includes("ECONNREFUSED")) {
-    problem = "reachability.refused";
-  } else {
-    problem = "reachability.network";
-  }
-  return catalog.say(
-    problem,
-    context(settings, { timeout: timeoutMs / 1000, detail: redact(detail, settings.apiKey) }),
-  );
-}
-
-/** OpenRouter's own words from an error body, on one line. */
-export function errorDetail(body: unknown, fallback: string): string {
-  const message = isRecord(body) ? body.message : undefined;
-  const text = typeof message === "string" && message ? message : fallback;
-  return text.trim().replaceAll(/\s+/g, " ").slice(0, 300);
-}
-
-/** What any SDK error means for the user: HTTP status, network, mid-stream. */
-export function explain(
-  error: APIError,
-  settings: Settings,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-): catalog.Text {
-  if (error instanceof APIConnectionError) {
-    return explainConnectionError(error, settings, timeoutMs);
-  }
-  if (error.status !== undefined) {
-    const detail = errorDetail(error.error, STATUS_CODES[error.status] ?? "no details");
-    return explainStatus(error.status, detail, error.headers ?? new Headers(), settings);
-  }
-  // No status: an error chunk in the middle of a stream.
-  const detail = errorDetail(error.error, error.message);
-  return catalog.say(
-    "starter.stream_error",
-    context(settings, { detail: redact(detail, settings.apiKey) }),
-  );
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

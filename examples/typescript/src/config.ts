@@ -6,11 +6,11 @@
  * project was generated with.
  */
 
-import { chmodSync, readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { parseEnv } from "node:util";
 
 import * as catalog from "./catalog.ts";
+import * as envfile from "./envfile.ts";
 
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -25,21 +25,42 @@ export const DEFAULTS: Readonly<Record<Exclude<catalog.Variable, "OPENROUTER_API
   OPENROUTER_APP_CATEGORIES: "",
   OPENROUTER_MODEL: "google/gemini-2.5-flash-lite",
 };
-export const LOGIN_COMMAND = "npm run login --";
 export const PROCESS_ENVIRONMENT = "the process environment";
+/** Generous enough for a long streamed reply, short enough to notice a dead link. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** What chose the environment. */
 export type SelectedBy = "--env" | "APP_ENV" | "default";
 
-/** A problem only the user can fix, with the catalog's text about it. */
-export class ConfigError extends Error {
+/** A problem only the user can fix: the catalog's text about it, and the exit status. */
+export class Problem extends Error {
   readonly text: catalog.Text;
+  readonly status: number;
 
-  constructor(text: catalog.Text) {
+  constructor(text: catalog.Text, status = 2) {
     super(text.message);
-    this.name = "ConfigError";
+    this.name = "Problem";
     this.text = text;
+    this.status = status;
   }
+}
+
+/** The name starters generated before Problem existed catch. */
+export { Problem as ConfigError };
+
+// How users run this project's commands (the catalog's `commands`).
+const STARTER_COMMAND = "npm start --";
+const COMMAND = "npm run --silent {name} --";
+
+/**
+ * How a user runs one of this project's commands (start: the starter) with these arguments.
+ *
+ * command("login", "--env", "staging") is "npm run --silent login -- --env staging".
+ */
+export function command(name: string, ...args: string[]): string {
+  const spelled = name === "start" ? STARTER_COMMAND : COMMAND.replace("{name}", name);
+  // The catalog's rule: a trailing " --" goes only before arguments.
+  return args.length > 0 ? [spelled, ...args].join(" ") : spelled.replace(/ --$/, "");
 }
 
 /**
@@ -104,7 +125,7 @@ export function selectEnvironment(
   }
   const environment = ENVIRONMENTS.find((known) => known === name);
   if (environment === undefined) {
-    throw new ConfigError(
+    throw new Problem(
       catalog.say("config.unknown_environment", {
         environment: name,
         environments: ENVIRONMENTS.join(", "),
@@ -133,11 +154,10 @@ export function loadSettings(
   for (const name of [`.env.${environment}`, ".env"]) {
     const path = join(directory, name);
     if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
-      // Node's own parser, so the files mean here what they mean to `node --env-file`.
-      const fileValues = parseEnv(readFileSync(path, "utf8"));
+      const fileValues = envfile.read(path);
       layers.push([name, fileValues]);
       filesRead.push(name);
-      if (fileValues.OPENROUTER_API_KEY && makePrivate(path)) {
+      if (fileValues.OPENROUTER_API_KEY && envfile.makePrivate(path)) {
         madePrivate.push(name);
       }
     }
@@ -171,15 +191,6 @@ export function loadSettings(
   });
 }
 
-/** Make a file that holds a key readable by its owner only; true if it was not. */
-export function makePrivate(path: string): boolean {
-  if (process.platform === "win32" || (statSync(path).mode & 0o077) === 0) {
-    return false;
-  }
-  chmodSync(path, 0o600);
-  return true;
-}
-
 /** The catalog id of what makes this key unusable, or null if it looks right. */
 export function keyProblem(apiKey: string): catalog.MessageId | null {
   if (!apiKey) {
@@ -211,7 +222,7 @@ export function describeKeyProblem(settings: Settings, problem: catalog.MessageI
     masked: mask(settings.apiKey),
     environment: settings.environment,
     key_source: settings.keySource,
-    login_command: LOGIN_COMMAND,
+    login_command: command("login", "--env", settings.environment),
     position: position + 1,
   });
 }

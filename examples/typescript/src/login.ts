@@ -10,135 +10,103 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { parseArgs, parseEnv } from "node:util";
 
 import * as catalog from "./catalog.ts";
-import { attributionHeaders, context, errorDetail, isRecord } from "./client.ts";
+import * as cli from "./cli.ts";
+import { attributionHeaders } from "./client.ts";
 import {
-  ConfigError,
+  command,
   ENVIRONMENTS,
   keyProblem,
-  LOGIN_COMMAND,
   loadSettings,
+  Problem,
   type Settings,
 } from "./config.ts";
+import * as envfile from "./envfile.ts";
+import { errorDetail, isRecord, messageValues } from "./explain.ts";
 import { main as verify } from "./verify.ts";
 
 const DEFAULT_PORT = 3000;
 const CALLBACK_PATH = "/callback";
-const KEY_LINE = /^([ \t]*(?:export[ \t]+)?OPENROUTER_API_KEY[ \t]*=)[^\n]*?(\r?\n)?$/;
 
-const USAGE = `usage: npm run --silent login -- [--env NAME] [--no-browser] [--port N] [--timeout SECONDS] [--force]
+const COMMAND_LINE = {
+  name: "login",
+  description: "Sign in to OpenRouter in the browser and save a new key to .env.<environment>.",
+  options: {
+    env: {
+      type: "string",
+      metavar: "NAME",
+      help: `environment whose env file gets the key: ${ENVIRONMENTS.join(", ")}`,
+    },
+    "no-browser": { type: "boolean", help: "only print the URL to open" },
+    port: {
+      type: "string",
+      metavar: "N",
+      help: `callback port on 127.0.0.1 (default: ${DEFAULT_PORT}, else a free one)`,
+    },
+    timeout: {
+      type: "string",
+      metavar: "SECONDS",
+      default: "300",
+      help: "give up after this long",
+    },
+    force: { type: "boolean", help: "replace a key the env file already holds" },
+  },
+} satisfies cli.CommandLine;
 
-Sign in to OpenRouter in the browser and save a new key to .env.<environment>.
+/** Login failed: exit status 1, as for any refusal (2 stays for configuration and usage). */
+const FAILED = 1;
 
-options:
-  --env NAME           environment whose env file gets the key: ${ENVIRONMENTS.join(", ")}
-  --no-browser         only print the URL to open
-  --port N             callback port on 127.0.0.1 (default: ${DEFAULT_PORT}, else a free one)
-  --timeout SECONDS    give up after this long (default: 300)
-  --force              replace a key the env file already holds
-  -h, --help           show this help and exit
-`;
-
-/** Signing in failed; carries the catalog's text about why. */
-class LoginError extends Error {
-  readonly text: catalog.Text;
-
-  constructor(text: catalog.Text) {
-    super(text.message);
-    this.name = "LoginError";
-    this.text = text;
+/** Run login; returns the exit status (verify's, once a key was saved). */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const { values } = cli.parse(COMMAND_LINE, argv);
+    if (values.help) {
+      process.stdout.write(cli.help(COMMAND_LINE));
+      return 0;
+    }
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
+      throw new cli.UsageError(catalog.say("usage.port").message);
+    }
+    const timeout = Number(values.timeout);
+    if (!(timeout > 0 && Number.isFinite(timeout))) {
+      throw new cli.UsageError(catalog.say("usage.timeout").message);
+    }
+    const settings = loadSettings(values.env);
+    const options = { port, timeoutMs: timeout * 1000, openBrowser: !values["no-browser"] };
+    return await login(settings, options, values.force ?? false);
+  } catch (error) {
+    if (error instanceof cli.UsageError) {
+      return cli.usageError(COMMAND_LINE, error.message);
+    }
+    if (!(error instanceof Problem)) {
+      throw error;
+    }
+    console.error(`error: ${error.text.line()}`);
+    return error.status;
   }
 }
 
-/** Run login; returns the exit status (verify's, once a key was saved). */
-async function main(argv: readonly string[]): Promise<number> {
-  let values: ReturnType<typeof readOptions>;
-  try {
-    values = readOptions(argv);
-  } catch (error) {
-    // parseArgs says what is wrong in its first sentence; the rest is about positional
-    // arguments, which login takes none of.
-    return usageError((error as Error).message.replace(/\. .*/s, ""));
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
-    return usageError(catalog.say("usage.port").message);
-  }
-  const timeout = Number(values.timeout ?? "300");
-  if (!(timeout > 0 && Number.isFinite(timeout))) {
-    return usageError(catalog.say("usage.timeout").message);
-  }
-
-  let settings: Settings;
-  try {
-    settings = loadSettings(values.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) {
-      throw error;
-    }
-    console.error(`error: ${error.text.line()}`);
-    return 2;
-  }
+/** Sign in, save the key, then let verify check it; returns verify's exit status. */
+async function login(settings: Settings, options: SignIn, force: boolean): Promise<number> {
   const envFile = join(process.cwd(), `.env.${settings.environment}`);
   const file = basename(envFile);
-  let key: string;
-  try {
-    if (!values.force && holdsKey(envFile) && !(await confirmReplace(envFile))) {
-      throw new LoginError(catalog.say("login.key_exists", context(settings, { file })));
-    }
-    const openBrowser = !values["no-browser"];
-    key = await signIn(settings, { port, timeoutMs: timeout * 1000, openBrowser });
-  } catch (error) {
-    if (!(error instanceof LoginError)) {
-      throw error;
-    }
-    console.error(`error: ${error.text.line()}`);
-    return 1;
+  if (!force && envfile.holdsKey(envFile) && !(await confirmReplace(envFile))) {
+    const replace = command("login", "--env", settings.environment, "--force");
+    throw new Problem(catalog.say("login.key_exists", { file, login_command: replace }), FAILED);
   }
-
-  saveKey(envFile, key);
+  const key = await signIn(settings, options);
+  envfile.writeKey(envFile, key);
   console.error(catalog.say("login.saved", { file }).message);
   if (process.env.OPENROUTER_API_KEY) {
     console.error(`warning: ${catalog.say("login.overridden", { file }).message}`);
   }
   return verify(["--env", settings.environment]);
-}
-
-function readOptions(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    options: {
-      env: { type: "string" },
-      "no-browser": { type: "boolean" },
-      port: { type: "string" },
-      timeout: { type: "string" },
-      force: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  }).values;
-}
-
-function usageError(message: string): number {
-  console.error(`login: error: ${message} (see --help)`);
-  return 2;
-}
-
-function holdsKey(envFile: string): boolean {
-  return (
-    statSync(envFile, { throwIfNoEntry: false })?.isFile() === true &&
-    Boolean(parseEnv(readFileSync(envFile, "utf8")).OPENROUTER_API_KEY)
-  );
 }
 
 /** Ask whether to replace the key, when there is a terminal to ask on. */
@@ -170,7 +138,7 @@ async function signIn(
 ): Promise<string> {
   const base = URL.parse(settings.baseUrl);
   if (base === null) {
-    throw new LoginError(catalog.say("base_url.invalid", { base_url: settings.baseUrl }));
+    throw new Problem(catalog.say("base_url.invalid", { base_url: settings.baseUrl }), FAILED);
   }
   const verifier = randomBytes(48).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
@@ -203,7 +171,7 @@ async function listen(port: number | undefined): Promise<Server> {
     return await listenOn(port ?? DEFAULT_PORT);
   } catch {
     if (port !== undefined) {
-      throw new LoginError(catalog.say("login.port_taken", { port }));
+      throw new Problem(catalog.say("login.port_taken", { port }), FAILED);
     }
     return listenOn(0);
   }
@@ -223,17 +191,17 @@ function listenOn(port: number): Promise<Server> {
 /** Start $BROWSER, else the platform's opener, on the URL. */
 function startBrowser(url: string): ChildProcess {
   const browser = process.env.BROWSER?.split(/\s+/).filter(Boolean) ?? [];
-  let command: string[];
+  let opener: string[];
   if (browser.length > 0) {
-    command = [...browser, url];
+    opener = [...browser, url];
   } else if (process.platform === "darwin") {
-    command = ["open", url];
+    opener = ["open", url];
   } else if (process.platform === "win32") {
-    command = ["rundll32", "url.dll,FileProtocolHandler", url];
+    opener = ["rundll32", "url.dll,FileProtocolHandler", url];
   } else {
-    command = ["xdg-open", url];
+    opener = ["xdg-open", url];
   }
-  const [program = "", ...args] = command;
+  const [program = "", ...args] = opener;
   // The user's own $BROWSER or the system's opener, with our URL: no shell involved.
   const child = spawn(program, args, { stdio: "ignore" });
   child.unref(); // the browser may well outlive login
@@ -248,12 +216,13 @@ function waitForCode(
 ): Promise<string> {
   const { promise, resolve, reject } = Promise.withResolvers<string>();
   const fail = (id: catalog.MessageId, values: Record<string, unknown> = {}) =>
-    reject(new LoginError(catalog.say(id, { login_command: LOGIN_COMMAND, ...values })));
+    reject(new Problem(catalog.say(id, { login_command: command("login"), ...values }), FAILED));
   const timer = setTimeout(() => fail("login.timeout", { timeout: timeoutMs / 1000 }), timeoutMs);
-  browser?.on("error", () => fail("login.no_browser"));
+  const noBrowser = { login_command: command("login", "--no-browser") };
+  browser?.on("error", () => fail("login.no_browser", noBrowser));
   browser?.on("exit", (status) => {
     if (status !== 0) {
-      fail("login.no_browser");
+      fail("login.no_browser", noBrowser);
     }
   });
   server.on("request", (request, response) => {
@@ -307,14 +276,15 @@ async function exchange(settings: Settings, code: string, verifier: string): Pro
       cause = cause.cause;
     }
     const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new LoginError(catalog.say("reachability.network", context(settings, { detail })));
+    const text = catalog.say("reachability.network", messageValues(settings, { detail }));
+    throw new Problem(text, FAILED);
   }
   if (status < 200 || status >= 300) {
-    throw new LoginError(exchangeFailed(status, body));
+    throw new Problem(exchangeFailed(status, body), FAILED);
   }
   const key = parseJson(body)?.key;
   if (typeof key !== "string" || keyProblem(key)) {
-    throw new LoginError(exchangeFailed(200, ""));
+    throw new Problem(exchangeFailed(200, ""), FAILED);
   }
   return key;
 }
@@ -323,7 +293,11 @@ async function exchange(settings: Settings, code: string, verifier: string): Pro
 function exchangeFailed(status: number, body: string): catalog.Text {
   const answer = parseJson(body);
   const detail = answer === null ? "no key in the answer" : errorDetail(answer.error, "no details");
-  return catalog.say("login.exchange_failed", { status, detail, login_command: LOGIN_COMMAND });
+  return catalog.say("login.exchange_failed", {
+    status,
+    detail,
+    login_command: command("login"),
+  });
 }
 
 /** A JSON object, or null for anything else. */
@@ -336,37 +310,6 @@ function parseJson(text: string): Record<string, unknown> | null {
   }
 }
 
-/**
- * Put the key in the env file, mode 600: only its OPENROUTER_API_KEY line changes.
- *
- * A missing file starts as a copy of its .example. The file is replaced in one step, so an
- * interruption leaves the old one whole.
- */
-function saveKey(envFile: string, key: string): void {
-  const source = [envFile, `${envFile}.example`].find((path) =>
-    statSync(path, { throwIfNoEntry: false })?.isFile(),
-  );
-  const text = source === undefined ? "" : readFileSync(source, "utf8");
-  const lines = text.split(/(?<=\n)/).filter(Boolean);
-  let replaced = false;
-  const updated = lines.map((line) => {
-    const match = KEY_LINE.exec(line);
-    if (match === null) {
-      return line;
-    }
-    replaced = true;
-    return `${match[1]}${key}${match[2] ?? ""}`;
-  });
-  if (!replaced) {
-    if (updated.length > 0 && !updated.at(-1)?.endsWith("\n")) {
-      updated.push("\n");
-    }
-    updated.push(`OPENROUTER_API_KEY=${key}\n`);
-  }
-  const temporary = join(dirname(envFile), `.${basename(envFile)}.${process.pid}.tmp`);
-  writeFileSync(temporary, updated.join(""), { mode: 0o600 });
-  renameSync(temporary, envFile);
-  chmodSync(envFile, 0o600);
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
 }
-
-process.exitCode = await main(process.argv.slice(2));

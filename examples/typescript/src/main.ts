@@ -6,37 +6,41 @@
  * trace when something goes wrong.
  */
 
-import { parseArgs } from "node:util";
-
 import { APIError, type OpenAI } from "openai";
 
-import { createClient, explain } from "./client.ts";
-import { ConfigError, loadSettings, type Settings } from "./config.ts";
+import * as cli from "./cli.ts";
+import { createClient } from "./client.ts";
+import { command, loadSettings, Problem, type Settings } from "./config.ts";
+import { explain } from "./explain.ts";
 
-const USAGE = `usage: npm start -- [--env NAME] PROMPT...
-
-Stream a reply from OpenRouter to a prompt.
-
-options:
-  --env NAME    the environment to use (default: APP_ENV)
-  -h, --help    show this help and exit
-`;
+const COMMAND_LINE = {
+  name: "start",
+  description: "Stream a reply from OpenRouter to a prompt.",
+  options: {
+    env: { type: "string", metavar: "NAME", help: "the environment to use (default: APP_ENV)" },
+  },
+  positionals: "PROMPT...",
+} satisfies cli.CommandLine;
 
 /** Run the starter; returns the exit status. */
-async function main(argv: readonly string[]): Promise<number> {
-  let commandLine: ReturnType<typeof readCommandLine>;
+export async function main(argv: readonly string[]): Promise<number> {
+  let commandLine: ReturnType<typeof cli.parse<typeof COMMAND_LINE>>;
   try {
-    commandLine = readCommandLine(argv);
+    commandLine = cli.parse(COMMAND_LINE, argv);
   } catch (error) {
-    return usageError((error as Error).message);
+    if (!(error instanceof cli.UsageError)) {
+      throw error;
+    }
+    return cli.usageError(COMMAND_LINE, error.message);
   }
   const { values, positionals: prompt } = commandLine;
   if (values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(cli.help(COMMAND_LINE));
     return 0;
   }
   if (prompt.length === 0) {
-    return usageError('say what to ask the model, e.g. npm start -- "Say hello"');
+    const example = command("start", '"Say hello"');
+    return cli.usageError(COMMAND_LINE, `say what to ask the model, e.g. ${example}`);
   }
 
   let settings: Settings;
@@ -45,11 +49,11 @@ async function main(argv: readonly string[]): Promise<number> {
     settings = loadSettings(values.env);
     client = createClient(settings);
   } catch (error) {
-    if (!(error instanceof ConfigError)) {
+    if (!(error instanceof Problem)) {
       throw error;
     }
     console.error(`error: ${error.text.line()}`);
-    return 2;
+    return error.status;
   }
 
   let replying = false;
@@ -81,17 +85,6 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-function readCommandLine(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    options: { env: { type: "string" }, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-  });
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
 }
-
-function usageError(message: string): number {
-  console.error(`start: error: ${message} (see --help)`);
-  return 2;
-}
-
-process.exitCode = await main(process.argv.slice(2));

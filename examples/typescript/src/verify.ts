@@ -10,24 +10,15 @@
  * command line is unusable (nothing was sent).
  */
 
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs, parseEnv } from "node:util";
 
 import { APIConnectionError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
+import * as cli from "./cli.ts";
+import { createClient, percentEncode } from "./client.ts";
 import {
-  context,
-  createClient,
-  errorDetail,
-  explainConnectionError,
-  explainStatus,
-  isRecord,
-  percentEncode,
-} from "./client.ts";
-import {
-  ConfigError,
   DEFAULT_ENVIRONMENT,
   describeKeyProblem,
   ENVIRONMENTS,
@@ -35,24 +26,36 @@ import {
   loadSettings,
   mask,
   PROCESS_ENVIRONMENT,
+  Problem,
   redact,
   type Settings,
 } from "./config.ts";
+import * as envfile from "./envfile.ts";
+import {
+  errorDetail,
+  explainConnectionError,
+  explainStatus,
+  isRecord,
+  messageValues,
+} from "./explain.ts";
 
 type Status = "pass" | "warn" | "fail" | "skip";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-const USAGE = `usage: npm run --silent verify -- [--env NAME] [--json] [--chat] [--timeout SECONDS]
-
-Check that this project can use OpenRouter, and say what to fix if not.
-
-options:
-  --env NAME           environment to check: ${ENVIRONMENTS.join(", ")}
-  --json               print one JSON object on stdout
-  --chat               also send a 1-token completion (spends credit)
-  --timeout SECONDS    give up after this long (default: 10)
-  -h, --help           show this help and exit
-`;
+const COMMAND_LINE = {
+  name: "verify",
+  description: "Check that this project can use OpenRouter, and say what to fix if not.",
+  options: {
+    env: {
+      type: "string",
+      metavar: "NAME",
+      help: `environment to check: ${ENVIRONMENTS.join(", ")}`,
+    },
+    json: { type: "boolean", help: "print one JSON object on stdout" },
+    chat: { type: "boolean", help: "also send a 1-token completion (spends credit)" },
+    timeout: { type: "string", metavar: "SECONDS", default: "10", help: "give up after this long" },
+  },
+} satisfies cli.CommandLine;
 
 /** One line of the report. */
 export interface Check {
@@ -117,36 +120,20 @@ interface Options {
   help: boolean;
 }
 
-/** A bad command line. */
-class UsageError extends Error {}
-
+/** The options given; cli.UsageError for a bad command line. */
 function parseOptions(argv: readonly string[]): Options {
-  const { env, json = false, chat = false, help = false, timeout = "10" } = readOptions(argv);
+  const {
+    env,
+    json = false,
+    chat = false,
+    help = false,
+    timeout,
+  } = cli.parse(COMMAND_LINE, argv).values;
   const seconds = Number(timeout);
   if (!(seconds > 0 && Number.isFinite(seconds))) {
-    throw new UsageError(catalog.say("usage.timeout").message);
+    throw new cli.UsageError(catalog.say("usage.timeout").message);
   }
   return { env, json, chat, help, timeoutMs: seconds * 1000 };
-}
-
-/** The options as given; UsageError for an unknown one or a missing value. */
-function readOptions(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      options: {
-        env: { type: "string" },
-        json: { type: "boolean" },
-        chat: { type: "boolean" },
-        timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    // parseArgs says what is wrong in its first sentence; the rest is about positional
-    // arguments, which verify takes none of.
-    throw new UsageError((error as Error).message.replace(/\. .*/s, ""));
-  }
 }
 
 /** Run verify; returns the exit status. */
@@ -156,17 +143,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const options = parseOptions(argv);
     if (options.help) {
-      process.stdout.write(USAGE);
+      process.stdout.write(cli.help(COMMAND_LINE));
       return 0;
     }
     outcome = await verify(options);
   } catch (error) {
-    if (!(error instanceof UsageError)) {
+    if (!(error instanceof cli.UsageError)) {
       throw error;
     }
     if (!json) {
-      console.error(`verify: error: ${error.message} (see --help)`);
-      return 2;
+      return cli.usageError(COMMAND_LINE, error.message);
     }
     const config: Check = {
       name: "config",
@@ -204,7 +190,7 @@ async function verify(options: Options): Promise<Outcome> {
   try {
     settings = loadSettings(options.env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) {
+    if (!(error instanceof Problem)) {
       throw error;
     }
     return {
@@ -277,7 +263,7 @@ function configCheck(settings: Settings, directory: string): Check {
     const name = `.env.${environment}`;
     const path = join(directory, name);
     if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
-      const key = parseEnv(readFileSync(path, "utf8")).OPENROUTER_API_KEY;
+      const key = envfile.read(path).OPENROUTER_API_KEY;
       if (key) {
         keys.set(name, key);
       }
@@ -426,7 +412,10 @@ async function send(
   } catch (error) {
     if (deadline.aborted) {
       const timeout = timeoutMs / 1000;
-      return failedReply(url, catalog.say("reachability.timeout", context(settings, { timeout })));
+      return failedReply(
+        url,
+        catalog.say("reachability.timeout", messageValues(settings, { timeout })),
+      );
     }
     if (error instanceof APIConnectionError) {
       return failedReply(url, explainConnectionError(error, settings, timeoutMs));

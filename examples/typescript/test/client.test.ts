@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
 
 import { attributionHeaders, createClient, headerText, headerUrl } from "../src/client.ts";
-import { ConfigError, DEFAULTS, loadSettings } from "../src/config.ts";
+import { DEFAULTS, loadSettings, Problem } from "../src/config.ts";
 import type { FakeOpenRouter } from "./fake-openrouter.ts";
 import { projectDirectory, startFake, useFake } from "./fixtures.ts";
 
@@ -90,7 +90,7 @@ test("OPENAI_* variables are never used", async (t) => {
 for (const key of ["", "sk-or-v1-...", "sk-or-v1-caf\u00e9"]) {
   test(`an unusable key (${JSON.stringify(key)}) is refused before any request`, async (t) => {
     const { fake, settings } = await settingsFor(t, { OPENROUTER_API_KEY: key });
-    assert.throws(() => createClient(settings), ConfigError);
+    assert.throws(() => createClient(settings), Problem);
     assert.deepEqual(fake.requests, []);
   });
 }

@@ -7,13 +7,14 @@ import { test } from "node:test";
 import { inspect, parseEnv } from "node:util";
 
 import {
-  ConfigError,
+  command,
   DEFAULT_ENVIRONMENT,
   DEFAULTS,
   ENVIRONMENTS,
   keyProblem,
   loadSettings,
   mask,
+  Problem,
 } from "../src/config.ts";
 import { newKey } from "./fake-openrouter.ts";
 import { projectDirectory } from "./fixtures.ts";
@@ -75,7 +76,8 @@ test("an unknown environment is refused, naming the valid ones", (t) => {
   assert.throws(
     () => loadSettings(undefined, { directory, environ: { APP_ENV: "qa" } }),
     (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
+      assert.ok(error instanceof Problem);
+      assert.equal(error.status, 2);
       assert.match(error.text.message, /Unknown environment 'qa'/);
       for (const environment of ENVIRONMENTS) {
         assert.ok(error.text.hint?.includes(environment));
@@ -144,3 +146,10 @@ for (const [key, problem] of KEY_PROBLEMS) {
     assert.equal(keyProblem(key), problem);
   });
 }
+
+test("commands are spelled as users type them, never with a dangling --", () => {
+  assert.equal(command("login", "--env", "staging"), "npm run --silent login -- --env staging");
+  assert.equal(command("verify"), "npm run --silent verify");
+  assert.equal(command("start", '"Say hello"'), 'npm start -- "Say hello"');
+  assert.equal(command("start"), "npm start");
+});

@@ -12,14 +12,15 @@ import sys
 
 import openai
 
-from .client import create_client, explain
-from .config import ConfigError, load_settings
+from .client import create_client
+from .config import Problem, command, load_settings
+from .explain import explain
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the starter; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog=f"python -m {__package__}",
+        prog=command("start"),
         description="Stream a reply from OpenRouter to a prompt.",
     )
     parser.add_argument("prompt", nargs="+", help="what to ask the model")
@@ -29,9 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.env)
         client = create_client(settings)
-    except ConfigError as error:
+    except Problem as error:
         print(f"error: {error.text.line()}", file=sys.stderr)
-        return 2
+        return error.status
 
     replying = False
     try:

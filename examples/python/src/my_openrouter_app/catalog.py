@@ -8,7 +8,8 @@ same words. Texts hold {placeholders} that say() fills in.
 from __future__ import annotations
 
 import re
-from typing import Final, NamedTuple
+from collections.abc import Mapping
+from typing import Final, Literal, NamedTuple, TypeGuard
 
 
 class Text(NamedTuple):
@@ -77,7 +78,80 @@ POLICY: Final = {
     ),
 }
 
-MESSAGES: Final = {
+MessageId = Literal[
+    "config.ok",
+    "config.unknown_environment",
+    "config.key_overridden",
+    "config.shared_key",
+    "config.made_private",
+    "key_format.ok",
+    "key_format.missing",
+    "key_format.placeholder",
+    "key_format.prefix",
+    "key_format.whitespace",
+    "key_format.quotes",
+    "key_format.non_ascii",
+    "key_format.length",
+    "base_url.ok",
+    "base_url.invalid",
+    "base_url.insecure",
+    "base_url.path",
+    "reachability.ok",
+    "reachability.not_json",
+    "reachability.refused",
+    "reachability.dns",
+    "reachability.tls",
+    "reachability.timeout",
+    "reachability.network",
+    "key.ok",
+    "key.expiring",
+    "key.expired",
+    "key.management",
+    "key.unexpected",
+    "credits.ok",
+    "credits.exhausted",
+    "credits.no_limit",
+    "credits.above_policy",
+    "model.ok",
+    "model.unknown",
+    "model.unroutable",
+    "chat.ok",
+    "chat.not_run",
+    "skip.preflight",
+    "skip.unreachable",
+    "skip.key_failed",
+    "http.400",
+    "http.401",
+    "http.402",
+    "http.403",
+    "http.404",
+    "http.408",
+    "http.429",
+    "http.5xx",
+    "http.other",
+    "verdict.pass",
+    "verdict.warn",
+    "verdict.fail",
+    "verdict.config",
+    "usage.timeout",
+    "usage.port",
+    "starter.stream_error",
+    "login.open",
+    "login.waiting",
+    "login.page",
+    "login.page_failed",
+    "login.no_browser",
+    "login.port_taken",
+    "login.denied",
+    "login.no_code",
+    "login.exchange_failed",
+    "login.timeout",
+    "login.key_exists",
+    "login.saved",
+    "login.overridden",
+]
+
+MESSAGES: Final[Mapping[MessageId, Text]] = {
     "config.ok": Text(
         "Environment {environment} ({selected_by}); read {files}; key from {key_source}.",
         None,
@@ -104,11 +178,11 @@ MESSAGES: Final = {
     ),
     "key_format.missing": Text(
         "OPENROUTER_API_KEY is not set for {environment}.",
-        "Copy .env.{environment}.example to .env.{environment} and paste a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command} --env {environment}.",
+        "Copy .env.{environment}.example to .env.{environment} and paste a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
     ),
     "key_format.placeholder": Text(
         "OPENROUTER_API_KEY ({masked}) is a placeholder, not a key.",
-        "Paste a real key from https://openrouter.ai/settings/keys into {key_source}, or run {login_command} --env {environment}.",
+        "Paste a real key from https://openrouter.ai/settings/keys into {key_source}, or run {login_command}.",
     ),
     "key_format.prefix": Text(
         "OPENROUTER_API_KEY ({masked}) does not start with sk-or-v1-.",
@@ -324,7 +398,7 @@ MESSAGES: Final = {
     ),
     "login.no_browser": Text(
         "Could not open a browser.",
-        "Run {login_command} --no-browser and open the printed URL in a browser on this machine.",
+        "Run {login_command} and open the printed URL in a browser on this machine.",
     ),
     "login.port_taken": Text(
         "Port {port} on 127.0.0.1 is already in use.",
@@ -348,7 +422,7 @@ MESSAGES: Final = {
     ),
     "login.key_exists": Text(
         "{file} already holds a key; it was left as it is.",
-        "Run {login_command} --env {environment} --force to replace it (revoke the old key at https://openrouter.ai/settings/keys afterwards).",
+        "Run {login_command} to replace it (revoke the old key at https://openrouter.ai/settings/keys afterwards).",
     ),
     "login.saved": Text(
         "Saved the new key to {file} (mode 600). Checking it:",
@@ -363,10 +437,15 @@ MESSAGES: Final = {
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def say(message_id: str, **values: object) -> Text:
+def say(message_id: MessageId, **values: object) -> Text:
     """The catalog's text for message_id, with its placeholders filled in (unknown ones stay)."""
     message, hint = MESSAGES[message_id]
     return Text(_fill(message, values), None if hint is None else _fill(hint, values))
+
+
+def is_message_id(text: str) -> TypeGuard[MessageId]:
+    """Whether text names a text of the catalog, e.g. f"http.{status}"."""
+    return text in MESSAGES
 
 
 def _fill(text: str, values: dict[str, object]) -> str:

@@ -8,14 +8,12 @@ variable takes the first non-empty value of: the process environment,
 from __future__ import annotations
 
 import os
-import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from . import catalog
+from . import catalog, envfile
 
 ENVIRONMENTS: Final = ("development", "staging", "production")
 DEFAULT_ENVIRONMENT: Final = "development"
@@ -26,22 +24,35 @@ DEFAULTS: Final = {
     "OPENROUTER_APP_CATEGORIES": "",
     "OPENROUTER_MODEL": "google/gemini-2.5-flash-lite",
 }
-LOGIN_COMMAND: Final = f"python -m {__package__}.login"
 PROCESS_ENVIRONMENT: Final = "the process environment"
+#: Seconds a client waits: generous enough for a long streamed reply, short enough to notice a dead link.
+DEFAULT_TIMEOUT: Final = 120.0
+# How users run this project's commands (the catalog's `commands`).
+_STARTER_COMMAND: Final = "python -m my_openrouter_app"
+_COMMAND: Final = "python -m my_openrouter_app.{name}"
 
-_ENTRY = re.compile(
-    r"""^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*=[ \t]*"""
-    r"""(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\n#]*))[^\n]*""",
-    re.MULTILINE,
-)
 
+class Problem(Exception):
+    """A problem only the user can fix: the catalog's text about it, and the exit status."""
 
-class ConfigError(Exception):
-    """A problem only the user can fix, with the catalog's text about it."""
-
-    def __init__(self, text: catalog.Text) -> None:
+    def __init__(self, text: catalog.Text, status: int = 2) -> None:
         super().__init__(text.message)
         self.text = text
+        self.status = status
+
+
+#: The name starters generated before Problem existed catch.
+ConfigError = Problem
+
+
+def command(name: str, *args: str) -> str:
+    """How a user runs one of this project's commands (start: the starter) with these arguments.
+
+    command("login", "--env", "staging") is "python -m <package>.login --env staging".
+    """
+    spelled = _STARTER_COMMAND if name == "start" else _COMMAND.replace("{name}", name)
+    # The catalog's rule: a trailing " --" goes only before arguments.
+    return " ".join((spelled, *args)) if args else spelled.removesuffix(" --")
 
 
 @dataclass(frozen=True)
@@ -66,25 +77,6 @@ class Settings:
         return self.sources.get("OPENROUTER_API_KEY", "nowhere")
 
 
-def parse_env(text: str) -> dict[str, str]:
-    """Parse a .env file the way Node's util.parseEnv does.
-
-    KEY=value, optionally after `export`; # starts a comment; a value in
-    "...", '...' or `...` is taken as written (and may span lines), except
-    that \\n in "..." becomes a line break. Later lines win.
-    """
-    values: dict[str, str] = {}
-    for match in _ENTRY.finditer(text.replace("\r\n", "\n")):
-        name, double, single, backtick, bare = match.groups()
-        if double is not None:
-            values[name] = double.replace("\\n", "\n")
-        elif bare is not None:
-            values[name] = bare.strip()
-        else:
-            values[name] = single if single is not None else backtick
-    return values
-
-
 def select_environment(
     requested: str | None, environ: Mapping[str, str] | None = None
 ) -> tuple[str, str]:
@@ -97,7 +89,7 @@ def select_environment(
     else:
         environment, selected_by = DEFAULT_ENVIRONMENT, "default"
     if environment not in ENVIRONMENTS:
-        raise ConfigError(
+        raise Problem(
             catalog.say(
                 "config.unknown_environment",
                 environment=environment,
@@ -124,10 +116,10 @@ def load_settings(
     for name in (f".env.{environment}", ".env"):
         path = directory / name
         if path.is_file():
-            file_values = parse_env(path.read_text(encoding="utf-8"))
+            file_values = envfile.read(path)
             layers.append((name, file_values))
             files_read.append(name)
-            if file_values.get("OPENROUTER_API_KEY") and make_private(path):
+            if file_values.get("OPENROUTER_API_KEY") and envfile.make_private(path):
                 made_private.append(name)
     layers.append(("the project defaults", DEFAULTS))
 
@@ -154,15 +146,7 @@ def load_settings(
     )
 
 
-def make_private(path: Path) -> bool:
-    """Make a file that holds a key readable by its owner only; True if it was not."""
-    if os.name != "posix" or not path.stat().st_mode & 0o077:
-        return False
-    path.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    return True
-
-
-def key_problem(api_key: str) -> str | None:
+def key_problem(api_key: str) -> catalog.MessageId | None:
     """The catalog id of what makes this key unusable, or None if it looks right."""
     if not api_key:
         return "key_format.missing"
@@ -180,7 +164,7 @@ def key_problem(api_key: str) -> str | None:
     return None
 
 
-def describe_key_problem(settings: Settings, problem: str) -> catalog.Text:
+def describe_key_problem(settings: Settings, problem: catalog.MessageId) -> catalog.Text:
     """The catalog's text about a key_problem(), filled in for these settings."""
     position = next((i + 1 for i, c in enumerate(settings.api_key) if not c.isascii()), 0)
     return catalog.say(
@@ -188,7 +172,7 @@ def describe_key_problem(settings: Settings, problem: str) -> catalog.Text:
         masked=mask(settings.api_key),
         environment=settings.environment,
         key_source=settings.key_source,
-        login_command=LOGIN_COMMAND,
+        login_command=command("login", "--env", settings.environment),
         position=position,
     )
 

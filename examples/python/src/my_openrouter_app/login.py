@@ -14,7 +14,6 @@ import base64
 import hashlib
 import json
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -27,35 +26,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from . import catalog, verify
-from .client import attribution_headers, context
-from .config import (
-    ENVIRONMENTS,
-    LOGIN_COMMAND,
-    ConfigError,
-    Settings,
-    key_problem,
-    load_settings,
-    parse_env,
-)
+from . import catalog, envfile, verify
+from .client import attribution_headers
+from .config import ENVIRONMENTS, Problem, Settings, command, key_problem, load_settings
+from .explain import message_values
 
 DEFAULT_PORT = 3000
 CALLBACK_PATH = "/callback"
-_KEY_LINE = re.compile(r"^([ \t]*(?:export[ \t]+)?OPENROUTER_API_KEY[ \t]*=).*?(\r?\n)?$")
-
-
-class LoginError(Exception):
-    """Signing in failed; carries the catalog's text about why."""
-
-    def __init__(self, text: catalog.Text) -> None:
-        super().__init__(text.message)
-        self.text = text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run login; returns the exit status (verify's, once a key was saved)."""
     parser = argparse.ArgumentParser(
-        prog=LOGIN_COMMAND,
+        prog=command("login"),
         description="Sign in to OpenRouter in the browser and save a new key to .env.<environment>.",
     )
     parser.add_argument(
@@ -86,23 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings(args.env)
-    except ConfigError as error:
-        print(f"error: {error.text.line()}", file=sys.stderr)
-        return 2
-    env_file = Path.cwd() / f".env.{settings.environment}"
-    try:
-        if not args.force and holds_key(env_file) and not confirm_replace(env_file):
-            raise LoginError(
-                catalog.say("login.key_exists", **context(settings, file=env_file.name))
-            )
+        env_file = Path.cwd() / f".env.{settings.environment}"
+        if not args.force and envfile.holds_key(env_file) and not confirm_replace(env_file):
+            replace = command("login", "--env", settings.environment, "--force")
+            text = catalog.say("login.key_exists", file=env_file.name, login_command=replace)
+            raise Problem(text, status=1)
         key = sign_in(
             settings, port=args.port, timeout=args.timeout, open_browser=not args.no_browser
         )
-    except LoginError as error:
+    except Problem as error:
         print(f"error: {error.text.line()}", file=sys.stderr)
-        return 1
+        return error.status
 
-    save_key(env_file, key)
+    envfile.write_key(env_file, key)
     print(catalog.say("login.saved", file=env_file.name).message, file=sys.stderr)
     if os.environ.get("OPENROUTER_API_KEY"):
         print(
@@ -110,12 +89,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
     return verify.main(["--env", settings.environment])
-
-
-def holds_key(env_file: Path) -> bool:
-    return env_file.is_file() and bool(
-        parse_env(env_file.read_text(encoding="utf-8")).get("OPENROUTER_API_KEY")
-    )
 
 
 def confirm_replace(env_file: Path) -> bool:
@@ -177,10 +150,10 @@ class _CallbackHandler(BaseHTTPRequestHandler):
         elif query.get("error"):
             detail = query.get("error_description") or query["error"]
             self.server.failure = catalog.say(
-                "login.denied", detail=detail, login_command=LOGIN_COMMAND
+                "login.denied", detail=detail, login_command=command("login")
             )
         else:
-            self.server.failure = catalog.say("login.no_code", login_command=LOGIN_COMMAND)
+            self.server.failure = catalog.say("login.no_code", login_command=command("login"))
         self._page(
             200, catalog.say("login.page" if self.server.code else "login.page_failed").message
         )
@@ -202,27 +175,27 @@ def _callback_server(port: int | None) -> _CallbackServer:
         )
     except OSError:
         if port is not None:
-            raise LoginError(catalog.say("login.port_taken", port=port)) from None
+            raise Problem(catalog.say("login.port_taken", port=port), status=1) from None
     return _CallbackServer(("127.0.0.1", 0), _CallbackHandler)
 
 
 def _open_browser(url: str) -> subprocess.Popen[bytes]:
     """Start $BROWSER, else the platform's opener, on the URL."""
     if os.environ.get("BROWSER"):
-        command = [*os.environ["BROWSER"].split(), url]
+        opener = [*os.environ["BROWSER"].split(), url]
     elif sys.platform == "darwin":
-        command = ["open", url]
+        opener = ["open", url]
     elif sys.platform == "win32":
-        command = ["rundll32", "url.dll,FileProtocolHandler", url]
+        opener = ["rundll32", "url.dll,FileProtocolHandler", url]
     else:
-        command = ["xdg-open", url]
+        opener = ["xdg-open", url]
     try:
         # The user's own $BROWSER or the system's opener, with our URL: no shell involved.
         return subprocess.Popen(  # noqa: S603
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            opener, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
     except OSError:
-        raise LoginError(catalog.say("login.no_browser", login_command=LOGIN_COMMAND)) from None
+        raise Problem(_no_browser(), status=1) from None
 
 
 def _wait_for_code(
@@ -233,15 +206,16 @@ def _wait_for_code(
     while server.code is None and server.failure is None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise LoginError(
-                catalog.say("login.timeout", timeout=f"{timeout:g}", login_command=LOGIN_COMMAND)
+            text = catalog.say(
+                "login.timeout", timeout=f"{timeout:g}", login_command=command("login")
             )
+            raise Problem(text, status=1)
         if browser is not None and browser.poll() not in (None, 0):
-            raise LoginError(catalog.say("login.no_browser", login_command=LOGIN_COMMAND))
+            raise Problem(_no_browser(), status=1)
         server.timeout = min(remaining, 0.25)
         server.handle_request()
     if server.failure is not None:
-        raise LoginError(server.failure)
+        raise Problem(server.failure, status=1)
     return server.code or ""
 
 
@@ -257,17 +231,16 @@ def _exchange(settings: Settings, code: str, verifier: str) -> str:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             answer = json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
-        raise LoginError(_exchange_failed(settings, error.code, error.read())) from None
+        raise Problem(_exchange_failed(settings, error.code, error.read()), status=1) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise LoginError(
-            catalog.say("reachability.network", **context(settings, detail=reason))
-        ) from None
+        text = catalog.say("reachability.network", **message_values(settings, detail=reason))
+        raise Problem(text, status=1) from None
     except ValueError:
-        raise LoginError(_exchange_failed(settings, 200, b"")) from None
+        raise Problem(_exchange_failed(settings, 200, b""), status=1) from None
     key = answer.get("key") if isinstance(answer, dict) else None
     if not isinstance(key, str) or key_problem(key):
-        raise LoginError(_exchange_failed(settings, 200, b""))
+        raise Problem(_exchange_failed(settings, 200, b""), status=1)
     return key
 
 
@@ -278,39 +251,12 @@ def _exchange_failed(settings: Settings, status: int, body: bytes) -> catalog.Te
     except (ValueError, AttributeError):
         detail = "no key in the answer"
     return catalog.say(
-        "login.exchange_failed", status=status, detail=detail, login_command=LOGIN_COMMAND
+        "login.exchange_failed", status=status, detail=detail, login_command=command("login")
     )
 
 
-def save_key(env_file: Path, key: str) -> None:
-    """Put the key in the env file, mode 600: only its OPENROUTER_API_KEY line changes.
-
-    A missing file starts as a copy of its .example. The file is replaced in
-    one step, so an interruption leaves the old one whole.
-    """
-    example = env_file.with_name(env_file.name + ".example")
-    if env_file.is_file():
-        lines = env_file.read_text(encoding="utf-8").splitlines(keepends=True)
-    elif example.is_file():
-        lines = example.read_text(encoding="utf-8").splitlines(keepends=True)
-    else:
-        lines = []
-    replaced = False
-    for index, line in enumerate(lines):
-        match = _KEY_LINE.match(line)
-        if match:
-            lines[index] = f"{match[1]}{key}{match[2] or ''}"
-            replaced = True
-    if not replaced:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        lines.append(f"OPENROUTER_API_KEY={key}\n")
-    temporary = env_file.with_name(f".{env_file.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
-        file.write("".join(lines))
-    os.replace(temporary, env_file)
-    env_file.chmod(0o600)
+def _no_browser() -> catalog.Text:
+    return catalog.say("login.no_browser", login_command=command("login", "--no-browser"))
 
 
 if __name__ == "__main__":

@@ -28,27 +28,22 @@ from urllib.parse import quote, urlsplit
 import httpx2
 import openai
 
-from . import catalog
-from .client import (
-    context,
-    create_async_client,
-    error_detail,
-    explain_connection_error,
-    explain_status,
-)
+from . import catalog, envfile
+from .client import create_async_client
 from .config import (
     DEFAULT_ENVIRONMENT,
     ENVIRONMENTS,
     PROCESS_ENVIRONMENT,
-    ConfigError,
+    Problem,
     Settings,
+    command,
     describe_key_problem,
     key_problem,
     load_settings,
     mask,
-    parse_env,
     redact,
 )
+from .explain import error_detail, explain_connection_error, explain_status, message_values
 
 Status = Literal["pass", "warn", "fail", "skip"]
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
@@ -126,7 +121,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = _Parser(
-        prog=f"python -m {__package__}.verify",
+        prog=command("verify"),
         allow_abbrev=False,
         description="Check that this project can use OpenRouter, and say what to fix if not.",
     )
@@ -155,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcome = asyncio.run(verify(parse_args(argv)))
     except UsageError as error:
         if "--json" not in argv:
-            print(f"python -m {__package__}.verify: error: {error} (see --help)", file=sys.stderr)
+            print(f"{command('verify')}: error: {error} (see --help)", file=sys.stderr)
             return 2
         environment = os.environ.get("APP_ENV") or DEFAULT_ENVIRONMENT
         checks = skip_rest(
@@ -175,7 +170,7 @@ async def verify(args: argparse.Namespace) -> Outcome:
     """Run the checks for the environment the arguments select."""
     try:
         settings = load_settings(args.env)
-    except ConfigError as error:
+    except Problem as error:
         environment = args.env or os.environ.get("APP_ENV") or DEFAULT_ENVIRONMENT
         return Outcome(
             environment, skip_rest([Check.of("config", "fail", error.text)], "skip.preflight"), 2
@@ -227,7 +222,7 @@ def config_check(settings: Settings, directory: Path) -> Check:
     )
     keys: dict[str, str] = {}
     for path in (directory / f".env.{environment}" for environment in ENVIRONMENTS):
-        if path.is_file() and (key := parse_env(path.read_text("utf-8")).get("OPENROUTER_API_KEY")):
+        if path.is_file() and (key := envfile.read(path).get("OPENROUTER_API_KEY")):
             keys[path.name] = key
 
     warnings = []
@@ -318,7 +313,9 @@ async def send_requests(
         task = tasks[name]
         if task in done:
             return task.result()
-        timed_out = catalog.say("reachability.timeout", **context(settings, timeout=f"{timeout:g}"))
+        timed_out = catalog.say(
+            "reachability.timeout", **message_values(settings, timeout=f"{timeout:g}")
+        )
         return Reply(str(client.base_url) + path.lstrip("/"), failure=timed_out)
 
     return (
@@ -473,11 +470,11 @@ def chat_check(settings: Settings, reply: Reply | None) -> Check:
     return failed("chat", reply, settings)
 
 
-def skip(name: str, reason: str) -> Check:
+def skip(name: str, reason: catalog.MessageId) -> Check:
     return Check.of(name, "skip", catalog.say(reason))
 
 
-def skip_rest(checks: list[Check], reason: str) -> list[Check]:
+def skip_rest(checks: list[Check], reason: catalog.MessageId) -> list[Check]:
     """The checks so far, then every remaining one skipped for the reason given."""
     done = {check.name for check in checks}
     return checks + [skip(name, reason) for name in catalog.CHECKS if name not in done]
