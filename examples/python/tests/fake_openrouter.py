@@ -12,7 +12,8 @@ other path, which is what a wrong base URL gets.
 Any path can be switched to a canned or hostile answer: respond(), hang(),
 gzip_bomb(), malformed_stream(), reset_mid_stream(), redirect(), raw_json(),
 data_policy_404(), insufficient_credits(), provider_rate_limit(); restore()
-switches it back.
+switches it back. Headers named in refused_headers make it answer 400, so a
+test fails if a client sends them.
 
     with FakeOpenRouter() as fake:
         key = fake.add_key(limit=5)
@@ -283,6 +284,7 @@ class FakeOpenRouter:
     legacy_key_endpoint_only: bool = False
     auth_error: str | None = None  # /auth redirects with ?error=<this> (e.g. access_denied)
     affordable_tokens: int | None = None  # chat asking for more answers 402
+    refused_headers: set[str] = field(default_factory=set)  # any request with one: 400
     credits: dict[str, float] = field(
         default_factory=lambda: {"total_credits": 100.0, "total_usage": 25.5}
     )
@@ -621,6 +623,10 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server_fake
         if fake.latency:
             time.sleep(fake.latency)
+        refused = sorted(name for name in fake.refused_headers if name in self.headers)
+        if refused:
+            self._error(400, f"This server refuses requests with {', '.join(refused)}")
+            return
         canned = fake._canned.get(path)
         if canned is not None:
             self._play(canned)

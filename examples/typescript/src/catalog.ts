@@ -36,7 +36,35 @@ export const KEY_PATTERN = /^(?:sk-or-v1-[0-9a-f]{64})$/;
 /** Matches the part after the prefix of a key that was never real. */
 export const KEY_PLACEHOLDER =
   /^$|^(.)\1*$|\.\.\.|…|[<>*]|xxxx|your|here|placeholder|example|change|replace|insert|paste/iu;
-export const EXPIRY_WARNING_DAYS = 7;
+export const EXPIRY_WARNING_DAYS = 14;
+/** The most bytes read of one answer: a JSON body, or one line of a stream. */
+export const MAX_ANSWER_BYTES = 1048576;
+/** Numbers in an answer at or above this are garbage, read as absent. */
+export const LARGEST_NUMBER = 1000000000000000;
+/** The seconds verify --timeout accepts, least and most. */
+export const TIMEOUT_RANGE = [0.001, 86400] as const;
+export const CHAT_CHECK_TOKENS = 16;
+export const DEFAULT_MAX_TOKENS = 1024;
+export const APP_CATEGORIES: readonly string[] = [
+  "cli-agent",
+  "ide-extension",
+  "cloud-agent",
+  "programming-app",
+  "native-app-builder",
+  "creative-writing",
+  "video-gen",
+  "image-gen",
+  "audio-gen",
+  "writing-assistant",
+  "general-chat",
+  "personal-agent",
+  "legal",
+  "roleplay",
+  "game",
+];
+export const MAX_CATEGORIES = 2;
+/** HTTP-Referer hosts (and their subdomains) that every placeholder app sends. */
+export const PLACEHOLDER_HOSTS = ["example.com", "example.net", "example.org"] as const;
 
 export const VARIABLES = [
   "OPENROUTER_API_KEY",
@@ -45,6 +73,7 @@ export const VARIABLES = [
   "OPENROUTER_APP_TITLE",
   "OPENROUTER_APP_CATEGORIES",
   "OPENROUTER_MODEL",
+  "OPENROUTER_MAX_TOKENS",
 ] as const;
 export type Variable = (typeof VARIABLES)[number];
 
@@ -84,6 +113,10 @@ export const MESSAGES = {
     message: "Environment {environment} ({selected_by}); read {files}; key from {key_source}.",
     hint: null,
   },
+  "config.no_key": {
+    message: "Environment {environment} ({selected_by}); read {files}; no key is set.",
+    hint: null,
+  },
   "config.unknown_environment": {
     message: "Unknown environment '{environment}'.",
     hint: "This project has: {environments}. Choose one with --env or APP_ENV; add one with copier update --data 'environments=[...]'.",
@@ -100,13 +133,37 @@ export const MESSAGES = {
     message: "{files} could be read by other users: made private (mode 600).",
     hint: null,
   },
+  "config.placeholder_referer": {
+    message: "OPENROUTER_HTTP_REFERER ({referer}) is a placeholder: OpenRouter counts every app that sends it as one app.",
+    hint: "Set OPENROUTER_HTTP_REFERER to your app's own URL (its site or its repository) in .env.{environment}, or in .env for every environment.",
+  },
+  "config.unknown_category": {
+    message: "OpenRouter does not know the app category {categories} in OPENROUTER_APP_CATEGORIES: it drops unknown categories without a word.",
+    hint: "Use OpenRouter's own: {known}.",
+  },
+  "config.too_many_categories": {
+    message: "OPENROUTER_APP_CATEGORIES lists {count} categories; OpenRouter takes at most {most} per request and may then drop them all.",
+    hint: "Keep the {most} that describe the app best.",
+  },
+  "config.max_tokens": {
+    message: "OPENROUTER_MAX_TOKENS ({value}) is not a whole number of tokens from 1 up.",
+    hint: "Set it to the most tokens a reply may use, e.g. OPENROUTER_MAX_TOKENS={default}, or remove it to use {default}.",
+  },
   "key_format.ok": {
     message: "{masked} from {key_source}",
     hint: null,
   },
   "key_format.missing": {
     message: "OPENROUTER_API_KEY is not set for {environment}.",
-    hint: "Copy .env.{environment}.example to .env.{environment} and paste a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
+    hint: "Paste a key created at https://openrouter.ai/settings/keys (give it a credit limit) after OPENROUTER_API_KEY= in .env.{environment}, or run {login_command}.",
+  },
+  "key_format.missing_copy": {
+    message: "OPENROUTER_API_KEY is not set for {environment}.",
+    hint: "Copy the example without overwriting anything (cp -n .env.{environment}.example .env.{environment}), then paste a key created at https://openrouter.ai/settings/keys (give it a credit limit) after OPENROUTER_API_KEY=; or run {login_command}.",
+  },
+  "key_format.missing_file": {
+    message: "OPENROUTER_API_KEY is not set for {environment}.",
+    hint: "Create .env.{environment} holding OPENROUTER_API_KEY= and a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
   },
   "key_format.placeholder": {
     message: "OPENROUTER_API_KEY ({masked}) is a placeholder, not a key.",
@@ -176,17 +233,29 @@ export const MESSAGES = {
     message: "Could not reach {host}: {detail}.",
     hint: "Check your network, your proxy (HTTPS_PROXY) and OPENROUTER_BASE_URL.",
   },
+  "reachability.too_large": {
+    message: "{host} sent an answer (or a line of a stream) larger than 1 MiB; it was not read further.",
+    hint: "OpenRouter's answers are small: check OPENROUTER_BASE_URL and any proxy in between.",
+  },
+  "reachability.malformed": {
+    message: "{url} answered HTTP {status} with malformed JSON.",
+    hint: "OpenRouter does not answer like this: check OPENROUTER_BASE_URL and any proxy in between, then try again.",
+  },
   "key.ok": {
     message: "OpenRouter accepted the key ({label}).",
     hint: null,
   },
   "key.expiring": {
     message: "The key ({label}) expires in {days} day(s), on {date}.",
-    hint: "Create its replacement at https://openrouter.ai/settings/keys and put it in .env.{environment} before then.",
+    hint: "Create its replacement at https://openrouter.ai/settings/keys and put it in .env.{environment} before then (this key: https://openrouter.ai/keys/{key_hash}).",
   },
   "key.expired": {
     message: "The key ({label}) expired on {date}.",
-    hint: "Create a new key at https://openrouter.ai/settings/keys and put it in .env.{environment}.",
+    hint: "Create a new key at https://openrouter.ai/settings/keys and put it in .env.{environment} (the expired key: https://openrouter.ai/keys/{key_hash}).",
+  },
+  "key.free_tier": {
+    message: "This account has never bought credits (free tier): paid models refuse it with HTTP 402.",
+    hint: "Buy credits at https://openrouter.ai/settings/credits, or use a free model (an id ending in :free).",
   },
   "key.management": {
     message: "This is a management key: it manages other keys but cannot run completions.",
@@ -202,15 +271,19 @@ export const MESSAGES = {
   },
   "credits.exhausted": {
     message: "No credit left on this key: {remaining} of {limit} USD remaining.",
-    hint: "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/settings/keys.",
+    hint: "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}).",
   },
   "credits.no_limit": {
     message: "The key has no credit limit.",
-    hint: "Set one on every key at https://openrouter.ai/settings/keys ({environment}: {credit_limit}), so a leaked or looping key cannot spend without bound.",
+    hint: "Set one on every key ({environment}: {credit_limit}) at https://openrouter.ai/keys/{key_hash}, so a leaked or looping key cannot spend without bound.",
   },
   "credits.above_policy": {
     message: "The key's credit limit ({limit} USD) is above the {ceiling} USD suggested for {environment}.",
-    hint: "Lower it at https://openrouter.ai/settings/keys: a {environment} key should not be able to spend more ({credit_limit}).",
+    hint: "Lower it at https://openrouter.ai/keys/{key_hash}: a {environment} key should not be able to spend more ({credit_limit}).",
+  },
+  "credits.usage": {
+    message: "Spent {daily} USD today and {monthly} USD this month (UTC).",
+    hint: null,
   },
   "model.ok": {
     message: "{model} is served by {count} provider endpoint(s).",
@@ -224,12 +297,24 @@ export const MESSAGES = {
     message: "{model} exists, but no provider serves it right now.",
     hint: "Try again later, or choose another model from https://openrouter.ai/models.",
   },
+  "model.router": {
+    message: "{model} is a router: OpenRouter picks the model for each request.",
+    hint: null,
+  },
+  "model.alias": {
+    message: "{model} resolves to {target}.",
+    hint: null,
+  },
+  "model.variant_not_found": {
+    message: "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
+    hint: "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+  },
   "chat.ok": {
-    message: "{model} answered a 1-token completion.",
+    message: "{model} answered a {tokens}-token completion.",
     hint: null,
   },
   "chat.not_run": {
-    message: "Not run: --chat sends one 1-token completion with {model} (it spends a tiny amount of credit).",
+    message: "Not run: --chat also sends one {tokens}-token completion (it spends a tiny amount of credit).",
     hint: null,
   },
   "skip.preflight": {
@@ -250,11 +335,11 @@ export const MESSAGES = {
   },
   "http.401": {
     message: "OpenRouter rejected the key (HTTP 401): {detail}",
-    hint: "Check that the key starts with sk-or-v1-, has no spaces or quotes around it, was not revoked or expired (https://openrouter.ai/settings/keys), and sits in .env.{environment} without an exported OPENROUTER_API_KEY overriding it.",
+    hint: "Check that the key starts with sk-or-v1-, has no spaces or quotes around it, was not revoked or expired (https://openrouter.ai/keys/{key_hash}), and sits in .env.{environment} without an exported OPENROUTER_API_KEY overriding it.",
   },
   "http.402": {
     message: "Not enough credits (HTTP 402): {detail}",
-    hint: "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/settings/keys.",
+    hint: "OpenRouter sets aside max_tokens times the model's price before it answers: lower max_tokens (the starter sends OPENROUTER_MAX_TOKENS), add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}).",
   },
   "http.403": {
     message: "OpenRouter refused access (HTTP 403): {detail}",
@@ -264,6 +349,10 @@ export const MESSAGES = {
     message: "Not found (HTTP 404): {detail}",
     hint: "Check OPENROUTER_BASE_URL (https://openrouter.ai/api/v1) and OPENROUTER_MODEL.",
   },
+  "http.data_policy": {
+    message: "No provider may serve this under your account's data policy (HTTP 404): {detail}",
+    hint: "Allow more providers in your privacy settings at https://openrouter.ai/settings/privacy (training on prompts, data retention), or choose another model.",
+  },
   "http.408": {
     message: "OpenRouter timed out (HTTP 408): {detail}",
     hint: "Try again; if it keeps happening, check https://status.openrouter.ai.",
@@ -271,6 +360,14 @@ export const MESSAGES = {
   "http.429": {
     message: "Rate limited (HTTP 429): {detail} ({limits})",
     hint: "Wait {wait} before trying again; retries will not help sooner. Free models allow 20 requests a minute and a daily cap that 10 USD of credits raises.",
+  },
+  "http.429_provider": {
+    message: "The model's provider{provider} is rate limiting it (HTTP 429): {detail} ({limits})",
+    hint: "This is the provider's limit, not your key's: try again in {wait}, choose another model, or add your own provider key at https://openrouter.ai/settings/integrations.",
+  },
+  "http.redirect": {
+    message: "{host} redirected the request to {origin} (HTTP {status}); it was not followed.",
+    hint: "OpenRouter's API does not redirect: OPENROUTER_BASE_URL is wrong (use https://openrouter.ai/api/v1), or a proxy in between redirects.",
   },
   "http.5xx": {
     message: "OpenRouter or the model's provider is failing (HTTP {status}): {detail}",
@@ -297,7 +394,7 @@ export const MESSAGES = {
     hint: null,
   },
   "usage.timeout": {
-    message: "--timeout must be a number of seconds above 0.",
+    message: "--timeout must be a number of seconds from {least} to {most}.",
     hint: null,
   },
   "usage.port": {

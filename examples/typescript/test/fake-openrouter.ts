@@ -11,7 +11,8 @@
  *
  * Any path can be switched to a canned or hostile answer: respond(), hang(), gzipBomb(),
  * malformedStream(), resetMidStream(), redirect(), rawJson(), dataPolicy404(),
- * insufficientCredits(), providerRateLimit(); restore() switches it back.
+ * insufficientCredits(), providerRateLimit(); restore() switches it back. Headers named in
+ * refusedHeaders make it answer 400, so a test fails if a client sends them.
  *
  *     const fake = await new FakeOpenRouter().start();
  *     const key = fake.addKey(undefined, { limit: 5 });
@@ -294,6 +295,8 @@ export class FakeOpenRouter {
   authError: string | null = null;
   /** A chat asking for more tokens than this answers 402. */
   affordableTokens: number | null = null;
+  /** Any request carrying one of these headers is answered 400. */
+  refusedHeaders = new Set<string>();
   credits = { total_credits: 100.0, total_usage: 25.5 };
   /** The port to listen on; 0 picks a free one. */
   port = 0;
@@ -620,6 +623,13 @@ export class FakeOpenRouter {
   async #answer(exchange: Exchange, method: string): Promise<void> {
     if (this.latency) {
       await sleep(this.latency);
+    }
+    const refused = [...this.refusedHeaders].filter(
+      (name) => exchange.request.headers[name.toLowerCase()] !== undefined,
+    );
+    if (refused.length > 0) {
+      exchange.error(400, `This server refuses requests with ${refused.sort().join(", ")}`);
+      return;
     }
     const path = exchange.url.pathname;
     const canned = this.#canned.get(path);

@@ -38,7 +38,39 @@ KEY_PLACEHOLDER: Final = re.compile(
     "^$|^(.)\\1*$|\\.\\.\\.|…|[<>*]|xxxx|your|here|placeholder|example|change|replace|insert|paste",
     re.IGNORECASE,
 )
-EXPIRY_WARNING_DAYS: Final = 7
+EXPIRY_WARNING_DAYS: Final = 14
+#: The most bytes read of one answer: a JSON body, or one line of a stream.
+MAX_ANSWER_BYTES: Final = 1048576
+#: Numbers in an answer at or above this are garbage, read as absent.
+LARGEST_NUMBER: Final = 1000000000000000
+#: The seconds verify --timeout accepts, least and most.
+TIMEOUT_RANGE: Final = (0.001, 86400)
+CHAT_CHECK_TOKENS: Final = 16
+DEFAULT_MAX_TOKENS: Final = 1024
+APP_CATEGORIES: Final = (
+    "cli-agent",
+    "ide-extension",
+    "cloud-agent",
+    "programming-app",
+    "native-app-builder",
+    "creative-writing",
+    "video-gen",
+    "image-gen",
+    "audio-gen",
+    "writing-assistant",
+    "general-chat",
+    "personal-agent",
+    "legal",
+    "roleplay",
+    "game",
+)
+MAX_CATEGORIES: Final = 2
+#: HTTP-Referer hosts (and their subdomains) that every placeholder app sends.
+PLACEHOLDER_HOSTS: Final = (
+    "example.com",
+    "example.net",
+    "example.org",
+)
 
 VARIABLES: Final = (
     "OPENROUTER_API_KEY",
@@ -47,6 +79,7 @@ VARIABLES: Final = (
     "OPENROUTER_APP_TITLE",
     "OPENROUTER_APP_CATEGORIES",
     "OPENROUTER_MODEL",
+    "OPENROUTER_MAX_TOKENS",
 )
 
 CHECKS: Final = (
@@ -80,12 +113,19 @@ POLICY: Final = {
 
 MessageId = Literal[
     "config.ok",
+    "config.no_key",
     "config.unknown_environment",
     "config.key_overridden",
     "config.shared_key",
     "config.made_private",
+    "config.placeholder_referer",
+    "config.unknown_category",
+    "config.too_many_categories",
+    "config.max_tokens",
     "key_format.ok",
     "key_format.missing",
+    "key_format.missing_copy",
+    "key_format.missing_file",
     "key_format.placeholder",
     "key_format.prefix",
     "key_format.whitespace",
@@ -103,18 +143,25 @@ MessageId = Literal[
     "reachability.tls",
     "reachability.timeout",
     "reachability.network",
+    "reachability.too_large",
+    "reachability.malformed",
     "key.ok",
     "key.expiring",
     "key.expired",
+    "key.free_tier",
     "key.management",
     "key.unexpected",
     "credits.ok",
     "credits.exhausted",
     "credits.no_limit",
     "credits.above_policy",
+    "credits.usage",
     "model.ok",
     "model.unknown",
     "model.unroutable",
+    "model.router",
+    "model.alias",
+    "model.variant_not_found",
     "chat.ok",
     "chat.not_run",
     "skip.preflight",
@@ -125,8 +172,11 @@ MessageId = Literal[
     "http.402",
     "http.403",
     "http.404",
+    "http.data_policy",
     "http.408",
     "http.429",
+    "http.429_provider",
+    "http.redirect",
     "http.5xx",
     "http.other",
     "verdict.pass",
@@ -156,6 +206,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "Environment {environment} ({selected_by}); read {files}; key from {key_source}.",
         None,
     ),
+    "config.no_key": Text(
+        "Environment {environment} ({selected_by}); read {files}; no key is set.",
+        None,
+    ),
     "config.unknown_environment": Text(
         "Unknown environment '{environment}'.",
         "This project has: {environments}. Choose one with --env or APP_ENV; add one with copier update --data 'environments=[...]'.",
@@ -172,13 +226,37 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "{files} could be read by other users: made private (mode 600).",
         None,
     ),
+    "config.placeholder_referer": Text(
+        "OPENROUTER_HTTP_REFERER ({referer}) is a placeholder: OpenRouter counts every app that sends it as one app.",
+        "Set OPENROUTER_HTTP_REFERER to your app's own URL (its site or its repository) in .env.{environment}, or in .env for every environment.",
+    ),
+    "config.unknown_category": Text(
+        "OpenRouter does not know the app category {categories} in OPENROUTER_APP_CATEGORIES: it drops unknown categories without a word.",
+        "Use OpenRouter's own: {known}.",
+    ),
+    "config.too_many_categories": Text(
+        "OPENROUTER_APP_CATEGORIES lists {count} categories; OpenRouter takes at most {most} per request and may then drop them all.",
+        "Keep the {most} that describe the app best.",
+    ),
+    "config.max_tokens": Text(
+        "OPENROUTER_MAX_TOKENS ({value}) is not a whole number of tokens from 1 up.",
+        "Set it to the most tokens a reply may use, e.g. OPENROUTER_MAX_TOKENS={default}, or remove it to use {default}.",
+    ),
     "key_format.ok": Text(
         "{masked} from {key_source}",
         None,
     ),
     "key_format.missing": Text(
         "OPENROUTER_API_KEY is not set for {environment}.",
-        "Copy .env.{environment}.example to .env.{environment} and paste a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
+        "Paste a key created at https://openrouter.ai/settings/keys (give it a credit limit) after OPENROUTER_API_KEY= in .env.{environment}, or run {login_command}.",
+    ),
+    "key_format.missing_copy": Text(
+        "OPENROUTER_API_KEY is not set for {environment}.",
+        "Copy the example without overwriting anything (cp -n .env.{environment}.example .env.{environment}), then paste a key created at https://openrouter.ai/settings/keys (give it a credit limit) after OPENROUTER_API_KEY=; or run {login_command}.",
+    ),
+    "key_format.missing_file": Text(
+        "OPENROUTER_API_KEY is not set for {environment}.",
+        "Create .env.{environment} holding OPENROUTER_API_KEY= and a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
     ),
     "key_format.placeholder": Text(
         "OPENROUTER_API_KEY ({masked}) is a placeholder, not a key.",
@@ -248,17 +326,29 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "Could not reach {host}: {detail}.",
         "Check your network, your proxy (HTTPS_PROXY) and OPENROUTER_BASE_URL.",
     ),
+    "reachability.too_large": Text(
+        "{host} sent an answer (or a line of a stream) larger than 1 MiB; it was not read further.",
+        "OpenRouter's answers are small: check OPENROUTER_BASE_URL and any proxy in between.",
+    ),
+    "reachability.malformed": Text(
+        "{url} answered HTTP {status} with malformed JSON.",
+        "OpenRouter does not answer like this: check OPENROUTER_BASE_URL and any proxy in between, then try again.",
+    ),
     "key.ok": Text(
         "OpenRouter accepted the key ({label}).",
         None,
     ),
     "key.expiring": Text(
         "The key ({label}) expires in {days} day(s), on {date}.",
-        "Create its replacement at https://openrouter.ai/settings/keys and put it in .env.{environment} before then.",
+        "Create its replacement at https://openrouter.ai/settings/keys and put it in .env.{environment} before then (this key: https://openrouter.ai/keys/{key_hash}).",
     ),
     "key.expired": Text(
         "The key ({label}) expired on {date}.",
-        "Create a new key at https://openrouter.ai/settings/keys and put it in .env.{environment}.",
+        "Create a new key at https://openrouter.ai/settings/keys and put it in .env.{environment} (the expired key: https://openrouter.ai/keys/{key_hash}).",
+    ),
+    "key.free_tier": Text(
+        "This account has never bought credits (free tier): paid models refuse it with HTTP 402.",
+        "Buy credits at https://openrouter.ai/settings/credits, or use a free model (an id ending in :free).",
     ),
     "key.management": Text(
         "This is a management key: it manages other keys but cannot run completions.",
@@ -274,15 +364,19 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     ),
     "credits.exhausted": Text(
         "No credit left on this key: {remaining} of {limit} USD remaining.",
-        "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/settings/keys.",
+        "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}).",
     ),
     "credits.no_limit": Text(
         "The key has no credit limit.",
-        "Set one on every key at https://openrouter.ai/settings/keys ({environment}: {credit_limit}), so a leaked or looping key cannot spend without bound.",
+        "Set one on every key ({environment}: {credit_limit}) at https://openrouter.ai/keys/{key_hash}, so a leaked or looping key cannot spend without bound.",
     ),
     "credits.above_policy": Text(
         "The key's credit limit ({limit} USD) is above the {ceiling} USD suggested for {environment}.",
-        "Lower it at https://openrouter.ai/settings/keys: a {environment} key should not be able to spend more ({credit_limit}).",
+        "Lower it at https://openrouter.ai/keys/{key_hash}: a {environment} key should not be able to spend more ({credit_limit}).",
+    ),
+    "credits.usage": Text(
+        "Spent {daily} USD today and {monthly} USD this month (UTC).",
+        None,
     ),
     "model.ok": Text(
         "{model} is served by {count} provider endpoint(s).",
@@ -296,12 +390,24 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "{model} exists, but no provider serves it right now.",
         "Try again later, or choose another model from https://openrouter.ai/models.",
     ),
+    "model.router": Text(
+        "{model} is a router: OpenRouter picks the model for each request.",
+        None,
+    ),
+    "model.alias": Text(
+        "{model} resolves to {target}.",
+        None,
+    ),
+    "model.variant_not_found": Text(
+        "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
+        "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+    ),
     "chat.ok": Text(
-        "{model} answered a 1-token completion.",
+        "{model} answered a {tokens}-token completion.",
         None,
     ),
     "chat.not_run": Text(
-        "Not run: --chat sends one 1-token completion with {model} (it spends a tiny amount of credit).",
+        "Not run: --chat also sends one {tokens}-token completion (it spends a tiny amount of credit).",
         None,
     ),
     "skip.preflight": Text(
@@ -322,11 +428,11 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     ),
     "http.401": Text(
         "OpenRouter rejected the key (HTTP 401): {detail}",
-        "Check that the key starts with sk-or-v1-, has no spaces or quotes around it, was not revoked or expired (https://openrouter.ai/settings/keys), and sits in .env.{environment} without an exported OPENROUTER_API_KEY overriding it.",
+        "Check that the key starts with sk-or-v1-, has no spaces or quotes around it, was not revoked or expired (https://openrouter.ai/keys/{key_hash}), and sits in .env.{environment} without an exported OPENROUTER_API_KEY overriding it.",
     ),
     "http.402": Text(
         "Not enough credits (HTTP 402): {detail}",
-        "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/settings/keys.",
+        "OpenRouter sets aside max_tokens times the model's price before it answers: lower max_tokens (the starter sends OPENROUTER_MAX_TOKENS), add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}).",
     ),
     "http.403": Text(
         "OpenRouter refused access (HTTP 403): {detail}",
@@ -336,6 +442,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "Not found (HTTP 404): {detail}",
         "Check OPENROUTER_BASE_URL (https://openrouter.ai/api/v1) and OPENROUTER_MODEL.",
     ),
+    "http.data_policy": Text(
+        "No provider may serve this under your account's data policy (HTTP 404): {detail}",
+        "Allow more providers in your privacy settings at https://openrouter.ai/settings/privacy (training on prompts, data retention), or choose another model.",
+    ),
     "http.408": Text(
         "OpenRouter timed out (HTTP 408): {detail}",
         "Try again; if it keeps happening, check https://status.openrouter.ai.",
@@ -343,6 +453,14 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "http.429": Text(
         "Rate limited (HTTP 429): {detail} ({limits})",
         "Wait {wait} before trying again; retries will not help sooner. Free models allow 20 requests a minute and a daily cap that 10 USD of credits raises.",
+    ),
+    "http.429_provider": Text(
+        "The model's provider{provider} is rate limiting it (HTTP 429): {detail} ({limits})",
+        "This is the provider's limit, not your key's: try again in {wait}, choose another model, or add your own provider key at https://openrouter.ai/settings/integrations.",
+    ),
+    "http.redirect": Text(
+        "{host} redirected the request to {origin} (HTTP {status}); it was not followed.",
+        "OpenRouter's API does not redirect: OPENROUTER_BASE_URL is wrong (use https://openrouter.ai/api/v1), or a proxy in between redirects.",
     ),
     "http.5xx": Text(
         "OpenRouter or the model's provider is failing (HTTP {status}): {detail}",
@@ -369,7 +487,7 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         None,
     ),
     "usage.timeout": Text(
-        "--timeout must be a number of seconds above 0.",
+        "--timeout must be a number of seconds from {least} to {most}.",
         None,
     ),
     "usage.port": Text(
