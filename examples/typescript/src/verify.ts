@@ -687,6 +687,10 @@ function chatCheck(settings: Settings, reply: Reply | null): Check {
     });
     return check("chat", "pass", text);
   }
+  if (reply.status === 200 && !isJson(reply)) {
+    const text = catalog.say("reachability.malformed", { url: reply.url, status: reply.status });
+    return check("chat", "fail", text);
+  }
   return failed("chat", reply, settings);
 }
 

@@ -562,6 +562,9 @@ def chat_check(settings: Settings, reply: Reply | None) -> Check:
     if reply.status == 200 and isinstance(reply.body, dict) and "error" not in reply.body:
         text = catalog.say("chat.ok", model=settings.model, tokens=catalog.CHAT_CHECK_TOKENS)
         return Check.of("chat", "pass", text)
+    if reply.status == 200 and not reply.is_json:
+        text = catalog.say("reachability.malformed", url=reply.url, status=reply.status)
+        return Check.of("chat", "fail", text)
     return failed("chat", reply, settings)
 
 
