@@ -56,7 +56,12 @@ const COMMAND_LINE = {
       type: "boolean",
       help: `also send a ${catalog.CHAT_CHECK_TOKENS}-token completion (spends credit)`,
     },
-    timeout: { type: "string", metavar: "SECONDS", default: "10", help: "give up after this long" },
+    timeout: {
+      type: "string",
+      metavar: "SECONDS",
+      default: "10",
+      help: `give up after this many seconds, from ${catalog.TIMEOUT_RANGE.join(" to ")}`,
+    },
   },
 } satisfies cli.CommandLine;
 

@@ -78,14 +78,14 @@ def attribution_headers(settings: Settings) -> dict[str, str]:
 
 
 def parse_json(content: bytes) -> Any:
-    """A JSON answer as the project reads it, or None if it is not JSON.
+    """A JSON answer as the project reads it, or None if it is not JSON (or not UTF-8).
 
     NaN and Infinity are not JSON: an answer holding them is malformed. A number
     that is not below catalog.LARGEST_NUMBER (1e400, 400 digits) reads as None.
     """
     try:
         return json.loads(
-            content,
+            content.decode("utf-8"),
             parse_constant=_refuse_constant,
             parse_float=lambda text: _finite(float(text)),
             parse_int=_whole,

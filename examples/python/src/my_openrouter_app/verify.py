@@ -125,6 +125,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    least, most = catalog.TIMEOUT_RANGE
     parser = _Parser(
         prog=command("verify"),
         allow_abbrev=False,
@@ -142,10 +143,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         type=float,
         default=10.0,
         metavar="SECONDS",
-        help="give up after this long (default: 10)",
+        help=f"give up after this many seconds, from {least:g} to {most:g} (default: 10)",
     )
     args = parser.parse_args(argv)
-    least, most = catalog.TIMEOUT_RANGE
     if not least <= args.timeout <= most:  # NaN is in no range
         raise UsageError(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
     return args
