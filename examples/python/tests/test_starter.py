@@ -39,9 +39,9 @@ def test_streams_the_reply_through_processing_comments(
 def test_openrouter_max_tokens_bounds_the_reply(
     fake: FakeOpenRouter, use_fake: Callable[..., str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    use_fake(OPENROUTER_MAX_TOKENS="3")
+    use_fake(OPENROUTER_MAX_TOKENS="64")
     assert run(capsys, "Say hello")[0] == 0
-    assert fake.requests[-1].json()["max_tokens"] == 3
+    assert fake.requests[-1].json()["max_tokens"] == 64
 
 
 def test_a_bad_max_tokens_is_a_configuration_error(

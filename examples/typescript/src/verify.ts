@@ -416,7 +416,7 @@ function allButChat({ key, model, endpoints }: Replies): Reply[] {
 }
 
 /** Whether a model id names one model, with providers of its own (not a router or ~alias). */
-function isConcrete(model: string): boolean {
+export function isConcrete(model: string): boolean {
   return !model.startsWith("openrouter/") && !model.startsWith("~");
 }
 

@@ -23,9 +23,9 @@ test("streams the reply through OpenRouter's processing comments", async (t) => 
 test("OPENROUTER_MAX_TOKENS bounds the reply", async (t) => {
   const fake = await startFake(t);
   const directory = projectDirectory(t);
-  useFake(directory, fake, { OPENROUTER_MAX_TOKENS: "3" });
+  useFake(directory, fake, { OPENROUTER_MAX_TOKENS: "64" });
   assert.equal((await run("main", ["Say hello"], { cwd: directory })).status, 0);
-  assert.equal(JSON.parse(fake.requests.at(-1)?.body ?? "{}").max_tokens, 3);
+  assert.equal(JSON.parse(fake.requests.at(-1)?.body ?? "{}").max_tokens, 64);
 });
 
 test("a bad OPENROUTER_MAX_TOKENS is a configuration error", async (t) => {
