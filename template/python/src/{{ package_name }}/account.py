@@ -30,7 +30,7 @@ from .explain import error_detail, explain
 #: How long account requests may take (the exchange, each /keys request).
 TIMEOUT = 30.0
 MAX_LIMIT = 1_000_000
-_LIMIT = re.compile(r"[0-9]+(\.[0-9]+)?")
+_LIMIT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")  # USD and cents
 _PAGE_SIZE = 100  # GET /keys answers at most this many keys per page
 _MAX_PAGES = 100
 # The SDK sends these whenever OPENAI_ORG_ID / OPENAI_PROJECT_ID are set: not to OpenRouter.

@@ -79,14 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     environments = ", ".join(ENVIRONMENTS)
 
-    create = commands.add_parser(
-        "create",
-        allow_abbrev=False,
-        help="create a key for an environment and save it to its env file",
-        description="Create a key by the environment's policy, save it to .env.<environment>, "
-        "and verify it.",
+    about = (
+        "Create a key by the environment's policy, save it to .env.<environment>, and verify it."
     )
-    create.add_argument("--env", required=True, help=f"the environment: {environments}")
+    create = commands.add_parser("create", allow_abbrev=False, help=about, description=about)
+    create.add_argument(
+        "--env", required=True, metavar="NAME", help=f"the environment: {environments}"
+    )
     create.add_argument(
         "--limit",
         metavar="USD",
@@ -97,23 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.set_defaults(run=create_key)
 
-    listing = commands.add_parser(
-        "list",
-        allow_abbrev=False,
-        help="list this project's keys (never a key itself)",
-        description=f"List the account's keys named {PROJECT_SLUG}-*: limit, usage this month, "
-        "expiry, and the env file that holds each.",
+    about = (
+        f"List the account's keys named {PROJECT_SLUG}-*: limit, usage this month, expiry, "
+        "and the env file that holds each."
     )
+    listing = commands.add_parser("list", allow_abbrev=False, help=about, description=about)
     listing.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     listing.set_defaults(run=list_keys)
 
-    rotate = commands.add_parser(
-        "rotate",
-        allow_abbrev=False,
-        help="replace an environment's key with a verified successor",
-        description="Create the key's successor, save and verify it, then delete the old key.",
+    about = "Create the key's successor, save and verify it, then delete the old key."
+    rotate = commands.add_parser("rotate", allow_abbrev=False, help=about, description=about)
+    rotate.add_argument(
+        "--env", required=True, metavar="NAME", help=f"the environment: {environments}"
     )
-    rotate.add_argument("--env", required=True, help=f"the environment: {environments}")
     rotate.add_argument(
         "--compromised",
         action="store_true",
