@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from harness import FakeOpenRouter, Project
+from harness import ROOT, FakeOpenRouter, Project
 
 
 @pytest.mark.parametrize("language", ["python", "typescript"])
@@ -70,6 +70,7 @@ def test_the_daily_job_shows_an_expiring_key_in_the_summary_and_as_an_annotation
         check=False,
         env={
             "GITHUB_STEP_SUMMARY": str(summary),
+            "RUNNER_TEMP": str(tmp_path),
             "OPENROUTER_API_KEY": key,
             "OPENROUTER_BASE_URL": fake.base_url,
             "APP_ENV": "production",
@@ -85,4 +86,41 @@ def test_the_daily_job_shows_an_expiring_key_in_the_summary_and_as_an_annotation
     assert [line.split("::")[1] for line in annotations] == ["warning title=verify key"]
     assert expiring.search(annotations[0]), annotations
     assert key not in ran.stdout + ran.stderr + text
-    (app.path / "verify.json").unlink()
+
+
+PINNED = re.compile(r"^\s*(- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*$")
+
+
+def pins(workflow: str) -> dict[str, str]:
+    """Each action a workflow uses -> the commit it is pinned to; fails on an unpinned one."""
+    found: dict[str, str] = {}
+    for line in workflow.splitlines():
+        if "uses:" in line:
+            match = PINNED.match(line)
+            assert match, f"not pinned to a commit, with its version beside it: {line}"
+            assert found.setdefault(match[2], match[3]) == match[3], f"two pins for {match[2]}"
+    return found
+
+
+@pytest.mark.parametrize("language", ["python", "typescript"])
+def test_workflows_read_only_with_actions_pinned_and_dependabot_updating_them(
+    copie: Any, language: str
+) -> None:
+    result = copie.copy(extra_answers={"language": language})
+    assert result.exit_code == 0, result.exception
+    text = (result.project_dir / ".github" / "workflows" / "ci.yml").read_text()
+    workflow = yaml.safe_load(text)
+    assert workflow["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job for job in workflow["jobs"].values()), "no job asks more"
+    template_ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert pins(text).items() <= pins(template_ci).items(), "the template's CI pins the same"
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+    dependabot = yaml.safe_load((result.project_dir / ".github" / "dependabot.yml").read_text())
+    assert dependabot["version"] == 2
+    ecosystems = {update["package-ecosystem"] for update in dependabot["updates"]}
+    assert ecosystems == {"pip" if language == "python" else "npm", "github-actions"}
+    assert all(update["directory"] == "/" for update in dependabot["updates"])
