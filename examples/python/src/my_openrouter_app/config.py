@@ -7,6 +7,7 @@ variable takes the first non-empty value of: the process environment,
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from . import catalog, envfile
 
 ENVIRONMENTS: Final = ("development", "staging", "production")
 DEFAULT_ENVIRONMENT: Final = "development"
+#: The project's name: keys made for it are named <slug>-<environment>.
+PROJECT_SLUG: Final = "my-openrouter-app"
 DEFAULTS: Final = {
     "OPENROUTER_BASE_URL": catalog.DEFAULT_BASE_URL,
     "OPENROUTER_HTTP_REFERER": "https://example.com",
@@ -187,3 +190,8 @@ def mask(api_key: str) -> str:
 def redact(text: str, api_key: str) -> str:
     """The text with the key, wherever it appears, replaced by its mask."""
     return text.replace(api_key, mask(api_key)) if api_key else text
+
+
+def key_hash(api_key: str) -> str:
+    """The key's hash as OpenRouter names it (/keys/<hash>, its pages): sha256 hex, not a secret."""
+    return hashlib.sha256(api_key.encode()).hexdigest()
