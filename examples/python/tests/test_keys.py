@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from my_openrouter_app import account
+from my_openrouter_app import account, envfile, keys
 from my_openrouter_app.config import (
+    DEFAULT_ENVIRONMENT,
     PROJECT_SLUG,
     Problem,
     load_settings,
@@ -103,3 +105,21 @@ def test_only_login_and_keys_load_the_account_requests() -> None:
     assert "my_openrouter_app.verify" in loaded
     for module in ("account", "login", "keys"):
         assert f"my_openrouter_app.{module}" not in loaded
+
+
+def test_a_key_that_cannot_be_saved_is_deleted_again(
+    isolated: Path,
+    fake: FakeOpenRouter,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def disk_full(path: Path, key: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setenv("OPENROUTER_BASE_URL", fake.base_url)
+    monkeypatch.setenv("OPENROUTER_MANAGEMENT_KEY", fake.add_management_key())
+    monkeypatch.setattr(envfile, "write_key", disk_full)
+    assert keys.main(["create", "--env", DEFAULT_ENVIRONMENT]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    (made,) = fake.deleted_keys
+    assert made not in fake.keys, "a key nobody holds must not stay on the account"

@@ -450,6 +450,10 @@ export const MESSAGES = {
     message: "its directory does not exist",
     hint: null,
   },
+  "login.interrupted": {
+    message: "Interrupted.",
+    hint: null,
+  },
   "login.save_failed": {
     message: "Could not save the key to {file}: {detail}.",
     hint: "The file was left as it was. Fix the file, then start over with {command}.",
@@ -513,6 +517,10 @@ export const MESSAGES = {
   "keys.create_unsaved": {
     message: "The new key could not be saved to {file} ({detail}), so it was deleted again.",
     hint: "Fix the file, then run {command} again.",
+  },
+  "keys.create_unsaved_left": {
+    message: "The new key could not be saved to {file} ({detail}), nor deleted again: {reason}",
+    hint: "Delete it at https://openrouter.ai/keys/{hash}, fix the file, then run {command} again.",
   },
   "keys.no_key_to_rotate": {
     message: "{file} holds no key to rotate.",

@@ -293,8 +293,16 @@ async function save(
       throw error;
     }
     const detail = error instanceof Problem ? error.text.message : String(error.code);
-    await management.delete(keyHash(key));
     const values = { file: basename(envFile), detail, command: again };
+    try {
+      await management.delete(keyHash(key));
+    } catch (left) {
+      if (!(left instanceof Problem)) {
+        throw left;
+      }
+      const more = { ...values, reason: left.text.message, hash: keyHash(key) };
+      throw new Problem(catalog.say("keys.create_unsaved_left", more), FAILED);
+    }
     throw new Problem(catalog.say("keys.create_unsaved", values), FAILED);
   }
 }

@@ -223,6 +223,7 @@ MessageId = Literal[
     "login.file_read_only",
     "login.directory_read_only",
     "login.directory_missing",
+    "login.interrupted",
     "login.save_failed",
     "login.page_signed_in",
     "login.page_signed_in_next",
@@ -239,6 +240,7 @@ MessageId = Literal[
     "keys.expiry",
     "keys.bad_answer",
     "keys.create_unsaved",
+    "keys.create_unsaved_left",
     "keys.no_key_to_rotate",
     "keys.unknown_key",
     "keys.exported_key",
@@ -563,6 +565,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "its directory does not exist",
         None,
     ),
+    "login.interrupted": Text(
+        "Interrupted.",
+        None,
+    ),
     "login.save_failed": Text(
         "Could not save the key to {file}: {detail}.",
         "The file was left as it was. Fix the file, then start over with {command}.",
@@ -626,6 +632,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "keys.create_unsaved": Text(
         "The new key could not be saved to {file} ({detail}), so it was deleted again.",
         "Fix the file, then run {command} again.",
+    ),
+    "keys.create_unsaved_left": Text(
+        "The new key could not be saved to {file} ({detail}), nor deleted again: {reason}",
+        "Delete it at https://openrouter.ai/keys/{hash}, fix the file, then run {command} again.",
     ),
     "keys.no_key_to_rotate": Text(
         "{file} holds no key to rotate.",

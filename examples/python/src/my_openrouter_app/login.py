@@ -121,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Problem as error:
         print(f"error: {error.text.line()}", file=sys.stderr)
         return error.status
+    except KeyboardInterrupt:
+        print(catalog.say("login.interrupted").message, file=sys.stderr)
+        return 130  # 128 + SIGINT, as shells report it
 
     print(catalog.say("login.saved", file=env_file.name).message, file=sys.stderr)
     if os.environ.get("OPENROUTER_API_KEY"):

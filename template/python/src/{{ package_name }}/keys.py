@@ -207,9 +207,16 @@ def save(management: account.Management, env_file: Path, key: str, again: str) -
         envfile.write_key(env_file, key)
     except (OSError, Problem) as error:
         detail = error.text.message if isinstance(error, Problem) else error.strerror
-        management.delete(key_hash(key))
-        text = catalog.say("keys.create_unsaved", file=env_file.name, detail=detail, command=again)
-        raise Problem(text, status=1) from None
+        values = {"file": env_file.name, "detail": detail, "command": again}
+        try:
+            management.delete(key_hash(key))
+        except Problem as left:
+            reason = left.text.message
+            text = catalog.say(
+                "keys.create_unsaved_left", reason=reason, hash=key_hash(key), **values
+            )
+            raise Problem(text, status=1) from None
+        raise Problem(catalog.say("keys.create_unsaved", **values), status=1) from None
 
 
 def _warn_overridden(env_file: Path) -> None:
