@@ -91,13 +91,10 @@ def test_requests_that_create_or_delete_are_never_retried(
 
 def test_only_login_and_keys_load_the_account_requests() -> None:
     """The starter and verify start as fast as before: they never import account."""
+    package = "my_openrouter_app"
+    script = f"import sys, {package}.__main__, {package}.verify; print(' '.join(sys.modules))"
     loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, my_openrouter_app.__main__, my_openrouter_app.verify;"
-            "print(' '.join(sorted(sys.modules)))",
-        ],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         check=True,
@@ -119,7 +116,7 @@ def test_a_key_that_cannot_be_saved_is_deleted_again(
     monkeypatch.setenv("OPENROUTER_BASE_URL", fake.base_url)
     monkeypatch.setenv("OPENROUTER_MANAGEMENT_KEY", fake.add_management_key())
     monkeypatch.setattr(envfile, "write_key", disk_full)
-    assert keys.main(["create", "--env", DEFAULT_ENVIRONMENT]) == 1
+    assert keys.main(["create", "--env", DEFAULT_ENVIRONMENT, "--limit", "5"]) == 1
     assert "No space left on device" in capsys.readouterr().err
     (made,) = fake.deleted_keys
     assert made not in fake.keys, "a key nobody holds must not stay on the account"
