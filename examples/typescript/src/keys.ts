@@ -619,6 +619,5 @@ class Rotation {
 }
 
 if (import.meta.main) {
-  // Exit as soon as the command is done: an interrupted request may still hold the connection.
-  process.exit(await main(process.argv.slice(2)));
+  process.exitCode = await main(process.argv.slice(2));
 }
