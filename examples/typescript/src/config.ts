@@ -16,6 +16,8 @@ import * as envfile from "./envfile.ts";
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export const DEFAULT_ENVIRONMENT: Environment = "development";
+/** The project's name: keys made for it are named <slug>-<environment>. */
+export const PROJECT_SLUG = "my-openrouter-app";
 
 /** The answers this project was generated with: what a setting is when nothing else sets it. */
 // biome-ignore format: one answer per line, however long the answer
@@ -279,4 +281,9 @@ export function keyHash(apiKey: string): string {
 /** The text with the key, wherever it appears, replaced by its mask. */
 export function redact(text: string, apiKey: string): string {
   return apiKey ? text.replaceAll(apiKey, mask(apiKey)) : text;
+}
+
+/** The key's hash as OpenRouter names it (/keys/<hash>, its pages): sha256 hex, not a secret. */
+export function keyHash(apiKey: string): string {
+  return createHash("sha256").update(apiKey).digest("hex");
 }

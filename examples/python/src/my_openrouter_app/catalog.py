@@ -29,6 +29,7 @@ class Policy(NamedTuple):
     credit_limit: str
     limit_usd: float | None
     rotation: str
+    expires_days: int | None
 
 
 DEFAULT_BASE_URL: Final = "https://openrouter.ai/api/v1"
@@ -72,6 +73,70 @@ PLACEHOLDER_HOSTS: Final = (
     "example.org",
 )
 
+#: The page login's callback answers the browser with; {placeholders} as in say().
+LOGIN_PAGE: Final = "\n".join(
+    (
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="color-scheme" content="light dark">',
+        "<title>{heading} · {app_title}</title>",
+        "<style>",
+        ":root { --text: #1f2328; --muted: #59636e; --page: #f6f8fa; --card: #ffffff; --line: #d1d9e0; }",
+        ".signed-in { --accent: #1a7f37; }",
+        ".failed { --accent: #cf222e; }",
+        "@media (prefers-color-scheme: dark) {",
+        "  :root { --text: #f0f6fc; --muted: #9198a1; --page: #0d1117; --card: #151b23; --line: #3d444d; }",
+        "  .signed-in { --accent: #3fb950; }",
+        "  .failed { --accent: #f85149; }",
+        "}",
+        "body {",
+        "  margin: 0;",
+        "  min-height: 100vh;",
+        "  display: grid;",
+        "  place-items: center;",
+        "  background: var(--page);",
+        "  color: var(--text);",
+        '  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;',
+        "}",
+        "main {",
+        "  box-sizing: border-box;",
+        "  width: min(34rem, calc(100% - 2rem));",
+        "  padding: 2rem;",
+        "  background: var(--card);",
+        "  border: 1px solid var(--line);",
+        "  border-top: 4px solid var(--accent);",
+        "  border-radius: 12px;",
+        "}",
+        ".app { margin: 0; color: var(--muted); font-size: 0.875rem; overflow-wrap: anywhere; }",
+        "h1 { margin: 0.25rem 0 1rem; font-size: 1.5rem; line-height: 1.25; color: var(--accent); }",
+        "p { margin: 0 0 1rem; overflow-wrap: anywhere; }",
+        "code {",
+        "  display: block;",
+        "  padding: 0.75rem;",
+        "  background: var(--page);",
+        "  border: 1px solid var(--line);",
+        "  border-radius: 6px;",
+        "  font: 0.875rem/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;",
+        "  overflow-wrap: anywhere;",
+        "}",
+        "</style>",
+        "</head>",
+        "<body>",
+        '<main class="{outcome}">',
+        '<p class="app">{app_title} · {environment}</p>',
+        "<h1>{heading}</h1>",
+        "<p>{text}</p>",
+        "<p>{next}</p>",
+        "<code>{command}</code>",
+        "</main>",
+        "</body>",
+        "</html>",
+    )
+)
+
 VARIABLES: Final = (
     "OPENROUTER_API_KEY",
     "OPENROUTER_BASE_URL",
@@ -98,16 +163,19 @@ POLICY: Final = {
         "5-10 USD",
         10,
         "when needed, and immediately after any suspected exposure",
+        None,
     ),
     "staging": Policy(
         "20-50 USD",
         50,
         "when needed, and immediately after any suspected exposure",
+        None,
     ),
     "production": Policy(
         "set by your budget, with usage monitored at https://openrouter.ai/activity",
         None,
         "every 90 days, and immediately after any suspected exposure",
+        90,
     ),
 }
 
@@ -187,18 +255,59 @@ MessageId = Literal[
     "usage.port",
     "starter.stream_error",
     "login.open",
+    "login.open_headless",
+    "login.paste",
     "login.waiting",
-    "login.page",
-    "login.page_failed",
     "login.no_browser",
     "login.port_taken",
     "login.denied",
     "login.no_code",
+    "login.bad_code",
     "login.exchange_failed",
     "login.timeout",
     "login.key_exists",
     "login.saved",
     "login.overridden",
+    "login.not_writable",
+    "login.file_is_directory",
+    "login.file_read_only",
+    "login.directory_read_only",
+    "login.directory_missing",
+    "login.interrupted",
+    "login.save_failed",
+    "login.page_signed_in",
+    "login.page_signed_in_next",
+    "login.page_failed",
+    "login.page_failed_next",
+    "login.page_ignored",
+    "keys.no_management_key",
+    "keys.bad_management_key",
+    "keys.management_refused",
+    "keys.limit_required",
+    "keys.bad_limit",
+    "keys.key_exists",
+    "keys.created",
+    "keys.expiry",
+    "keys.bad_answer",
+    "keys.create_unsaved",
+    "keys.create_unsaved_left",
+    "keys.no_key_to_rotate",
+    "keys.unknown_key",
+    "keys.exported_key",
+    "keys.successor_saved",
+    "keys.rotated",
+    "keys.successor_failed",
+    "keys.successor_deleted",
+    "keys.successor_left",
+    "keys.old_left",
+    "keys.compromised_deleted",
+    "keys.compromised_unsaved",
+    "keys.interrupted_creating",
+    "keys.interrupted_verifying",
+    "keys.interrupted_deleting",
+    "keys.interrupted_compromised",
+    "keys.interrupted",
+    "keys.none",
 ]
 
 MESSAGES: Final[Mapping[MessageId, Text]] = {
@@ -502,21 +611,21 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "Sign in to OpenRouter and approve a key for {environment} in your browser:",
         None,
     ),
+    "login.open_headless": Text(
+        "Open this URL in a browser on any device, sign in to OpenRouter and approve a key for {environment}:",
+        None,
+    ),
+    "login.paste": Text(
+        "Then paste the code OpenRouter shows here and press Enter: ",
+        None,
+    ),
     "login.waiting": Text(
         "Waiting for the browser at {callback_url} (up to {timeout} s; Ctrl-C cancels).",
         None,
     ),
-    "login.page": Text(
-        "Signed in. You can close this tab and go back to the terminal.",
-        None,
-    ),
-    "login.page_failed": Text(
-        "Sign-in did not complete. Go back to the terminal for details.",
-        None,
-    ),
     "login.no_browser": Text(
-        "Could not open a browser.",
-        "Run {login_command} and open the printed URL in a browser on this machine.",
+        "No browser could be opened here: open the URL above by hand, in a browser on this machine (the key comes back to 127.0.0.1). Still waiting.",
+        "On a remote machine (SSH, a container), stop with Ctrl-C and run {login_command} instead: you paste a code, nothing has to reach this machine.",
     ),
     "login.port_taken": Text(
         "Port {port} on 127.0.0.1 is already in use.",
@@ -527,8 +636,12 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "Start over with {login_command} and approve the request in the browser.",
     ),
     "login.no_code": Text(
-        "The browser came back without an authorization code.",
-        "Start over with {login_command} and approve the request in the browser.",
+        "No authorization code was entered.",
+        "Start over with {login_command} and paste the code OpenRouter shows after you approve the request.",
+    ),
+    "login.bad_code": Text(
+        "That is not an authorization code: it holds spaces or control characters.",
+        "Start over with {login_command} and paste only the code OpenRouter shows.",
     ),
     "login.exchange_failed": Text(
         "OpenRouter did not exchange the code for a key (HTTP {status}): {detail}",
@@ -550,6 +663,166 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "An exported OPENROUTER_API_KEY overrides the new key in {file} until you unset it.",
         None,
     ),
+    "login.not_writable": Text(
+        "{file} cannot be written: {reason}. Nothing was sent to OpenRouter.",
+        "Make {file} a file you may write (or remove what is in the way), then run {command} again.",
+    ),
+    "login.file_is_directory": Text(
+        "it is a directory",
+        None,
+    ),
+    "login.file_read_only": Text(
+        "it is read-only",
+        None,
+    ),
+    "login.directory_read_only": Text(
+        "its directory is not writable",
+        None,
+    ),
+    "login.directory_missing": Text(
+        "its directory does not exist",
+        None,
+    ),
+    "login.interrupted": Text(
+        "Interrupted.",
+        None,
+    ),
+    "login.save_failed": Text(
+        "Could not save the key to {file}: {detail}.",
+        "The file was left as it was. Fix the file, then start over with {command}.",
+    ),
+    "login.page_signed_in": Text(
+        "Signed in to OpenRouter",
+        "{app_title} has a new OpenRouter key for {environment}. It was saved to .env.{environment} and is never shown, here or in the terminal.",
+    ),
+    "login.page_signed_in_next": Text(
+        "You can close this tab: the terminal is checking the key now. To check it again later, run:",
+        None,
+    ),
+    "login.page_failed": Text(
+        "Sign-in did not complete",
+        "{detail} Nothing was saved to .env.{environment}.",
+    ),
+    "login.page_failed_next": Text(
+        "Go back to the terminal for details. To start over, run:",
+        None,
+    ),
+    "login.page_ignored": Text(
+        "This address only receives OpenRouter's sign-in callback.",
+        None,
+    ),
+    "keys.no_management_key": Text(
+        "OPENROUTER_MANAGEMENT_KEY is not set.",
+        "The keys command needs a management key: create one at https://openrouter.ai/settings/management-keys and export it in your shell (or put it in .env on your own machine; never in .env.<environment>, a deployed app or its CI secrets).",
+    ),
+    "keys.bad_management_key": Text(
+        "OPENROUTER_MANAGEMENT_KEY ({masked}) does not look like a key.",
+        "Copy it again from https://openrouter.ai/settings/management-keys: it starts with sk-or-v1- and holds no spaces or quotes.",
+    ),
+    "keys.management_refused": Text(
+        "OpenRouter refused the management key (HTTP {status}): {detail}",
+        "OPENROUTER_MANAGEMENT_KEY must be a management key from https://openrouter.ai/settings/management-keys; an ordinary API key cannot manage keys.",
+    ),
+    "keys.limit_required": Text(
+        "{environment} has no suggested credit limit: choose one with --limit USD.",
+        "Set it from your budget, e.g. {command}.",
+    ),
+    "keys.bad_limit": Text(
+        "--limit must be an amount of USD above 0 and at most 1000000, with at most 2 decimals, e.g. --limit 25.",
+        None,
+    ),
+    "keys.key_exists": Text(
+        "{file} already holds a key; it was left as it is, and no key was created.",
+        "Run {command} to replace it with a successor and delete the old key, or {force_command} to replace it and keep the old key.",
+    ),
+    "keys.created": Text(
+        "Created {name} (credit limit: {limit}{expiry}) and saved it to {file} (mode 600). Checking it:",
+        None,
+    ),
+    "keys.expiry": Text(
+        ", expires {date}",
+        None,
+    ),
+    "keys.bad_answer": Text(
+        "OpenRouter answered {url} without {what}.",
+        "Check that OPENROUTER_BASE_URL points at OpenRouter (https://openrouter.ai/api/v1), and try again.",
+    ),
+    "keys.create_unsaved": Text(
+        "The new key could not be saved to {file} ({detail}), so it was deleted again.",
+        "Fix the file, then run {command} again.",
+    ),
+    "keys.create_unsaved_left": Text(
+        "The new key could not be saved to {file} ({detail}), nor deleted again: {reason}",
+        "Delete it at https://openrouter.ai/keys/{hash}, fix the file, then run {command} again.",
+    ),
+    "keys.no_key_to_rotate": Text(
+        "{file} holds no key to rotate.",
+        "Create one with {command}.",
+    ),
+    "keys.unknown_key": Text(
+        "The key in {file} ({masked}) is not one of this account's keys.",
+        "It was deleted, or it belongs to another account. Replace it with {command}.",
+    ),
+    "keys.exported_key": Text(
+        "An exported {variable} overrides {file}: verify would check that key instead of the new one.",
+        "Unset it (unset {variable}) and run {command} again.",
+    ),
+    "keys.successor_saved": Text(
+        "Created {name} (credit limit: {limit}{expiry}) and saved it to {file}; checking it before the old key {old_name} is deleted:",
+        None,
+    ),
+    "keys.rotated": Text(
+        "Rotated {environment}: {file} holds {name}, which works, and the old key {old_name} was deleted.",
+        None,
+    ),
+    "keys.successor_failed": Text(
+        "The new key {name} failed verification: {file} holds the old key {old_name} again, which still works.",
+        "Read the report above, fix what it says, then run {command} again.",
+    ),
+    "keys.successor_deleted": Text(
+        "The new key {name} was deleted.",
+        None,
+    ),
+    "keys.successor_left": Text(
+        "The new key {name} could not be deleted: {detail}",
+        "Delete it at https://openrouter.ai/keys/{hash}.",
+    ),
+    "keys.old_left": Text(
+        "{file} holds the new key {name}, which works, but the old key {old_name} could not be deleted: {detail}",
+        "Delete it at https://openrouter.ai/keys/{hash}: until then it keeps working.",
+    ),
+    "keys.compromised_deleted": Text(
+        "Deleted the exposed key {old_name}: it no longer works.",
+        None,
+    ),
+    "keys.compromised_unsaved": Text(
+        "The exposed key was deleted, but its successor could not be created or saved: {file} holds no working key.",
+        "Run {command} to create one.",
+    ),
+    "keys.interrupted_creating": Text(
+        "Interrupted before a new key was saved: {file} was not changed.",
+        "A new key may have been created all the same: {list_command} shows it without an env file; delete it at https://openrouter.ai/keys.",
+    ),
+    "keys.interrupted_verifying": Text(
+        "Interrupted while the new key was checked: {file} holds the old key {old_name} again, which still works.",
+        "The unchecked new key {name} still exists: delete it at https://openrouter.ai/keys/{hash}, then run {command} again.",
+    ),
+    "keys.interrupted_deleting": Text(
+        "Interrupted while the old key was deleted: {file} holds the new key {name}, which works.",
+        "The old key {old_name} may still exist: check https://openrouter.ai/keys/{hash} and delete it there.",
+    ),
+    "keys.interrupted_compromised": Text(
+        "Interrupted after the exposed key was deleted: {file} holds no working key.",
+        "Run {command} to create one.",
+    ),
+    "keys.interrupted": Text(
+        "Interrupted.",
+        None,
+    ),
+    "keys.none": Text(
+        "No keys named {prefix}* on this account.",
+        "Create one with {command}.",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -558,7 +831,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def say(message_id: MessageId, **values: object) -> Text:
     """The catalog's text for message_id, with its placeholders filled in (unknown ones stay)."""
     message, hint = MESSAGES[message_id]
-    return Text(_fill(message, values), None if hint is None else _fill(hint, values))
+    return Text(fill(message, values), None if hint is None else fill(hint, values))
 
 
 def is_message_id(text: str) -> TypeGuard[MessageId]:
@@ -566,5 +839,6 @@ def is_message_id(text: str) -> TypeGuard[MessageId]:
     return text in MESSAGES
 
 
-def _fill(text: str, values: dict[str, object]) -> str:
+def fill(text: str, values: Mapping[str, object]) -> str:
+    """The text with its {placeholders} filled in, in one pass (values are not filled again)."""
     return _PLACEHOLDER.sub(lambda match: str(values.get(match[1], match[0])), text)

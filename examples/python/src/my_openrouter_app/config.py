@@ -19,6 +19,8 @@ from . import catalog, envfile
 
 ENVIRONMENTS: Final = ("development", "staging", "production")
 DEFAULT_ENVIRONMENT: Final = "development"
+#: The project's name: keys made for it are named <slug>-<environment>.
+PROJECT_SLUG: Final = "my-openrouter-app"
 DEFAULTS: Final = {
     "OPENROUTER_BASE_URL": catalog.DEFAULT_BASE_URL,
     "OPENROUTER_HTTP_REFERER": "https://example.com",
@@ -219,3 +221,8 @@ def key_hash(api_key: str) -> str:
 def redact(text: str, api_key: str) -> str:
     """The text with the key, wherever it appears, replaced by its mask."""
     return text.replace(api_key, mask(api_key)) if api_key else text
+
+
+def key_hash(api_key: str) -> str:
+    """The key's hash as OpenRouter names it (/keys/<hash>, its pages): sha256 hex, not a secret."""
+    return hashlib.sha256(api_key.encode()).hexdigest()
