@@ -65,7 +65,7 @@ def test_verify_reports(
     human_status, human, human_err = run(capsys, monkeypatch, setup)
     assert human_status == status
     assert all(name in human for name in CHECKS)
-    files = [read(path) for path in isolated.glob(".env*")]
+    files = [read(path) or {} for path in isolated.glob(".env*")]
     keys = {
         *fake.keys,
         *setup.env.values(),

@@ -228,6 +228,11 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         1,
         "did not answer within 1 s",
     ),
+    "key_from_a_key_file": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "(OPENROUTER_API_KEY_FILE in .env.",
+    ),
 }
 
 
@@ -493,3 +498,14 @@ def server_never_answers(setup: Setup) -> None:
     setup.good_key()
     setup.fake.respond("/api/v1/key", hang=True)
     setup.args += ["--timeout", "1"]
+
+
+# --- the key from a file ------------------------------------------------------
+
+
+@scenario()
+def key_from_a_key_file(setup: Setup) -> None:
+    """A secret mount holds the key; the environment's file names it."""
+    key = setup.fake.add_key(None, limit=5.0, limit_remaining=4.0)
+    (setup.directory / "openrouter-key").write_text(f"{key}\n", encoding="utf-8")
+    setup.write_env("", OPENROUTER_API_KEY_FILE="openrouter-key")

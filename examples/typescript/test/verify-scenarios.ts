@@ -107,6 +107,7 @@ const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: nu
   unknown_host: ["pass pass warn fail skip skip skip skip", 1, "https"],
   tls_failure: ["pass pass pass fail skip skip skip skip", 1, "TLS"],
   server_never_answers: ["pass pass pass fail skip skip skip skip", 1, "did not answer within 1 s"],
+  key_from_a_key_file: ["pass pass pass pass pass pass pass skip", 0, "(OPENROUTER_API_KEY_FILE in .env."],
 };
 
 export const SCENARIOS: Scenario[] = [];
@@ -320,4 +321,13 @@ scenario("server_never_answers", (setup) => {
   setup.goodKey();
   setup.fake.respond("/api/v1/key", 200, { hang: true });
   setup.args.push("--timeout", "1");
+});
+
+// --- the key from a file ------------------------------------------------------
+
+// A secret mount holds the key; the environment's file names it.
+scenario("key_from_a_key_file", (setup) => {
+  const key = setup.fake.addKey(undefined, { limit: 5.0, limit_remaining: 4.0 });
+  writeFileSync(join(setup.directory, "openrouter-key"), `${key}\n`);
+  setup.writeEnv("", { more: { OPENROUTER_API_KEY_FILE: "openrouter-key" } });
 });

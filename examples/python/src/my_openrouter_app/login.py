@@ -77,11 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         key = sign_in(
             settings, port=args.port, timeout=args.timeout, open_browser=not args.no_browser
         )
+        envfile.write_key(env_file, key)
     except Problem as error:
         print(f"error: {error.text.line()}", file=sys.stderr)
         return error.status
 
-    envfile.write_key(env_file, key)
     print(catalog.say("login.saved", file=env_file.name).message, file=sys.stderr)
     if os.environ.get("OPENROUTER_API_KEY"):
         print(
