@@ -7,6 +7,8 @@
  */
 
 import { APIError, type OpenAI } from "openai";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { Stream } from "openai/streaming";
 
 import * as cli from "./cli.ts";
 import { createClient } from "./client.ts";
@@ -56,9 +58,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     return error.status;
   }
 
-  let stream: Awaited<ReturnType<typeof startStream>>;
+  let stream: Stream<ChatCompletionChunk>;
   try {
-    stream = await startStream(client, settings, prompt.join(" "));
+    stream = await client.chat.completions.create({
+      model: settings.model,
+      messages: [{ role: "user", content: prompt.join(" ") }],
+      stream: true,
+    });
   } catch (error) {
     if (!(error instanceof APIError)) {
       throw error;
@@ -100,15 +106,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   console.error(`error: ${explainStream(failure, settings).line()}`);
   return 1;
-}
-
-/** Ask for one streamed completion: the prompt, as the user's message. */
-function startStream(client: OpenAI, settings: Settings, prompt: string) {
-  return client.chat.completions.create({
-    model: settings.model,
-    messages: [{ role: "user", content: prompt }],
-    stream: true,
-  });
 }
 
 if (import.meta.main) {
