@@ -53,47 +53,36 @@ def can_sudo() -> bool:
     return sudo is not None and subprocess.run([sudo, "-n", "true"], check=False).returncode == 0
 
 
-# Without root or sudo, no file can belong to another user: the Python project then gets a
-# chmod that fails as the system's would, the TypeScript one the preload its tests use.
-SIMULATED_CHMOD = """
-import errno, json, os, runpy, sys
-refused = {os.path.realpath(path) for path in json.loads(os.environ.pop("REFUSE"))["unchangeable"]}
-chmod = os.chmod
-def refusing(path, *args, **kwargs):
-    if os.path.realpath(path) in refused:
-        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(path))
-    chmod(path, *args, **kwargs)
-os.chmod = refusing
-module = sys.argv.pop(1)
-runpy.run_module(module, run_name="__main__", alter_sys=True)
-"""
-
-
 def refuse(app: Project, setup: Any, command: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Make the system refuse what the row says; the command line and variables to run with."""
+    """Make the system refuse what the row says; the command line and variables to run with.
+
+    A file the command may not read is mode 000. A file it may not chmod belongs to another
+    user: as root, nobody's, and the command runs without the capabilities that let root read
+    and chmod anything; otherwise root's, through sudo. Without root or sudo no file can belong
+    to another user: each project's own means then make chmod fail as the system would (Python:
+    its tests/hostile_inputs.py; TypeScript: its test/refuse.ts preload).
+    """
     for path in setup.unreadable:
         path.chmod(0)
-    if not setup.unchangeable:
-        pass
-    elif os.geteuid() == 0:
+    if os.geteuid() == 0:
         for path in setup.unchangeable:
             os.chown(path, NOBODY, NOBODY)
-    elif can_sudo():
+        drop = [f"--inh-caps={UNPRIVILEGED}", f"--bounding-set={UNPRIVILEGED}"]
+        return ["setpriv", *drop, "--", *command], {}
+    if not setup.unchangeable:
+        return command, {}
+    if can_sudo():
         for path in setup.unchangeable:
             subprocess.run(["sudo", "-n", "chown", "0:0", str(path)], check=True)
+        return command, {}
+    refused = {"unreadable": [], "unchangeable": [str(path) for path in setup.unchangeable]}
+    if app.language == "python":
+        python, _, module, *args = command
+        command = [python, str(app.path / "tests" / "hostile_inputs.py"), module, *args]
     else:
-        refusals = json.dumps({"unchangeable": [str(path) for path in setup.unchangeable]})
-        if app.language == "python":
-            python, _, module, *args = command
-            command = [python, "-c", SIMULATED_CHMOD, module, *args]
-        else:
-            node, *rest = command
-            command = [node, "--import", str(app.path / "test" / "refuse.ts"), *rest]
-        return command, {"REFUSE": refusals}
-    if os.geteuid() == 0:
-        drop = [f"--inh-caps={UNPRIVILEGED}", f"--bounding-set={UNPRIVILEGED}"]
-        command = ["setpriv", *drop, "--", *command]
-    return command, {}
+        node, *rest = command
+        command = [node, "--import", str(app.path / "test" / "refuse.ts"), *rest]
+    return command, {"REFUSE": json.dumps(refused)}
 
 
 def give_back(setup: Any) -> None:

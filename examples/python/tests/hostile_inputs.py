@@ -8,17 +8,55 @@ behind, and end in bounded time and memory (tests/test_hostile_inputs.py).
 
 What the operating system refuses (reading a file, changing its mode) is only
 declared here, in Setup.unreadable and Setup.unchangeable: the runner makes it
-so, whatever user the tests run as (root may read and chmod anything).
+so, whatever user the tests run as (root may read and chmod anything), with
+refuse() in its own process, or by running a command through this file:
+REFUSE='{"unreadable": [...], "unchangeable": [...]}' python tests/hostile_inputs.py MODULE ARGS...
 """
 
 from __future__ import annotations
 
+import errno
+import io
+import json
+import os
+import runpy
+import sys
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from fake_openrouter import FakeOpenRouter, new_key
+
+PathLike = str | os.PathLike[str]
+
+
+def refuse(
+    patch: pytest.MonkeyPatch, unreadable: Iterable[PathLike], unchangeable: Iterable[PathLike]
+) -> None:
+    """Make opening unreadable (EACCES) and chmodding unchangeable (EPERM) fail, as for another's file."""
+    refused_open = {Path(path).resolve() for path in unreadable}
+    refused_chmod = {Path(path).resolve() for path in unchangeable}
+    real_open, real_chmod = io.open, os.chmod
+
+    def named(file: Any, among: set[Path]) -> bool:
+        return isinstance(file, (str, os.PathLike)) and Path(file).resolve() in among
+
+    def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if named(file, refused_open):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return real_open(file, *args, **kwargs)
+
+    def guarded_chmod(path: Any, *args: Any, **kwargs: Any) -> None:
+        if named(path, refused_chmod):
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(path))
+        real_chmod(path, *args, **kwargs)
+
+    patch.setattr(io, "open", guarded_open)
+    patch.setattr(os, "chmod", guarded_chmod)
 
 
 @dataclass(frozen=True)
@@ -112,6 +150,16 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         "verify",
         0,
         "could not be made private",
+    ),
+    "key_file_not_chmoddable_start": (
+        "start",
+        0,
+        "Hello from the fake OpenRouter.",
+    ),
+    "key_file_not_chmoddable_login": (
+        "login",
+        0,
+        "Saved the new key",
     ),
     "key_with_a_hash": (
         "login",
@@ -208,6 +256,20 @@ def key_file_not_chmoddable(setup: Setup) -> None:
 
 
 @row
+def key_file_not_chmoddable_start(setup: Setup) -> None:
+    """The starter carries on, quietly: verify is where the warning belongs."""
+    key_file_not_chmoddable(setup)
+
+
+@row
+def key_file_not_chmoddable_login(setup: Setup) -> None:
+    """login --force replaces the file with a new one of its own, private from the start."""
+    key_file_not_chmoddable(setup)
+    setup.args.append("--force")
+    setup.creates.add(setup.env_file.name)
+
+
+@row
 def key_with_a_hash(setup: Setup) -> None:
     """OpenRouter hands out a key with a #: login must quote it so that it reads back whole.
 
@@ -241,3 +303,9 @@ def reset_mid_stream(setup: Setup) -> None:
 
 
 # --- login: callbacks, idle connections, targets it cannot write ------------------------
+
+
+if __name__ == "__main__":
+    refused = json.loads(os.environ.pop("REFUSE"))
+    refuse(pytest.MonkeyPatch(), refused["unreadable"], refused["unchangeable"])
+    runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)

@@ -7,15 +7,12 @@ refuses is simulated here, for the files named, so that it holds for root too.
 
 from __future__ import annotations
 
-import errno
-import io
 import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,34 +24,12 @@ from my_openrouter_app.config import (
 )
 
 from fake_openrouter import FakeOpenRouter
-from hostile_inputs import ROWS, Project, Row, Setup
+from hostile_inputs import ROWS, Project, Row, Setup, refuse
 
 #: Seconds any row may take: generous, since the fake answers at once and nothing waits.
 TIME_BOUND = 30.0
 LOGIN_MODULE = "my_openrouter_app.login"
-
-
-def refuse(monkeypatch: pytest.MonkeyPatch, setup: Setup) -> None:
-    """Make opening setup.unreadable and chmodding setup.unchangeable fail as the OS would."""
-    unreadable = {path.resolve() for path in setup.unreadable}
-    unchangeable = {path.resolve() for path in setup.unchangeable}
-    real_open, real_chmod = io.open, os.chmod
-
-    def named(file: Any, among: set[Path]) -> bool:
-        return isinstance(file, (str, os.PathLike)) and Path(file).resolve() in among
-
-    def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if named(file, unreadable):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
-        return real_open(file, *args, **kwargs)
-
-    def guarded_chmod(path: Any, *args: Any, **kwargs: Any) -> None:
-        if named(path, unchangeable):
-            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(path))
-        real_chmod(path, *args, **kwargs)
-
-    monkeypatch.setattr(io, "open", guarded_open)
-    monkeypatch.setattr(os, "chmod", guarded_chmod)
+HOSTILE_INPUTS = str(Path(__file__).with_name("hostile_inputs.py"))
 
 
 def snapshot(directory: Path) -> dict[str, bytes | None]:
@@ -66,12 +41,16 @@ def snapshot(directory: Path) -> dict[str, bytes | None]:
 
 
 def run_login(setup: Setup) -> tuple[int, str, str]:
-    """python -m <package>.login --no-browser, with setup.browser opening the URL it prints."""
-    command = [sys.executable, "-m", LOGIN_MODULE, "--no-browser", *setup.args]
+    """python -m <package>.login --no-browser, with setup.browser opening the URL it prints.
+
+    Run through hostile_inputs.py, which makes the system refuse what the row says.
+    """
+    refusals = {"unreadable": setup.unreadable, "unchangeable": setup.unchangeable}
+    command = [sys.executable, HOSTILE_INPUTS, LOGIN_MODULE, "--no-browser", *setup.args]
     process = subprocess.Popen(
         command,
         cwd=setup.directory,
-        env={**os.environ, **setup.env},
+        env={**os.environ, **setup.env, "REFUSE": json.dumps(refusals, default=str)},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -95,7 +74,7 @@ def run(row: Row, setup: Setup, capsys: pytest.CaptureFixture[str]) -> tuple[int
     with pytest.MonkeyPatch.context() as patch:  # undone before the test reads files back
         for name, value in setup.env.items():
             patch.setenv(name, value)
-        refuse(patch, setup)
+        refuse(patch, setup.unreadable, setup.unchangeable)
         if row.command == "start":
             status = starter.main(["Say hello", *setup.args])
         else:

@@ -89,6 +89,8 @@ const EXPECTED: Readonly<Record<string, readonly [command: string, exitCode: num
   key_file_unreadable: ["verify", 2, "OPENROUTER_API_KEY_FILE (openrouter-key, set in the process environment) cannot be read: permission denied"],
   key_file_not_utf8: ["start", 2, "is not UTF-8 text: the first bad byte is at offset 9"],
   key_file_not_chmoddable: ["verify", 0, "could not be made private"],
+  key_file_not_chmoddable_start: ["start", 0, "Hello from the fake OpenRouter."],
+  key_file_not_chmoddable_login: ["login", 0, "Saved the new key"],
   key_with_a_hash: ["login", 0, "Saved the new key"],
   malformed_stream: ["start", 1, "an event that is not JSON"],
   reset_mid_stream: ["start", 1, "stopped before the model finished"],
@@ -147,11 +149,23 @@ row("key_file_not_utf8", (setup) => {
 // The env file holding the key is readable by others and owned by someone else: root-owned 0640
 // files, Kubernetes secret mounts and read-only filesystems are like this. verify warns that it
 // could not be made private, and carries on.
-row("key_file_not_chmoddable", (setup) => {
+function keyFileNotChmoddable(setup: Setup): void {
   setup.unchangeable.push(
     setup.write(setup.envFile, `OPENROUTER_API_KEY=${setup.goodKey()}\n`, 0o644),
   );
   setup.useFake();
+}
+
+row("key_file_not_chmoddable", keyFileNotChmoddable);
+
+// The starter carries on, quietly: verify is where the warning belongs.
+row("key_file_not_chmoddable_start", keyFileNotChmoddable);
+
+// login --force replaces the file with a new one of its own, private from the start.
+row("key_file_not_chmoddable_login", (setup) => {
+  keyFileNotChmoddable(setup);
+  setup.args.push("--force");
+  setup.creates.add(setup.envFile);
 });
 
 // OpenRouter hands out a key with a #: login must quote it so that it reads back whole. verify
