@@ -74,6 +74,8 @@ def test_the_daily_job_shows_an_expiring_key_in_the_summary_and_as_an_annotation
             "OPENROUTER_API_KEY": key,
             "OPENROUTER_BASE_URL": fake.base_url,
             "APP_ENV": "production",
+            # A real app URL: the default, example.com, would warn in the config check too.
+            "OPENROUTER_HTTP_REFERER": "https://research-assistant.app",
         },
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr

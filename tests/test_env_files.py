@@ -45,7 +45,7 @@ for (const [name, encoded] of Object.entries(files)) {
   try {
     variables = { ...read(path) };
   } catch (error) {
-    problem = error.text.message.replace(path, "<file>");
+    problem = error.text.message.replace(name, "<file>");
   }
   results[name] = { parseEnv: { ...parseEnv(text) }, read: variables, problem };
 }
@@ -69,7 +69,7 @@ for name, encoded in files.items():
     try:
         result = {{"read": envfile.read(path), "problem": None}}
     except Problem as problem:
-        result = {{"read": None, "problem": problem.text.message.replace(str(path), "<file>")}}
+        result = {{"read": None, "problem": problem.text.message.replace(name, "<file>", 1)}}
     result["parse"] = envfile.parse(data.decode("utf-8", "replace").removeprefix("\\ufeff"))
     results[name] = result
 print(json.dumps(results))

@@ -30,7 +30,11 @@ import yaml
 from harness import ROOT, FakeOpenRouter, Project, load_module
 
 EXPECTED = yaml.safe_load((ROOT / "template" / "shared" / "hostile-inputs.yml").read_text())
-ARGUMENTS = {"start": ["Say hello"], "verify": ["--json"], "login": ["--no-browser"]}
+ARGUMENTS = {
+    "start": ["Say hello"],
+    "verify": ["--json"],
+    "login": ["--no-browser", "--limit", "5"],
+}
 #: Seconds from the fake's first request (else from the start) to the exit: generous.
 TIME_BOUND = 20.0
 STARTUP_BOUND = 60.0  # a busy machine's slow start (imports, type stripping) included

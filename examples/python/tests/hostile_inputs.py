@@ -124,7 +124,7 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
     "env_file_unreadable": (
         "start",
         2,
-        "/.env cannot be read: permission denied",
+        "error: .env cannot be read: permission denied",
     ),
     "env_file_is_a_directory": (
         "verify",

@@ -43,7 +43,7 @@ def test_bytes_that_are_not_utf8_are_a_problem_naming_the_file_and_offset(isolat
     with pytest.raises(Problem) as raised:
         read(path)
     assert raised.value.status == 2
-    expected = f"{path} is not UTF-8 text: the first bad byte is at offset 13."
+    expected = f"{path.name} is not UTF-8 text: the first bad byte is at offset 13."
     assert raised.value.text.message == expected
     assert "UTF-8" in str(raised.value.text.hint)
 
@@ -53,7 +53,7 @@ def test_a_directory_is_a_problem_naming_it(isolated: Path) -> None:
     path.mkdir()
     with pytest.raises(Problem) as raised:
         read(path)
-    assert raised.value.text.message == f"{path} cannot be read: it is a directory."
+    assert raised.value.text.message == f"{path.name} cannot be read: it is a directory."
 
 
 def test_a_file_that_cannot_be_made_private_is_left_readable(
@@ -146,7 +146,9 @@ def test_write_key_leaves_the_old_file_whole_and_no_temporary_file_on_failure(
     monkeypatch.setattr(os, "fsync", no_disk)
     with pytest.raises(Problem) as raised:
         write_key(path, new_key())
-    assert raised.value.text.message == f"{path} could not be written: no space left on device."
+    assert (
+        raised.value.text.message == f"{path.name} could not be written: no space left on device."
+    )
     assert path.read_text() == "OPENROUTER_API_KEY=old\n"
     assert [p.name for p in isolated.iterdir()] == [path.name]
 

@@ -29,6 +29,8 @@ from hostile_inputs import ROWS, Project, Row, Setup, refuse
 #: Seconds any row may take: generous, since the fake answers at once and nothing waits.
 TIME_BOUND = 30.0
 LOGIN_MODULE = "my_openrouter_app.login"
+# The test plays the browser; a limit, because production keys need one.
+LOGIN_ARGUMENTS = ("--no-browser", "--limit", "5")
 HOSTILE_INPUTS = str(Path(__file__).with_name("hostile_inputs.py"))
 
 
@@ -41,12 +43,12 @@ def snapshot(directory: Path) -> dict[str, bytes | None]:
 
 
 def run_login(setup: Setup) -> tuple[int, str, str]:
-    """python -m <package>.login --no-browser, with setup.browser opening the URL it prints.
+    """python -m <package>.login --no-browser --limit 5, with setup.browser opening the URL it prints.
 
     Run through hostile_inputs.py, which makes the system refuse what the row says.
     """
     refusals = {"unreadable": setup.unreadable, "unchangeable": setup.unchangeable}
-    command = [sys.executable, HOSTILE_INPUTS, LOGIN_MODULE, "--no-browser", *setup.args]
+    command = [sys.executable, HOSTILE_INPUTS, LOGIN_MODULE, *LOGIN_ARGUMENTS, *setup.args]
     process = subprocess.Popen(
         command,
         cwd=setup.directory,

@@ -18,7 +18,8 @@ const TIME_BOUND = 30_000;
 const COMMANDS: Readonly<Record<string, readonly [Script, ...string[]]>> = {
   start: ["main", "Say hello"],
   verify: ["verify", "--json"],
-  login: ["login", "--no-browser"],
+  // The test plays the browser; a limit, because production keys need one.
+  login: ["login", "--no-browser", "--limit", "5"],
 };
 
 /** Run the row's command as its table says, the test playing login's browser. */

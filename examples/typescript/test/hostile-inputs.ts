@@ -83,7 +83,7 @@ export interface Row {
 const EXPECTED: Readonly<Record<string, readonly [command: string, exitCode: number, phrase: string]>> = {
   non_utf8_env_file: ["start", 2, "the first bad byte is at offset 24"],
   bom_before_key: ["start", 0, "Hello from the fake OpenRouter."],
-  env_file_unreadable: ["start", 2, "/.env cannot be read: permission denied"],
+  env_file_unreadable: ["start", 2, "error: .env cannot be read: permission denied"],
   env_file_is_a_directory: ["verify", 2, "cannot be read: it is a directory"],
   key_file_missing: ["start", 2, "OPENROUTER_API_KEY_FILE (no-such-key-file, set in .env) cannot be read: it does not exist"],
   key_file_unreadable: ["verify", 2, "OPENROUTER_API_KEY_FILE (openrouter-key, set in the process environment) cannot be read: permission denied"],

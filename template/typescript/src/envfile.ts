@@ -119,7 +119,9 @@ export function readText(path: string, { keepBom = false } = {}): string | undef
     if (error.code === "ENOENT") {
       return undefined;
     }
-    throw new Problem(catalog.say("envfile.unreadable", { file: path, reason: reason(error) }));
+    throw new Problem(
+      catalog.say("envfile.unreadable", { file: basename(path), reason: reason(error) }),
+    );
   }
   try {
     return decode(data, { keepBom });
@@ -127,7 +129,9 @@ export function readText(path: string, { keepBom = false } = {}): string | undef
     if (!(error instanceof NotUtf8)) {
       throw error;
     }
-    throw new Problem(catalog.say("envfile.not_utf8", { file: path, offset: error.offset }));
+    throw new Problem(
+      catalog.say("envfile.not_utf8", { file: basename(path), offset: error.offset }),
+    );
   }
 }
 
@@ -248,7 +252,9 @@ export function writeKey(path: string, key: string): void {
     if (!isSystemError(error)) {
       throw error;
     }
-    throw new Problem(catalog.say("envfile.unwritable", { file: path, reason: reason(error) }));
+    throw new Problem(
+      catalog.say("envfile.unwritable", { file: basename(path), reason: reason(error) }),
+    );
   }
 }
 

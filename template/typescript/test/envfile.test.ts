@@ -11,7 +11,7 @@ import fs, {
   writeFileSync,
 } from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type TestContext, test } from "node:test";
 
 import { Problem } from "../src/config.ts";
@@ -51,7 +51,7 @@ test("bytes that are not UTF-8 are a problem naming the file and the offset", (t
   assert.equal(raised.status, 2);
   assert.equal(
     raised.text.message,
-    `${path} is not UTF-8 text: the first bad byte is at offset 13.`,
+    `${basename(path)} is not UTF-8 text: the first bad byte is at offset 13.`,
   );
   assert.match(raised.text.hint ?? "", /UTF-8/);
 });
@@ -61,7 +61,7 @@ test("a directory is a problem naming it", (t) => {
   mkdirSync(path);
   assert.equal(
     problem(() => read(path)).text.message,
-    `${path} cannot be read: it is a directory.`,
+    `${basename(path)} cannot be read: it is a directory.`,
   );
 });
 
@@ -162,7 +162,10 @@ test("writeKey leaves the old file whole and no temporary file on failure", (t) 
     },
   });
   const raised = problem(() => writeKey(path, newKey()));
-  assert.equal(raised.text.message, `${path} could not be written: no space left on device.`);
+  assert.equal(
+    raised.text.message,
+    `${basename(path)} could not be written: no space left on device.`,
+  );
   assert.equal(readFileSync(path, "utf8"), "OPENROUTER_API_KEY=old\n");
   assert.deepEqual(readdirSync(directory), [".env.staging"]);
 });

@@ -113,12 +113,12 @@ def read_text(path: Path, *, keep_bom: bool = False) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        text = catalog.say("envfile.unreadable", file=str(path), reason=reason(error))
+        text = catalog.say("envfile.unreadable", file=path.name, reason=reason(error))
         raise Problem(text) from None
     try:
         return decode(data, keep_bom=keep_bom)
     except UnicodeDecodeError as error:
-        text = catalog.say("envfile.not_utf8", file=str(path), offset=error.start)
+        text = catalog.say("envfile.not_utf8", file=path.name, offset=error.start)
         raise Problem(text) from None
 
 
@@ -221,7 +221,7 @@ def write_key(path: Path, key: str) -> None:
             temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
-        failure = catalog.say("envfile.unwritable", file=str(path), reason=reason(error))
+        failure = catalog.say("envfile.unwritable", file=path.name, reason=reason(error))
         raise Problem(failure) from None
 
 
