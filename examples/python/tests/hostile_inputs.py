@@ -158,8 +158,8 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
     ),
     "key_file_not_chmoddable_login": (
         "login",
-        0,
-        "Saved the new key",
+        2,
+        "cannot be written: it is read-only",
     ),
     "key_with_a_hash": (
         "login",
@@ -263,10 +263,10 @@ def key_file_not_chmoddable_start(setup: Setup) -> None:
 
 @row
 def key_file_not_chmoddable_login(setup: Setup) -> None:
-    """login --force replaces the file with a new one of its own, private from the start."""
+    """Such a file is read-only to this user too: login --force says so before signing in."""
     key_file_not_chmoddable(setup)
+    setup.env_file.chmod(0o444)
     setup.args.append("--force")
-    setup.creates.add(setup.env_file.name)
 
 
 @row

@@ -33,7 +33,11 @@ async function run(row: Row, setup: Setup): Promise<Ran> {
     refuse: { unreadable: setup.unreadable, unchangeable: setup.unchangeable },
   });
   if (row.command === "login") {
-    await setup.browser(await running.stderrLine(/^https?:\/\//));
+    // The browser opens what login prints, if it gets that far.
+    const url = await running.maybeStderrLine(/^https?:\/\//);
+    if (url !== null) {
+      await setup.browser(url);
+    }
   }
   return running.exited;
 }

@@ -90,7 +90,7 @@ const EXPECTED: Readonly<Record<string, readonly [command: string, exitCode: num
   key_file_not_utf8: ["start", 2, "is not UTF-8 text: the first bad byte is at offset 9"],
   key_file_not_chmoddable: ["verify", 0, "could not be made private"],
   key_file_not_chmoddable_start: ["start", 0, "Hello from the fake OpenRouter."],
-  key_file_not_chmoddable_login: ["login", 0, "Saved the new key"],
+  key_file_not_chmoddable_login: ["login", 2, "cannot be written: it is read-only"],
   key_with_a_hash: ["login", 0, "Saved the new key"],
   malformed_stream: ["start", 1, "an event that is not JSON"],
   reset_mid_stream: ["start", 1, "stopped before the model finished"],
@@ -161,11 +161,11 @@ row("key_file_not_chmoddable", keyFileNotChmoddable);
 // The starter carries on, quietly: verify is where the warning belongs.
 row("key_file_not_chmoddable_start", keyFileNotChmoddable);
 
-// login --force replaces the file with a new one of its own, private from the start.
+// Such a file is read-only to this user too: login --force says so before signing in.
 row("key_file_not_chmoddable_login", (setup) => {
   keyFileNotChmoddable(setup);
+  chmodSync(join(setup.directory, setup.envFile), 0o444);
   setup.args.push("--force");
-  setup.creates.add(setup.envFile);
 });
 
 // OpenRouter hands out a key with a #: login must quote it so that it reads back whole. verify

@@ -147,6 +147,15 @@ export class Command {
 
   /** The first line on stderr that matches, once it is printed. */
   async stderrLine(pattern: RegExp): Promise<string> {
+    const line = await this.maybeStderrLine(pattern);
+    if (line === null) {
+      throw new Error(`exited without printing ${pattern}:\n${this.stderr}`);
+    }
+    return line;
+  }
+
+  /** The first line on stderr that matches, or null if the command exits without one. */
+  async maybeStderrLine(pattern: RegExp): Promise<string | null> {
     for (;;) {
       const lines = this.stderr.split("\n").slice(0, -1); // whole lines only
       const line = lines.find((printed) => pattern.test(printed));
@@ -154,7 +163,7 @@ export class Command {
         return line;
       }
       if (this.#closed) {
-        throw new Error(`exited without printing ${pattern}:\n${this.stderr}`);
+        return null;
       }
       await new Promise<void>((resolve) => {
         this.#printed = resolve;
