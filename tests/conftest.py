@@ -12,7 +12,16 @@ from typing import Any
 
 import pytest
 
-from harness import FakeOpenRouter, Project, install, new_key, project_at, provide_node
+from browser import Browser
+from harness import (
+    FakeOpenRouter,
+    Project,
+    install,
+    new_key,
+    project_at,
+    provide_chromium,
+    provide_node,
+)
 
 HOSTILE_TITLE = 'He said "it\'s" \\ {{ title }} {% raw %} </script> & ${HOME}'
 
@@ -45,6 +54,28 @@ VARIANTS: dict[str, dict[str, Any]] = {
 def node_bin() -> Path:
     """Node.js >= 22.18 for the TypeScript projects (see harness.provide_node)."""
     return provide_node()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Headless Chromium for the login tests (see harness.provide_chromium)."""
+    return provide_chromium()
+
+
+@pytest.fixture
+def browser(chromium: Path, tmp_path: Path) -> Iterator[Browser]:
+    """A $BROWSER for login: headless Chromium, each visit reported back (tests/browser.py)."""
+    opened = Browser(chromium, tmp_path / "browser")
+    yield opened
+    opened.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--refresh-screenshots",
+        action="store_true",
+        help="copy the Python project's login page screenshots to docs/ (the README shows them)",
+    )
 
 
 def assert_streams_a_reply(project: Project, fake: FakeOpenRouter, command: list[str]) -> None:
