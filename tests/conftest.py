@@ -6,18 +6,25 @@ uncommitted changes are tested too; tests/harness.py installs and runs them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import copier
 import pytest
+import yaml
 
 from browser import Browser
 from harness import (
+    ROOT,
     FakeOpenRouter,
     Project,
+    activate,
     install,
-    new_key,
     project_at,
     provide_chromium,
     provide_node,
@@ -34,7 +41,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "app_url": "https://example.com/app?ref=openrouter&utm_source=cli",
         "environments": ["production"],
         "app_categories": ["cli-agent", "general-chat"],
-        "openrouter_api_key": new_key(),
+        # The same in every xdist worker, which share the installed project.
+        "openrouter_api_key": "sk-or-v1-" + hashlib.sha256(b"hostile").hexdigest(),
     },
     "unicode": {
         "app_title": "Café Déjà Vu — 日本語 ✨ Ｆｕｌｌ",
@@ -99,16 +107,68 @@ def render(copie: Any, language: str, **answers: Any) -> Project:
     return project_at(result.project_dir, language, {**result.answers, **answers})
 
 
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Hold a lock file: one test process at a time (xdist workers share installs)."""
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+Installed = Callable[[str, str], Project]
+
+
 @pytest.fixture(scope="session")
-def python_app(copie_session: Any) -> Project:
+def installed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Installed:
+    """installed(language, variant): that project rendered and installed once per test run.
+
+    Installing is the slow part of most tests, so each (language, variant) of
+    VARIANTS is rendered and installed once, in a directory every xdist worker
+    shares; tests only run commands in it (their own files go to tmp_path).
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = (base if worker_id == "master" else base.parent) / "installed"
+    root.mkdir(exist_ok=True)
+
+    def get(language: str, variant: str) -> Project:
+        answers = {"language": language, **VARIANTS[variant]}
+        node = request.getfixturevalue("node_bin") if language == "typescript" else None
+        directory = root / f"{language}-{variant}"
+        with exclusive(root / f"{language}-{variant}.lock"):
+            done = root / f"{language}-{variant}.installed"
+            if not done.exists():
+                shutil.rmtree(directory, ignore_errors=True)
+                copier.run_copy(
+                    str(ROOT), directory, data=answers, defaults=True, vcs_ref="HEAD", quiet=True
+                )
+                install(project_of(directory, answers), node)
+                done.touch()
+        return activate(project_of(directory, answers), node)
+
+    return get
+
+
+def project_of(directory: Path, answers: dict[str, Any]) -> Project:
+    """The project rendered in directory, with its answers (the secret key too)."""
+    recorded = yaml.safe_load((directory / ".copier-answers.yml").read_text(encoding="utf-8"))
+    return project_at(directory, answers["language"], {**recorded, **answers})
+
+
+@pytest.fixture(scope="session")
+def python_app(installed: Installed) -> Project:
     """A Python project with the default answers, installed."""
-    return install(render(copie_session, "python"))
+    return installed("python", "defaults")
 
 
 @pytest.fixture(scope="session")
-def typescript_app(copie_session: Any, node_bin: Path) -> Project:
+def typescript_app(installed: Installed) -> Project:
     """A TypeScript project with the default answers, installed."""
-    return install(render(copie_session, "typescript"), node_bin)
+    return installed("typescript", "defaults")
 
 
 @pytest.fixture(params=["python", "typescript"])

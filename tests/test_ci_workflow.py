@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 import yaml
+
+from harness import ROOT
 
 
 @pytest.mark.parametrize("language", ["python", "typescript"])
@@ -42,3 +45,41 @@ def test_a_daily_job_verifies_the_key_only_when_the_secret_exists(
         "every step needs the secret"
     )
     assert "verify" in work[-1]["run"] and "--json" in work[-1]["run"]
+
+
+PINNED = re.compile(r"^\s*(- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*$")
+
+
+def pins(workflow: str) -> dict[str, str]:
+    """Each action a workflow uses -> the commit it is pinned to; fails on an unpinned one."""
+    found: dict[str, str] = {}
+    for line in workflow.splitlines():
+        if "uses:" in line:
+            match = PINNED.match(line)
+            assert match, f"not pinned to a commit, with its version beside it: {line}"
+            assert found.setdefault(match[2], match[3]) == match[3], f"two pins for {match[2]}"
+    return found
+
+
+@pytest.mark.parametrize("language", ["python", "typescript"])
+def test_workflows_read_only_with_actions_pinned_and_dependabot_updating_them(
+    copie: Any, language: str
+) -> None:
+    result = copie.copy(extra_answers={"language": language})
+    assert result.exit_code == 0, result.exception
+    text = (result.project_dir / ".github" / "workflows" / "ci.yml").read_text()
+    workflow = yaml.safe_load(text)
+    assert workflow["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job for job in workflow["jobs"].values()), "no job asks more"
+    template_ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert pins(text).items() <= pins(template_ci).items(), "the template's CI pins the same"
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+    dependabot = yaml.safe_load((result.project_dir / ".github" / "dependabot.yml").read_text())
+    assert dependabot["version"] == 2
+    ecosystems = {update["package-ecosystem"] for update in dependabot["updates"]}
+    assert ecosystems == {"pip" if language == "python" else "npm", "github-actions"}
+    assert all(update["directory"] == "/" for update in dependabot["updates"])

@@ -39,7 +39,7 @@ def test_login_saves_a_key_that_verify_accepts(
     assert url.startswith(f"{fake.origin}/auth?")
     assert query["code_challenge_method"] == ["S256"]
     assert query["callback_url"][0].startswith("http://localhost:")
-    with urlopen(url, timeout=10) as page:  # the fake redirects to the callback
+    with urlopen(url, timeout=60) as page:  # the fake redirects to the callback
         assert "close this tab" in page.read().decode()
 
     out, err = process.communicate(timeout=60)
@@ -74,13 +74,13 @@ def test_login_failures_leave_the_env_file_as_it_was(
 
     fake.respond("/api/v1/auth/keys", 403, error="Invalid code or code_verifier")
     process, url = start_login(app, tmp_path, "--no-browser", "--force")
-    urlopen(url, timeout=10).read()
+    urlopen(url, timeout=60).read()
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0 and "HTTP 403" in err
 
     process, url = start_login(app, tmp_path, "--no-browser", "--force")
     callback = parse_qs(urlsplit(url).query)["callback_url"][0]
-    urlopen(callback + "?error=access_denied", timeout=10).read()
+    urlopen(callback + "?error=access_denied", timeout=60).read()
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0 and "access_denied" in err
 

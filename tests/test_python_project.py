@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import VARIANTS, assert_streams_a_reply, render
-from harness import FakeOpenRouter, Project, install
+from conftest import VARIANTS, Installed, assert_streams_a_reply
+from harness import UV, FakeOpenRouter, Project
 
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
-def project(request: pytest.FixtureRequest, copie_session: Any) -> Project:
-    return install(render(copie_session, "python", **VARIANTS[request.param]))
+def project(request: pytest.FixtureRequest, installed: Installed) -> Project:
+    return installed("python", request.param)
 
 
 def test_passes_its_own_formatter_linter_type_checker_and_tests(project: Project) -> None:
-    project.run("ruff", "format", "--check", ".")
-    project.run("ruff", "check", ".")
-    project.run("mypy")
-    project.run("pytest", "-q", "-p", "no:cacheprovider")
+    """After `uv sync` (the fixture), `uv run` finds every development tool in the project."""
+    project.run(*UV, "run", "ruff", "format", "--check", ".")
+    project.run(*UV, "run", "ruff", "check", ".")
+    project.run(*UV, "run", "mypy")
+    project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider")
 
 
 def test_the_title_survives_every_quoting(project: Project) -> None:
@@ -55,21 +53,3 @@ def test_an_answered_key_lives_only_in_the_first_environment_file(project: Proje
     environments = project.answers["environments"]
     first = "development" if "development" in environments else environments[0]
     assert holding == ([f".env.{first}"] if key else [])
-
-
-def test_pip_installs_it_too(copie: Any, tmp_path: Path) -> None:
-    project = render(copie, "python")
-    project.run(sys.executable, "-m", "venv", str(tmp_path / "venv"))
-    pip = tmp_path / "venv" / "bin" / "pip"
-    project.run(str(pip), "install", "--quiet", ".")
-    result = project.run(
-        str(tmp_path / "venv" / "bin" / "python"),
-        "-m",
-        f"{project.package}.verify",
-        "--json",
-        check=False,
-    )
-    assert result.returncode == 2
-    assert json.loads(result.stdout)["checks"][1]["status"] == "fail", (
-        "no key yet: key_format fails"
-    )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import VARIANTS, assert_streams_a_reply, render
-from harness import FakeOpenRouter, Project, install
+from conftest import VARIANTS, Installed, assert_streams_a_reply, render
+from harness import FakeOpenRouter, Project, provide_old_node
 
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
-def project(request: pytest.FixtureRequest, copie_session: Any, node_bin: Path) -> Project:
-    return install(render(copie_session, "typescript", **VARIANTS[request.param]), node_bin)
+def project(request: pytest.FixtureRequest, installed: Installed) -> Project:
+    return installed("typescript", request.param)
 
 
 def test_passes_its_own_type_checker_linter_and_tests(project: Project) -> None:
@@ -53,3 +55,28 @@ def test_npm_run_verify_json_prints_only_the_json_object(project: Project) -> No
     assert result.returncode == 2, result.stderr
     report = json.loads(result.stdout)
     assert [check["status"] for check in report["checks"]][:2] == ["fail", "skip"]
+
+
+def test_an_older_node_is_refused_in_one_line(copie: Any) -> None:
+    """Every npm script first checks the Node.js version in plain JavaScript, and
+    `npm install` refuses too (.npmrc engine-strict), instead of a stack trace."""
+    project = render(copie, "typescript")
+    old_node = provide_old_node()
+    version = project.run(str(old_node / "node"), "--version").stdout.strip().removeprefix("v")
+    npm_dir = Path(shutil.which("npm") or "npm").parent
+    path = {"PATH": os.pathsep.join([str(old_node), str(npm_dir), project.env["PATH"]])}
+    expected = (
+        f"This project needs Node.js 22.18 or newer, but this is Node.js {version}:"
+        " install a current Node.js (https://nodejs.org), then run npm install again."
+    )
+
+    install = project.run("npm", "install", "--no-audit", "--no-fund", env=path, check=False)
+    assert install.returncode != 0 and '"node":">=22.18"' in install.stderr, install.stderr
+    assert not (project.path / "node_modules").exists()
+
+    for command in (["npm", "start"], ["npm", "run", "verify"], ["npm", "test"]):
+        result = project.run(*command, env=path, check=False)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, output
+        assert [line for line in output.splitlines() if "Node.js" in line] == [expected]
+        assert "    at " not in output and "ERR_" not in output, output

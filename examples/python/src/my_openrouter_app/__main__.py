@@ -1,0 +1,61 @@
+"""Stream one chat completion from OpenRouter: python -m <package> "Say hello".
+
+This is where your app starts: replace it with your own code. It shows the
+pattern to keep: settings for one environment, a client from client.py, and a
+clear message instead of a traceback when something goes wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import openai
+
+from .client import create_client
+from .config import Problem, command, load_settings
+from .explain import explain
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the starter; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog=command("start"),
+        description="Stream a reply from OpenRouter to a prompt.",
+    )
+    parser.add_argument("prompt", nargs="+", help="what to ask the model")
+    parser.add_argument("--env", help="the environment to use (default: APP_ENV)")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings(args.env)
+        client = create_client(settings)
+    except Problem as error:
+        print(f"error: {error.text.line()}", file=sys.stderr)
+        return error.status
+
+    replying = False
+    try:
+        stream = client.chat.completions.create(
+            model=settings.model,
+            messages=[{"role": "user", "content": " ".join(args.prompt)}],
+            stream=True,
+        )
+        for chunk in stream:
+            for choice in chunk.choices:
+                if choice.delta.content:
+                    print(choice.delta.content, end="", flush=True)
+                    replying = True
+    except openai.APIError as error:
+        if replying:
+            print(flush=True)  # end the partial reply's line
+        print(f"error: {explain(error, settings).line()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Settings for one environment, from the process environment and .env files.
+
+The environment is --env, else APP_ENV, else development. Each
+variable takes the first non-empty value of: the process environment,
+.env.<environment>, .env, and the defaults this project was generated with.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from . import catalog, envfile
+
+ENVIRONMENTS: Final = ("development", "staging", "production")
+DEFAULT_ENVIRONMENT: Final = "development"
+DEFAULTS: Final = {
+    "OPENROUTER_BASE_URL": catalog.DEFAULT_BASE_URL,
+    "OPENROUTER_HTTP_REFERER": "https://example.com",
+    "OPENROUTER_APP_TITLE": "My OpenRouter App",
+    "OPENROUTER_APP_CATEGORIES": "",
+    "OPENROUTER_MODEL": "google/gemini-2.5-flash-lite",
+}
+PROCESS_ENVIRONMENT: Final = "the process environment"
+#: Seconds a client waits: generous enough for a long streamed reply, short enough to notice a dead link.
+DEFAULT_TIMEOUT: Final = 120.0
+# How users run this project's commands (the catalog's `commands`).
+_STARTER_COMMAND: Final = "python -m my_openrouter_app"
+_COMMAND: Final = "python -m my_openrouter_app.{name}"
+
+
+class Problem(Exception):
+    """A problem only the user can fix: the catalog's text about it, and the exit status."""
+
+    def __init__(self, text: catalog.Text, status: int = 2) -> None:
+        super().__init__(text.message)
+        self.text = text
+        self.status = status
+
+
+#: The name starters generated before Problem existed catch.
+ConfigError = Problem
+
+
+def command(name: str, *args: str) -> str:
+    """How a user runs one of this project's commands (start: the starter) with these arguments.
+
+    command("login", "--env", "staging") is "python -m <package>.login --env staging".
+    """
+    spelled = _STARTER_COMMAND if name == "start" else _COMMAND.replace("{name}", name)
+    # The catalog's rule: a trailing " --" goes only before arguments.
+    return " ".join((spelled, *args)) if args else spelled.removesuffix(" --")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads, for one environment. The key stays out of repr."""
+
+    environment: str
+    selected_by: str
+    api_key: str = field(repr=False)
+    base_url: str
+    http_referer: str
+    app_title: str
+    app_categories: str
+    model: str
+    sources: Mapping[str, str]
+    files_read: tuple[str, ...]
+    files_made_private: tuple[str, ...]
+
+    @property
+    def key_source(self) -> str:
+        """Where the key came from: a file name, the environment, or nowhere."""
+        return self.sources.get("OPENROUTER_API_KEY", "nowhere")
+
+
+def select_environment(
+    requested: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """The environment to use and what chose it: --env, APP_ENV or the default."""
+    environ = os.environ if environ is None else environ
+    if requested:
+        environment, selected_by = requested, "--env"
+    elif environ.get("APP_ENV"):
+        environment, selected_by = environ["APP_ENV"], "APP_ENV"
+    else:
+        environment, selected_by = DEFAULT_ENVIRONMENT, "default"
+    if environment not in ENVIRONMENTS:
+        raise Problem(
+            catalog.say(
+                "config.unknown_environment",
+                environment=environment,
+                environments=", ".join(ENVIRONMENTS),
+            )
+        )
+    return environment, selected_by
+
+
+def load_settings(
+    environment: str | None = None,
+    *,
+    directory: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the settings of an environment (None: APP_ENV or the default)."""
+    environ = os.environ if environ is None else environ
+    directory = Path.cwd() if directory is None else directory
+    environment, selected_by = select_environment(environment, environ)
+
+    layers: list[tuple[str, Mapping[str, str]]] = [(PROCESS_ENVIRONMENT, environ)]
+    files_read: list[str] = []
+    made_private: list[str] = []
+    for name in (f".env.{environment}", ".env"):
+        path = directory / name
+        if path.is_file():
+            file_values = envfile.read(path)
+            layers.append((name, file_values))
+            files_read.append(name)
+            if file_values.get("OPENROUTER_API_KEY") and envfile.make_private(path):
+                made_private.append(name)
+    layers.append(("the project defaults", DEFAULTS))
+
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for variable in catalog.VARIABLES:
+        for source, layer in layers:
+            if layer.get(variable):
+                values[variable], sources[variable] = layer[variable], source
+                break
+
+    return Settings(
+        environment=environment,
+        selected_by=selected_by,
+        api_key=values.get("OPENROUTER_API_KEY", ""),
+        base_url=values["OPENROUTER_BASE_URL"],
+        http_referer=values["OPENROUTER_HTTP_REFERER"],
+        app_title=values["OPENROUTER_APP_TITLE"],
+        app_categories=values.get("OPENROUTER_APP_CATEGORIES", ""),
+        model=values["OPENROUTER_MODEL"],
+        sources=sources,
+        files_read=tuple(files_read),
+        files_made_private=tuple(made_private),
+    )
+
+
+def key_problem(api_key: str) -> catalog.MessageId | None:
+    """The catalog id of what makes this key unusable, or None if it looks right."""
+    if not api_key:
+        return "key_format.missing"
+    if not api_key.isascii():
+        return "key_format.non_ascii"
+    # Control characters count too: no HTTP header can carry them.
+    if any(character.isspace() or not character.isprintable() for character in api_key):
+        return "key_format.whitespace"
+    if any(character in "\"'`" for character in api_key):
+        return "key_format.quotes"
+    if not api_key.startswith(catalog.KEY_PREFIX):
+        return "key_format.prefix"
+    if catalog.KEY_PLACEHOLDER.search(api_key.removeprefix(catalog.KEY_PREFIX)):
+        return "key_format.placeholder"
+    return None
+
+
+def describe_key_problem(settings: Settings, problem: catalog.MessageId) -> catalog.Text:
+    """The catalog's text about a key_problem(), filled in for these settings."""
+    position = next((i + 1 for i, c in enumerate(settings.api_key) if not c.isascii()), 0)
+    return catalog.say(
+        problem,
+        masked=mask(settings.api_key),
+        environment=settings.environment,
+        key_source=settings.key_source,
+        login_command=command("login", "--env", settings.environment),
+        position=position,
+    )
+
+
+def mask(api_key: str) -> str:
+    """Enough of a key to tell keys apart, never enough to use one."""
+    if api_key.isascii() and len(api_key) >= len(catalog.KEY_PREFIX) + 8:
+        return f"{api_key[: len(catalog.KEY_PREFIX)]}…{api_key[-4:]}"
+    return "(hidden)"
+
+
+def redact(text: str, api_key: str) -> str:
+    """The text with the key, wherever it appears, replaced by its mask."""
+    return text.replace(api_key, mask(api_key)) if api_key else text

@@ -1,0 +1,140 @@
+"""Which environment is used, and where each setting comes from."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from my_openrouter_app.config import (
+    DEFAULT_ENVIRONMENT,
+    DEFAULTS,
+    ENVIRONMENTS,
+    Problem,
+    command,
+    key_problem,
+    load_settings,
+    mask,
+)
+from my_openrouter_app.envfile import (
+    parse,
+)
+
+from fake_openrouter import new_key
+
+
+def test_defaults_are_the_answers_the_project_was_generated_with(isolated: Path) -> None:
+    settings = load_settings()
+    assert settings.environment == DEFAULT_ENVIRONMENT
+    assert settings.selected_by == "default"
+    assert settings.app_title == DEFAULTS["OPENROUTER_APP_TITLE"]
+    assert settings.base_url == "https://openrouter.ai/api/v1"
+    assert settings.api_key == ""
+    assert settings.key_source == "nowhere"
+
+
+def test_process_environment_wins_over_env_files(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated / f".env.{DEFAULT_ENVIRONMENT}").write_text("OPENROUTER_MODEL=from/env-file\n")
+    monkeypatch.setenv("OPENROUTER_MODEL", "from/process")
+    settings = load_settings()
+    assert settings.model == "from/process"
+    assert settings.sources["OPENROUTER_MODEL"] == "the process environment"
+
+
+def test_environment_file_wins_over_dot_env(isolated: Path) -> None:
+    (isolated / ".env").write_text("OPENROUTER_MODEL=from/dot-env\nOPENROUTER_APP_TITLE=Shared\n")
+    (isolated / f".env.{DEFAULT_ENVIRONMENT}").write_text("OPENROUTER_MODEL=from/env-file\n")
+    settings = load_settings()
+    assert settings.model == "from/env-file"
+    assert settings.app_title == "Shared"
+    assert settings.files_read == (f".env.{DEFAULT_ENVIRONMENT}", ".env")
+
+
+def test_empty_values_fall_through_to_the_next_source(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated / ".env").write_text("OPENROUTER_MODEL=from/dot-env\n")
+    (isolated / f".env.{DEFAULT_ENVIRONMENT}").write_text("OPENROUTER_MODEL=\n")
+    monkeypatch.setenv("OPENROUTER_MODEL", "")
+    assert load_settings().model == "from/dot-env"
+
+
+def test_env_flag_wins_over_app_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", ENVIRONMENTS[-1])
+    assert load_settings().selected_by == "APP_ENV"
+    settings = load_settings(ENVIRONMENTS[0])
+    assert (settings.environment, settings.selected_by) == (ENVIRONMENTS[0], "--env")
+
+
+def test_unknown_environment_is_refused_naming_the_valid_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "qa")
+    with pytest.raises(Problem) as raised:
+        load_settings()
+    assert raised.value.status == 2
+    assert "Unknown environment 'qa'" in raised.value.text.message
+    assert all(environment in str(raised.value.text.hint) for environment in ENVIRONMENTS)
+
+
+def test_repr_never_shows_the_key(isolated: Path) -> None:
+    key = new_key()
+    (isolated / f".env.{DEFAULT_ENVIRONMENT}").write_text(f"OPENROUTER_API_KEY={key}\n")
+    settings = load_settings()
+    assert settings.api_key == key
+    assert key not in repr(settings)
+    assert mask(key) == f"sk-or-v1-…{key[-4:]}"
+
+
+def test_env_files_holding_a_key_are_made_private(isolated: Path) -> None:
+    path = isolated / f".env.{DEFAULT_ENVIRONMENT}"
+    path.write_text(f"OPENROUTER_API_KEY={new_key()}\n")
+    path.chmod(0o644)
+    assert load_settings().files_made_private == (path.name,)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A=1\nB=two words\n", {"A": "1", "B": "two words"}),
+        ("# comment\nexport A=1 # trailing comment\n", {"A": "1"}),
+        (
+            "A=\"quoted # not a comment\"\nB='single'\nC=`back`\n",
+            {"A": "quoted # not a comment", "B": "single", "C": "back"},
+        ),
+        ("A=\"line\\nbreak\"\nB='no\\nbreak'\n", {"A": "line\nbreak", "B": "no\\nbreak"}),
+        ("A=1\r\nB=2\r\n", {"A": "1", "B": "2"}),
+        ("A=first\nA=second\n", {"A": "second"}),
+        ('A="It\'s fine"\nB=\'say "hi"\'\n', {"A": "It's fine", "B": 'say "hi"'}),
+    ],
+)
+def test_env_files_are_read_like_node_reads_them(text: str, expected: dict[str, str]) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("", "key_format.missing"),
+        ("sk-or-v1-...", "key_format.placeholder"),
+        ("sk-or-v1-<your-key>", "key_format.placeholder"),
+        ("sk-proj-abc123", "key_format.prefix"),
+        (" sk-or-v1-abc123", "key_format.whitespace"),
+        ('"sk-or-v1-abc123"', "key_format.quotes"),
+        ("sk\u2010or-v1-abc123", "key_format.non_ascii"),
+        ("sk-or-v1-abc123", None),
+    ],
+)
+def test_key_problems_are_named(key: str, problem: str | None) -> None:
+    assert key_problem(key) == problem
+
+
+def test_commands_are_spelled_as_users_type_them() -> None:
+    module = "python -m my_openrouter_app"
+    assert command("login", "--env", "staging") == f"{module}.login --env staging"
+    assert command("verify") == f"{module}.verify"
+    assert command("start", '"Say hello"') == f'{module} "Say hello"'

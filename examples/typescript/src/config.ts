@@ -1,0 +1,242 @@
+/**
+ * Settings for one environment, from the process environment and .env files.
+ *
+ * The environment is --env, else APP_ENV, else development. Each variable takes the first
+ * non-empty value of: the process environment, .env.<environment>, .env, and the defaults this
+ * project was generated with.
+ */
+
+import { statSync } from "node:fs";
+import { join } from "node:path";
+
+import * as catalog from "./catalog.ts";
+import * as envfile from "./envfile.ts";
+
+export const ENVIRONMENTS = ["development", "staging", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const DEFAULT_ENVIRONMENT: Environment = "development";
+
+/** The answers this project was generated with: what a setting is when nothing else sets it. */
+// biome-ignore format: one answer per line, however long the answer
+export const DEFAULTS: Readonly<Record<Exclude<catalog.Variable, "OPENROUTER_API_KEY">, string>> = {
+  OPENROUTER_BASE_URL: catalog.DEFAULT_BASE_URL,
+  OPENROUTER_HTTP_REFERER: "https://example.com",
+  OPENROUTER_APP_TITLE: "My OpenRouter App",
+  OPENROUTER_APP_CATEGORIES: "",
+  OPENROUTER_MODEL: "google/gemini-2.5-flash-lite",
+};
+export const PROCESS_ENVIRONMENT = "the process environment";
+/** Generous enough for a long streamed reply, short enough to notice a dead link. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** What chose the environment. */
+export type SelectedBy = "--env" | "APP_ENV" | "default";
+
+/** A problem only the user can fix: the catalog's text about it, and the exit status. */
+export class Problem extends Error {
+  readonly text: catalog.Text;
+  readonly status: number;
+
+  constructor(text: catalog.Text, status = 2) {
+    super(text.message);
+    this.name = "Problem";
+    this.text = text;
+    this.status = status;
+  }
+}
+
+/** The name starters generated before Problem existed catch. */
+export { Problem as ConfigError };
+
+// How users run this project's commands (the catalog's `commands`).
+const STARTER_COMMAND = "npm start --";
+const COMMAND = "npm run --silent {name} --";
+
+/**
+ * How a user runs one of this project's commands (start: the starter) with these arguments.
+ *
+ * command("login", "--env", "staging") is "npm run --silent login -- --env staging".
+ */
+export function command(name: string, ...args: string[]): string {
+  const spelled = name === "start" ? STARTER_COMMAND : COMMAND.replace("{name}", name);
+  // The catalog's rule: a trailing " --" goes only before arguments.
+  return args.length > 0 ? [spelled, ...args].join(" ") : spelled.replace(/ --$/, "");
+}
+
+/**
+ * Everything the app reads, for one environment.
+ *
+ * The key lives in a private field behind a getter, so console.log, util.inspect and
+ * JSON.stringify never show it.
+ */
+export class Settings {
+  readonly #apiKey: string;
+  readonly environment: Environment;
+  readonly selectedBy: SelectedBy;
+  readonly baseUrl: string;
+  readonly httpReferer: string;
+  readonly appTitle: string;
+  readonly appCategories: string;
+  readonly model: string;
+  readonly sources: Readonly<Partial<Record<catalog.Variable, string>>>;
+  readonly filesRead: readonly string[];
+  readonly filesMadePrivate: readonly string[];
+
+  constructor(apiKey: string, fields: Omit<Settings, "apiKey" | "keySource">) {
+    this.#apiKey = apiKey;
+    this.environment = fields.environment;
+    this.selectedBy = fields.selectedBy;
+    this.baseUrl = fields.baseUrl;
+    this.httpReferer = fields.httpReferer;
+    this.appTitle = fields.appTitle;
+    this.appCategories = fields.appCategories;
+    this.model = fields.model;
+    this.sources = fields.sources;
+    this.filesRead = fields.filesRead;
+    this.filesMadePrivate = fields.filesMadePrivate;
+  }
+
+  get apiKey(): string {
+    return this.#apiKey;
+  }
+
+  /** Where the key came from: a file name, the environment, or nowhere. */
+  get keySource(): string {
+    return this.sources.OPENROUTER_API_KEY ?? "nowhere";
+  }
+}
+
+/** Variables as the process environment holds them. */
+export type Environ = Readonly<Record<string, string | undefined>>;
+
+/** The environment to use and what chose it: --env, APP_ENV or the default. */
+export function selectEnvironment(
+  requested?: string,
+  environ: Environ = process.env,
+): [Environment, SelectedBy] {
+  let name: string;
+  let selectedBy: SelectedBy;
+  if (requested) {
+    [name, selectedBy] = [requested, "--env"];
+  } else if (environ.APP_ENV) {
+    [name, selectedBy] = [environ.APP_ENV, "APP_ENV"];
+  } else {
+    [name, selectedBy] = [DEFAULT_ENVIRONMENT, "default"];
+  }
+  const environment = ENVIRONMENTS.find((known) => known === name);
+  if (environment === undefined) {
+    throw new Problem(
+      catalog.say("config.unknown_environment", {
+        environment: name,
+        environments: ENVIRONMENTS.join(", "),
+      }),
+    );
+  }
+  return [environment, selectedBy];
+}
+
+/** Where loadSettings() looks: the current directory and process.env, unless tests say otherwise. */
+export interface LoadOptions {
+  directory?: string;
+  environ?: Environ;
+}
+
+/** Read the settings of an environment (none given: APP_ENV or the default). */
+export function loadSettings(
+  requested?: string,
+  { directory = process.cwd(), environ = process.env }: LoadOptions = {},
+): Settings {
+  const [environment, selectedBy] = selectEnvironment(requested, environ);
+
+  const layers: [string, Environ][] = [[PROCESS_ENVIRONMENT, environ]];
+  const filesRead: string[] = [];
+  const madePrivate: string[] = [];
+  for (const name of [`.env.${environment}`, ".env"]) {
+    const path = join(directory, name);
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
+      const fileValues = envfile.read(path);
+      layers.push([name, fileValues]);
+      filesRead.push(name);
+      if (fileValues.OPENROUTER_API_KEY && envfile.makePrivate(path)) {
+        madePrivate.push(name);
+      }
+    }
+  }
+  layers.push(["the project defaults", DEFAULTS]);
+
+  const values: Partial<Record<catalog.Variable, string>> = {};
+  const sources: Partial<Record<catalog.Variable, string>> = {};
+  for (const variable of catalog.VARIABLES) {
+    for (const [source, layer] of layers) {
+      const value = layer[variable];
+      if (value) {
+        values[variable] = value;
+        sources[variable] = source;
+        break;
+      }
+    }
+  }
+
+  return new Settings(values.OPENROUTER_API_KEY ?? "", {
+    environment,
+    selectedBy,
+    baseUrl: values.OPENROUTER_BASE_URL ?? "",
+    httpReferer: values.OPENROUTER_HTTP_REFERER ?? "",
+    appTitle: values.OPENROUTER_APP_TITLE ?? "",
+    appCategories: values.OPENROUTER_APP_CATEGORIES ?? "",
+    model: values.OPENROUTER_MODEL ?? "",
+    sources,
+    filesRead,
+    filesMadePrivate: madePrivate,
+  });
+}
+
+/** The catalog id of what makes this key unusable, or null if it looks right. */
+export function keyProblem(apiKey: string): catalog.MessageId | null {
+  if (!apiKey) {
+    return "key_format.missing";
+  }
+  if (!/^\p{ASCII}*$/u.test(apiKey)) {
+    return "key_format.non_ascii";
+  }
+  // Control characters count too: no HTTP header can carry them.
+  if (/[\s\p{Cc}]/u.test(apiKey)) {
+    return "key_format.whitespace";
+  }
+  if (/["'`]/.test(apiKey)) {
+    return "key_format.quotes";
+  }
+  if (!apiKey.startsWith(catalog.KEY_PREFIX)) {
+    return "key_format.prefix";
+  }
+  if (catalog.KEY_PLACEHOLDER.test(apiKey.slice(catalog.KEY_PREFIX.length))) {
+    return "key_format.placeholder";
+  }
+  return null;
+}
+
+/** The catalog's text about a keyProblem(), filled in for these settings. */
+export function describeKeyProblem(settings: Settings, problem: catalog.MessageId): catalog.Text {
+  const position = [...settings.apiKey].findIndex((character) => !/\p{ASCII}/u.test(character));
+  return catalog.say(problem, {
+    masked: mask(settings.apiKey),
+    environment: settings.environment,
+    key_source: settings.keySource,
+    login_command: command("login", "--env", settings.environment),
+    position: position + 1,
+  });
+}
+
+/** Enough of a key to tell keys apart, never enough to use one. */
+export function mask(apiKey: string): string {
+  const prefix = catalog.KEY_PREFIX.length;
+  if (/^\p{ASCII}*$/u.test(apiKey) && apiKey.length >= prefix + 8) {
+    return `${apiKey.slice(0, prefix)}…${apiKey.slice(-4)}`;
+  }
+  return "(hidden)";
+}
+
+/** The text with the key, wherever it appears, replaced by its mask. */
+export function redact(text: string, apiKey: string): string {
+  return apiKey ? text.replaceAll(apiKey, mask(apiKey)) : text;
+}

@@ -1,0 +1,155 @@
+/** Which environment is used, and where each setting comes from. */
+
+import assert from "node:assert/strict";
+import { chmodSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { inspect, parseEnv } from "node:util";
+
+import {
+  command,
+  DEFAULT_ENVIRONMENT,
+  DEFAULTS,
+  ENVIRONMENTS,
+  keyProblem,
+  loadSettings,
+  mask,
+  Problem,
+} from "../src/config.ts";
+import { newKey } from "./fake-openrouter.ts";
+import { projectDirectory } from "./fixtures.ts";
+
+const OWN_FILE = `.env.${DEFAULT_ENVIRONMENT}`;
+
+test("defaults are the answers the project was generated with", (t) => {
+  const settings = loadSettings(undefined, { directory: projectDirectory(t), environ: {} });
+  assert.equal(settings.environment, DEFAULT_ENVIRONMENT);
+  assert.equal(settings.selectedBy, "default");
+  assert.equal(settings.appTitle, DEFAULTS.OPENROUTER_APP_TITLE);
+  assert.equal(settings.baseUrl, "https://openrouter.ai/api/v1");
+  assert.equal(settings.apiKey, "");
+  assert.equal(settings.keySource, "nowhere");
+});
+
+test("the process environment wins over env files", (t) => {
+  const directory = projectDirectory(t);
+  writeFileSync(join(directory, OWN_FILE), "OPENROUTER_MODEL=from/env-file\n");
+  const settings = loadSettings(undefined, {
+    directory,
+    environ: { OPENROUTER_MODEL: "from/process" },
+  });
+  assert.equal(settings.model, "from/process");
+  assert.equal(settings.sources.OPENROUTER_MODEL, "the process environment");
+});
+
+test("the environment's file wins over .env", (t) => {
+  const directory = projectDirectory(t);
+  writeFileSync(
+    join(directory, ".env"),
+    "OPENROUTER_MODEL=from/dot-env\nOPENROUTER_APP_TITLE=Shared\n",
+  );
+  writeFileSync(join(directory, OWN_FILE), "OPENROUTER_MODEL=from/env-file\n");
+  const settings = loadSettings(undefined, { directory, environ: {} });
+  assert.equal(settings.model, "from/env-file");
+  assert.equal(settings.appTitle, "Shared");
+  assert.deepEqual(settings.filesRead, [OWN_FILE, ".env"]);
+});
+
+test("empty values fall through to the next source", (t) => {
+  const directory = projectDirectory(t);
+  writeFileSync(join(directory, ".env"), "OPENROUTER_MODEL=from/dot-env\n");
+  writeFileSync(join(directory, OWN_FILE), "OPENROUTER_MODEL=\n");
+  const settings = loadSettings(undefined, { directory, environ: { OPENROUTER_MODEL: "" } });
+  assert.equal(settings.model, "from/dot-env");
+});
+
+test("--env wins over APP_ENV", (t) => {
+  const directory = projectDirectory(t);
+  const environ = { APP_ENV: ENVIRONMENTS.at(-1) };
+  assert.equal(loadSettings(undefined, { directory, environ }).selectedBy, "APP_ENV");
+  const settings = loadSettings(ENVIRONMENTS[0], { directory, environ });
+  assert.deepEqual([settings.environment, settings.selectedBy], [ENVIRONMENTS[0], "--env"]);
+});
+
+test("an unknown environment is refused, naming the valid ones", (t) => {
+  const directory = projectDirectory(t);
+  assert.throws(
+    () => loadSettings(undefined, { directory, environ: { APP_ENV: "qa" } }),
+    (error: unknown) => {
+      assert.ok(error instanceof Problem);
+      assert.equal(error.status, 2);
+      assert.match(error.text.message, /Unknown environment 'qa'/);
+      for (const environment of ENVIRONMENTS) {
+        assert.ok(error.text.hint?.includes(environment));
+      }
+      return true;
+    },
+  );
+});
+
+test("no printed form of the settings shows the key", (t) => {
+  const directory = projectDirectory(t);
+  const key = newKey();
+  writeFileSync(join(directory, OWN_FILE), `OPENROUTER_API_KEY=${key}\n`);
+  const settings = loadSettings(undefined, { directory, environ: {} });
+  assert.equal(settings.apiKey, key);
+  for (const printed of [inspect(settings), JSON.stringify(settings), String(settings)]) {
+    assert.ok(!printed.includes(key), printed);
+  }
+  assert.equal(mask(key), `sk-or-v1-…${key.slice(-4)}`);
+});
+
+test("env files holding a key are made private", { skip: process.platform === "win32" }, (t) => {
+  const directory = projectDirectory(t);
+  const path = join(directory, OWN_FILE);
+  writeFileSync(path, `OPENROUTER_API_KEY=${newKey()}\n`);
+  chmodSync(path, 0o644);
+  assert.deepEqual(loadSettings(undefined, { directory, environ: {} }).filesMadePrivate, [
+    OWN_FILE,
+  ]);
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+});
+
+// The Python flavour of this project parses env files by hand; both must read them like this.
+const ENV_FILES: [string, Record<string, string>][] = [
+  ["A=1\nB=two words\n", { A: "1", B: "two words" }],
+  ["# comment\nexport A=1 # trailing comment\n", { A: "1" }],
+  [
+    "A=\"quoted # not a comment\"\nB='single'\nC=`back`\n",
+    { A: "quoted # not a comment", B: "single", C: "back" },
+  ],
+  ["A=\"line\\nbreak\"\nB='no\\nbreak'\n", { A: "line\nbreak", B: "no\\nbreak" }],
+  ["A=1\r\nB=2\r\n", { A: "1", B: "2" }],
+  ["A=first\nA=second\n", { A: "second" }],
+  ['A="It\'s fine"\nB=\'say "hi"\'\n', { A: "It's fine", B: 'say "hi"' }],
+];
+
+for (const [text, expected] of ENV_FILES) {
+  test(`env files are read the way Node reads them: ${JSON.stringify(text)}`, () => {
+    assert.deepEqual({ ...parseEnv(text) }, expected);
+  });
+}
+
+const KEY_PROBLEMS: [string, string | null][] = [
+  ["", "key_format.missing"],
+  ["sk-or-v1-...", "key_format.placeholder"],
+  ["sk-or-v1-<your-key>", "key_format.placeholder"],
+  ["sk-proj-abc123", "key_format.prefix"],
+  [" sk-or-v1-abc123", "key_format.whitespace"],
+  ['"sk-or-v1-abc123"', "key_format.quotes"],
+  ["sk\u2010or-v1-abc123", "key_format.non_ascii"],
+  ["sk-or-v1-abc123", null],
+];
+
+for (const [key, problem] of KEY_PROBLEMS) {
+  test(`key problems are named: ${JSON.stringify(key)} is ${problem}`, () => {
+    assert.equal(keyProblem(key), problem);
+  });
+}
+
+test("commands are spelled as users type them, never with a dangling --", () => {
+  assert.equal(command("login", "--env", "staging"), "npm run --silent login -- --env staging");
+  assert.equal(command("verify"), "npm run --silent verify");
+  assert.equal(command("start", '"Say hello"'), 'npm start -- "Say hello"');
+  assert.equal(command("start"), "npm start");
+});

@@ -1,0 +1,138 @@
+/**
+ * Fixtures: a fake OpenRouter on 127.0.0.1, a clean and empty project directory, and the
+ * project's commands run there the way a user runs them.
+ */
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestContext } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { DEFAULTS } from "../src/config.ts";
+import { FakeOpenRouter } from "./fake-openrouter.ts";
+
+const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+
+/** A fake OpenRouter that serves this project's model, stopped when the test ends. */
+export async function startFake(t: TestContext): Promise<FakeOpenRouter> {
+  const fake = await new FakeOpenRouter().start();
+  t.after(() => fake.stop());
+  fake.serveModel(DEFAULTS.OPENROUTER_MODEL);
+  return fake;
+}
+
+/** An empty directory to run the project in, removed when the test ends. */
+export function projectDirectory(t: TestContext): string {
+  const directory = realpathSync(mkdtempSync(join(tmpdir(), "openrouter-test-")));
+  t.after(() => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+/**
+ * Point the project at the fake through .env; returns the key written there.
+ *
+ * values add or replace variables; the key defaults to a fresh one that the fake accepts.
+ */
+export function useFake(
+  directory: string,
+  fake: FakeOpenRouter,
+  values: Record<string, string> = {},
+): string {
+  const all = { OPENROUTER_API_KEY: fake.addKey(), OPENROUTER_BASE_URL: fake.baseUrl, ...values };
+  const text = Object.entries(all).map(([name, value]) => `${name}=${value}\n`);
+  writeFileSync(join(directory, ".env"), text.join(""));
+  return all.OPENROUTER_API_KEY;
+}
+
+/** A port on 127.0.0.1 that nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The process environment without OpenRouter or OpenAI variables, APP_ENV or BROWSER, plus more. */
+export function cleanEnvironment(more: Record<string, string> = {}): Record<string, string> {
+  const kept = Object.entries(process.env).filter(
+    ([name, value]) =>
+      value !== undefined &&
+      !/^(OPENROUTER_|OPENAI_)/.test(name) &&
+      !["APP_ENV", "BROWSER"].includes(name),
+  );
+  return { ...(Object.fromEntries(kept) as Record<string, string>), ...more };
+}
+
+/** The project's commands: src/main.ts (the starter), src/verify.ts and src/login.ts. */
+export type Script = "main" | "verify" | "login";
+
+/** How a command ended, and what it printed. */
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One of the project's commands, running in a directory; stdin is not a terminal. */
+export class Command {
+  stdout = "";
+  stderr = "";
+  readonly exited: Promise<Ran>;
+  #closed = false;
+  #printed = () => {};
+
+  constructor(script: Script, args: string[], options: RunOptions) {
+    const child = spawn(process.execPath, [join(SRC, `${script}.ts`), ...args], {
+      cwd: options.cwd,
+      env: cleanEnvironment(options.env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.setEncoding("utf8").on("data", (data: string) => {
+      this.stdout += data;
+    });
+    child.stderr.setEncoding("utf8").on("data", (data: string) => {
+      this.stderr += data;
+      this.#printed();
+    });
+    this.exited = new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (status) => {
+        this.#closed = true;
+        this.#printed();
+        resolve({ status, stdout: this.stdout, stderr: this.stderr });
+      });
+    });
+  }
+
+  /** The first line on stderr that matches, once it is printed. */
+  async stderrLine(pattern: RegExp): Promise<string> {
+    for (;;) {
+      const lines = this.stderr.split("\n").slice(0, -1); // whole lines only
+      const line = lines.find((printed) => pattern.test(printed));
+      if (line !== undefined) {
+        return line;
+      }
+      if (this.#closed) {
+        throw new Error(`exited without printing ${pattern}:\n${this.stderr}`);
+      }
+      await new Promise<void>((resolve) => {
+        this.#printed = resolve;
+      });
+    }
+  }
+}
+
+export interface RunOptions {
+  cwd: string;
+  /** Variables to set on top of cleanEnvironment(). */
+  env?: Record<string, string>;
+}
+
+/** Run one of the project's commands to the end. */
+export function run(script: Script, args: string[], options: RunOptions): Promise<Ran> {
+  return new Command(script, args, options).exited;
+}

@@ -1,0 +1,81 @@
+/** The starter: npm start -- "prompt" streams one reply. */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { DEFAULTS } from "../src/config.ts";
+import { newKey } from "./fake-openrouter.ts";
+import { closedPort, projectDirectory, run, startFake, useFake } from "./fixtures.ts";
+
+test("streams the reply through OpenRouter's processing comments", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake);
+  const { status, stdout, stderr } = await run("main", ["Say", "hello"], { cwd: directory });
+  assert.deepEqual([status, stdout, stderr], [0, `${fake.reply}\n`, ""]);
+  const request = JSON.parse(fake.requests.at(-1)?.body ?? "{}");
+  assert.equal(request.stream, true);
+  assert.equal(request.model, DEFAULTS.OPENROUTER_MODEL);
+  assert.deepEqual(request.messages, [{ role: "user", content: "Say hello" }]);
+});
+
+test("a mid-stream error ends with one clear line", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake);
+  fake.streamError = "Provider disconnected";
+  const { status, stdout, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 1);
+  assert.ok(stdout.startsWith(fake.reply.split(" ")[0] ?? ""));
+  assert.equal(stderr.split("\n").length, 2, stderr);
+  assert.match(stderr, /mid-reply: Provider disconnected/);
+});
+
+const HTTP_ERRORS: [number, Record<string, string>, string][] = [
+  [402, {}, "settings/credits"],
+  [429, { "Retry-After": "7", "x-should-retry": "false" }, "Retry-After: 7"],
+  [503, { "x-should-retry": "false" }, "status.openrouter.ai"],
+];
+
+for (const [code, headers, phrase] of HTTP_ERRORS) {
+  test(`HTTP ${code} says what to do, without a stack trace or the key`, async (t) => {
+    const fake = await startFake(t);
+    const directory = projectDirectory(t);
+    const key = useFake(directory, fake);
+    fake.respond("/api/v1/chat/completions", code, { error: "Something went wrong", headers });
+    const { status, stdout, stderr } = await run("main", ["Say hello"], { cwd: directory });
+    assert.equal(status, 1);
+    assert.equal(stdout, "", "no reply started, so there is no line to end");
+    assert.ok(stderr.startsWith("error: ") && stderr.includes(phrase), stderr);
+    assert.ok(!stderr.includes("    at "), "a stack trace was printed");
+    assert.ok(!(stdout + stderr).includes(key), "the key was printed");
+  });
+}
+
+test("an invalid key gets the checklist, never the key", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  const key = useFake(directory, fake, { OPENROUTER_API_KEY: newKey() });
+  const { status, stdout, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 1);
+  assert.match(stderr, /HTTP 401.*revoked/);
+  assert.ok(!(stdout + stderr).includes(key), "the key was printed");
+});
+
+test("a missing key is a configuration error", async (t) => {
+  const { status, stderr } = await run("main", ["Say hello"], { cwd: projectDirectory(t) });
+  assert.equal(status, 2);
+  assert.match(stderr, /OPENROUTER_API_KEY is not set/);
+  assert.match(stderr, /settings\/keys/);
+});
+
+test("an unreachable server is reported as such", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake, {
+    OPENROUTER_BASE_URL: `http://127.0.0.1:${await closedPort()}/api/v1`,
+  });
+  const { status, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 1);
+  assert.match(stderr, /connection refused/);
+});

@@ -1,0 +1,122 @@
+/** verify: eight checks, exit status 0/1/2, --json, and the key never printed. */
+
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { parseEnv } from "node:util";
+
+import { CHECKS, POLICY } from "../src/catalog.ts";
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS } from "../src/config.ts";
+import { projectDirectory, run, startFake } from "./fixtures.ts";
+import { type Project, Setup, scenariosFor } from "./verify-scenarios.ts";
+
+const PROJECT: Project = {
+  environment: DEFAULT_ENVIRONMENT,
+  environments: ENVIRONMENTS,
+  ceiling: POLICY[DEFAULT_ENVIRONMENT].limitUsd,
+};
+
+interface Report {
+  ok: boolean;
+  environment: string;
+  checks: { name: string; status: string; message: string; hint: string | null }[];
+  key: Record<string, unknown> | null;
+}
+
+function verify(setup: Setup, ...more: string[]) {
+  return run("verify", [...setup.args, ...more], { cwd: setup.directory, env: setup.env });
+}
+
+describe("verify reports", { concurrency: availableParallelism() }, () => {
+  for (const scenario of scenariosFor(PROJECT)) {
+    test(scenario.name, async (t) => {
+      const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
+      await scenario.prepare(setup);
+
+      const started = performance.now();
+      const json = await verify(setup, "--json");
+      const limit = 3 + (setup.args.includes("--timeout") ? 1 : 10);
+      assert.ok(performance.now() - started < limit * 1000, "verify ran past its deadline");
+      const report = JSON.parse(json.stdout) as Report;
+      assert.equal(json.status, scenario.exitCode, json.stdout);
+      assert.equal(report.ok, json.status === 0);
+      assert.deepEqual(
+        report.checks.map((check) => check.name),
+        [...CHECKS],
+      );
+      assert.equal(report.checks.map((check) => check.status).join(" "), scenario.statuses);
+      const text = report.checks.map((check) => `${check.message} ${check.hint}`).join(" ");
+      assert.ok(text.includes(scenario.phrase), text);
+      assert.ok(!text.includes("{"), "a placeholder was left unfilled");
+
+      const human = await verify(setup);
+      assert.equal(human.status, json.status);
+      assert.ok(CHECKS.every((name) => human.stdout.includes(name)));
+      const envFiles = readdirSync(setup.directory).filter((name) => name.startsWith(".env"));
+      const keys = [
+        ...setup.fake.keys.keys(),
+        ...Object.values(setup.env),
+        ...envFiles.map(
+          (name) => parseEnv(readFileSync(join(setup.directory, name), "utf8")).OPENROUTER_API_KEY,
+        ),
+      ];
+      const printed = json.stdout + json.stderr + human.stdout + human.stderr;
+      const leaked = keys.filter((key) => key && key.length > 12 && printed.includes(key));
+      assert.deepEqual(leaked, [], "a key was printed");
+    });
+  }
+});
+
+test("--json holds what GET /key reported, never the key", async (t) => {
+  const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
+  const key = setup.goodKey({ label: "sk-or-v1-abc...def", usage_daily: 0.25 });
+  const { status, stdout } = await verify(setup, "--json");
+  const report = JSON.parse(stdout) as Report;
+  assert.equal(status, 0);
+  assert.equal(report.environment, DEFAULT_ENVIRONMENT);
+  assert.equal(report.key?.label, "sk-or-v1-abc...def");
+  assert.equal(report.key?.limit, 5.0);
+  assert.equal(report.key?.usage_daily, 0.25);
+  assert.ok(!stdout.includes(key));
+});
+
+test("the requests go out together, without the catalogue or retries", async (t) => {
+  const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
+  setup.goodKey();
+  setup.args.push("--chat");
+  setup.fake.latency = 500; // long enough for requests sent together to overlap at the fake
+  const { status } = await verify(setup);
+  assert.equal(status, 0);
+  assert.equal(setup.fake.maxInFlight, 3, "the three requests must go out together");
+  assert.ok(!setup.fake.paths().includes("/api/v1/models"));
+  assert.equal(setup.fake.requests.length, 3);
+
+  setup.fake.latency = 0;
+  setup.fake.respond("/api/v1/key", 503, { error: "Service Unavailable" });
+  await verify(setup);
+  const asked = setup.fake.paths().filter((path) => path === "/api/v1/key");
+  assert.equal(asked.length, 2, "verify reports; it must not retry");
+});
+
+for (const argv of [["--bogus"], ["--timeout", "0"], ["--timeout", "soon"]]) {
+  test(`a bad command line (${argv.join(" ")}) exits 2, with --json too`, async (t) => {
+    const cwd = projectDirectory(t);
+    const human = await run("verify", argv, { cwd });
+    assert.equal(human.status, 2);
+    assert.match(human.stderr, /error:/);
+    const json = await run("verify", [...argv, "--json"], { cwd });
+    assert.equal(json.status, 2);
+    const report = JSON.parse(json.stdout) as Report;
+    assert.equal(report.ok, false);
+    assert.equal(report.checks[0]?.status, "fail");
+  });
+}
+
+test("no colour when stdout is not a terminal", async (t) => {
+  const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
+  setup.goodKey();
+  const { stdout } = await verify(setup);
+  assert.ok(!stdout.includes("\x1b["));
+});
