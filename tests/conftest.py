@@ -20,6 +20,7 @@ import yaml
 
 from browser import Browser
 from harness import (
+    CACHE,
     ROOT,
     FakeOpenRouter,
     Project,
@@ -67,7 +68,9 @@ def node_bin() -> Path:
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Headless Chromium for the login tests (see harness.provide_chromium)."""
-    return provide_chromium()
+    CACHE.mkdir(exist_ok=True)
+    with exclusive(CACHE / "chromium.lock"):  # one apt-get at a time
+        return provide_chromium()
 
 
 @pytest.fixture
