@@ -30,6 +30,7 @@ SCREENSHOTS = CACHE / "screenshots"
 DOCS = ROOT / "docs"
 ENVIRONMENT = "development"
 LOGIN_TIMEOUT = 120  # seconds; a sign-in takes about two
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def says(message_id: str, part: int = 0, **values: str) -> re.Pattern[str]:
@@ -105,7 +106,7 @@ def keep_screenshots(
 ) -> None:
     """Keep the page's screenshot, and one in dark mode, under .cache/screenshots/."""
     light = Path(page.screenshot)
-    assert light.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), "no screenshot"
+    assert light.read_bytes().startswith(PNG), "no screenshot"
     dark = screenshot_in_dark_mode(chromium, page, light.parent)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     targets = [SCREENSHOTS / f"{app.language}-login-{outcome}"]
@@ -165,3 +166,11 @@ def test_login_refused_in_the_browser_ends_on_the_failure_page_and_keeps_the_env
     assert not signed_in_page(app)[0].search(page.text)
     assert "Traceback" not in result.stderr
     keep_screenshots(request, chromium, app, page, "failure")
+
+
+def test_the_readme_shows_the_success_page() -> None:
+    """The README's login section shows the screenshots --refresh-screenshots makes."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("login-success.png", "login-success-dark.png"):
+        assert f'"docs/{name}"' in readme
+        assert (DOCS / name).read_bytes().startswith(PNG), f"docs/{name} is no PNG"
