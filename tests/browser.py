@@ -4,11 +4,12 @@ Run as a program, it is what login starts as $BROWSER:
 
     browser.py --chromium PATH --report PORT --record DIR URL
 
-It visits URL as a user's browser does (redirects followed, the favicon and a
-spare connection to each origin on the way), saves the page it ends on (the DOM
-after load as page.html, a screenshot as page.png) in a new directory under
-DIR, then reports the visit to the test listening on 127.0.0.1:PORT. login does
-not wait for its browser, so the report is how a test knows the visit is over.
+It visits URL as a user's browser does (redirects followed; on the last origin
+a spare connection opened early and the favicon fetched), saves the page it
+ends on (the DOM after load as page.html, a screenshot as page.png) in a new
+directory under DIR, then reports the visit to the test listening on
+127.0.0.1:PORT. login does not wait for its browser, so the report is how a
+test knows the visit is over.
 """
 
 from __future__ import annotations
