@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from harness import ROOT
+from harness import ROOT, FakeOpenRouter, Project
 
 
 @pytest.mark.parametrize("language", ["python", "typescript"])
@@ -45,6 +47,45 @@ def test_a_daily_job_verifies_the_key_only_when_the_secret_exists(
         "every step needs the secret"
     )
     assert "verify" in work[-1]["run"] and "--json" in work[-1]["run"]
+
+
+def test_the_daily_job_shows_an_expiring_key_in_the_summary_and_as_an_annotation(
+    app: Project, fake: FakeOpenRouter, tmp_path: Path
+) -> None:
+    """The verify step's own script, run as GitHub runs it, against a key expiring in 10 days."""
+    workflow = yaml.safe_load((app.path / ".github" / "workflows" / "ci.yml").read_text())
+    script = workflow["jobs"]["verify-key"]["steps"][-1]["run"]
+    fake.serve_model(app.answers["default_model"])
+    expires = (datetime.now(timezone.utc) + timedelta(days=10, hours=-1)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    key = fake.add_key(None, limit=50.0, limit_remaining=40.0, expires_at=expires)
+    summary = tmp_path / "summary.md"
+    ran = app.run(
+        "bash",
+        "-e",
+        "-c",
+        script,
+        cwd=app.path,
+        check=False,
+        env={
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "RUNNER_TEMP": str(tmp_path),
+            "OPENROUTER_API_KEY": key,
+            "OPENROUTER_BASE_URL": fake.base_url,
+            "APP_ENV": "production",
+        },
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    text = summary.read_text()
+    assert text.startswith("### verify: production, passed with warnings\n"), text
+    # 9 days and 23 hours: "10 day(s)" rounded up, "9" rounded down.
+    expiring = re.compile(r"expires in (9|10) day\(s\)")
+    assert "| key | warn | The key (" in text and expiring.search(text), text
+    annotations = [line for line in ran.stdout.splitlines() if line.startswith("::")]
+    assert [line.split("::")[1] for line in annotations] == ["warning title=verify key"]
+    assert expiring.search(annotations[0]), annotations
+    assert key not in ran.stdout + ran.stderr + text
 
 
 PINNED = re.compile(r"^\s*(- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*$")

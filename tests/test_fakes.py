@@ -287,6 +287,9 @@ SETUP: list[list[Any]] = [
     ],
     ["respond", ["/hostile/restored", 500], {"error": "gone soon"}],
     ["restore", ["/hostile/restored"], {}],
+    ["respond", ["/hostile/only-post", 409], {"error": "Conflict", "method": "POST"}],
+    ["drop", ["/hostile/dropped"], {}],
+    ["drop", ["/hostile/dropped-delete", "DELETE"], {}],
     ["addAlias", ["~acme/model-latest", "acme/model-2"], {}],
     ["addUnroutableModel", ["acme/idle"], {}],
     ["addRouter", ["openrouter/free"], {}],
@@ -751,6 +754,18 @@ def test_canned_errors_carry_openrouter_words_metadata_and_user_id(driven: Drive
     )
     restored = fake.call("GET", "/hostile/restored")
     assert restored.status == 404 and restored.headers["Content-Type"].startswith("text/html")
+
+
+def test_canned_answers_can_be_limited_to_a_method_and_dropped(driven: Driven) -> None:
+    """drop() closes the connection without a byte: a network error at one step of a flow."""
+    fake = driven.server
+    assert fake.call("POST", "/hostile/only-post", KEY, {}).status == 409
+    assert fake.call("GET", "/hostile/only-post").status == 404, "other methods answer as usual"
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        fake.call("GET", "/hostile/dropped")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        fake.call("DELETE", "/hostile/dropped-delete")
+    assert fake.call("GET", "/hostile/dropped-delete").status == 404
 
 
 def test_a_gzip_bomb_is_small_on_the_wire_and_inflates_to_a_gigabyte(driven: Driven) -> None:

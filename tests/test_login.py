@@ -1,88 +1,95 @@
-"""login in both languages: a browser (played by the test) approves, the key lands in the env file."""
+"""login in both languages: every scenario of the shared table, and the same page, byte for byte.
+
+The login rows of template/shared/keys-scenarios.yml run against the Python and
+the TypeScript project (tests/scenario_player.py plays the browser and the user).
+"""
 
 from __future__ import annotations
 
-import stat
-import subprocess
+import json
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
-from urllib.request import urlopen
+from types import ModuleType
 
-from harness import FakeOpenRouter, Project, new_key
+import pytest
 
-
-def start_login(app: Project, directory: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
-    """Run login in the background; return it and the authorization URL it printed."""
-    process = subprocess.Popen(
-        app.entry("login", *args),
-        cwd=directory,
-        env=app.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    lines = [process.stderr.readline(), process.stderr.readline()]
-    return process, lines[1].strip()
+from conftest import HOSTILE_TITLE
+from harness import Project
+from scenario_player import TABLE, load_scenarios, play, same_words
 
 
-def test_login_saves_a_key_that_verify_accepts(
-    app: Project, fake: FakeOpenRouter, tmp_path: Path
+@pytest.fixture(scope="module")
+def scenarios(python_app: Project) -> ModuleType:
+    return load_scenarios(python_app)
+
+
+@pytest.mark.parametrize("name", list(TABLE["login"]))
+def test_both_languages_do_the_same(
+    name: str, scenarios: ModuleType, python_app: Project, typescript_app: Project, tmp_path: Path
 ) -> None:
-    fake.serve_model(app.answers["default_model"])
-    (tmp_path / ".env").write_text(f"OPENROUTER_BASE_URL={fake.base_url}\n")
-    (tmp_path / ".env.development").write_text("# mine\nOPENROUTER_API_KEY=\nOTHER=kept\n")
-    process, url = start_login(app, tmp_path, "--no-browser")
-
-    query = parse_qs(urlsplit(url).query)
-    assert url.startswith(f"{fake.origin}/auth?")
-    assert query["code_challenge_method"] == ["S256"]
-    assert query["callback_url"][0].startswith("http://localhost:")
-    with urlopen(url, timeout=60) as page:  # the fake redirects to the callback
-        assert "close this tab" in page.read().decode()
-
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 0, out + err
-    env_file = tmp_path / ".env.development"
-    lines = env_file.read_text().splitlines()
-    key = lines[1].removeprefix("OPENROUTER_API_KEY=")
-    assert key in fake.keys
-    assert lines == ["# mine", f"OPENROUTER_API_KEY={key}", "OTHER=kept"]
-    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
-    assert key not in out + err
-    assert "PASS  key " in out
+    scenario = next(scenario for scenario in scenarios.SCENARIOS if scenario.name == name)
+    played = {
+        app.language: play(app, scenarios, scenario, tmp_path / app.language)
+        for app in (python_app, typescript_app)
+    }
+    if scenario.exit_code == 2:
+        python = same_words(played["python"], python_app)
+        assert python == same_words(played["typescript"], typescript_app), python
 
 
-def test_login_failures_leave_the_env_file_as_it_was(
-    app: Project, fake: FakeOpenRouter, tmp_path: Path
+PAGES = [
+    (True, "", "python -m app.verify --env development"),
+    (False, "Sign-in was not completed: access_denied.", "npm run --silent login -- --env x"),
+    (False, "<img src=x onerror=alert(1)> & 'quotes' \"too\" — ✨", "login --limit 25"),
+]
+
+
+def rendered_pages(app: Project) -> list[bytes]:
+    """The login pages the app serves for PAGES, with the hostile title, as bytes."""
+    cases = json.dumps(PAGES)
+    if app.language == "python":
+        script = (
+            "import json, sys;"
+            f"from {app.package}.config import load_settings;"
+            f"from {app.package}.login import page;"
+            "settings = load_settings('staging', environ={'OPENROUTER_APP_TITLE': sys.argv[2]});"
+            "pages = [page(settings, signed_in=s, detail=d, next_command=c).hex()"
+            " for s, d, c in json.loads(sys.argv[1])];"
+            "print(json.dumps(pages))"
+        )
+        command = [str(app.path / ".venv" / "bin" / "python"), "-c", script, cases, HOSTILE_TITLE]
+    else:
+        script = (
+            "import { loadSettings } from './src/config.ts';"
+            "import { page } from './src/login.ts';"
+            "const [cases, title] = process.argv.slice(1);"
+            "const settings = loadSettings('staging', { environ: { OPENROUTER_APP_TITLE: title } });"
+            "const pages = JSON.parse(cases).map(([s, d, c]) =>"
+            " Buffer.from(page(settings, s, d, c)).toString('hex'));"
+            "console.log(JSON.stringify(pages));"
+        )
+        command = ["node", "--input-type=module", "-e", script, cases, HOSTILE_TITLE]
+    result = app.run(*command, cwd=app.path)
+    return [bytes.fromhex(page) for page in json.loads(result.stdout)]
+
+
+def test_both_languages_serve_the_same_page_byte_for_byte(
+    python_app: Project, typescript_app: Project
 ) -> None:
-    (tmp_path / ".env").write_text(f"OPENROUTER_BASE_URL={fake.base_url}\n")
-    env_file = tmp_path / ".env.development"
-    existing = f"OPENROUTER_API_KEY={new_key()}\n"
-    env_file.write_text(existing)
-
-    kept = subprocess.run(
-        app.entry("login", "--no-browser"),
-        cwd=tmp_path,
-        env=app.env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
+    python, typescript = rendered_pages(python_app), rendered_pages(typescript_app)
+    assert python == typescript
+    signed_in, failed, hostile = (page.decode() for page in python)
+    assert (
+        "He said &quot;it&#x27;s&quot; \\ {{ title }} {% raw %} &lt;/script&gt; &amp;" in signed_in
     )
-    assert kept.returncode != 0 and "--force" in kept.stderr
+    assert "staging" in signed_in and ".env.staging" in signed_in
+    assert "access_denied" in failed and "npm run --silent login -- --env x" in failed
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hostile and "<img" not in hostile
 
-    fake.respond("/api/v1/auth/keys", 403, error="Invalid code or code_verifier")
-    process, url = start_login(app, tmp_path, "--no-browser", "--force")
-    urlopen(url, timeout=60).read()
-    _, err = process.communicate(timeout=60)
-    assert process.returncode != 0 and "HTTP 403" in err
 
-    process, url = start_login(app, tmp_path, "--no-browser", "--force")
-    callback = parse_qs(urlsplit(url).query)["callback_url"][0]
-    urlopen(callback + "?error=access_denied", timeout=60).read()
-    _, err = process.communicate(timeout=60)
-    assert process.returncode != 0 and "access_denied" in err
-
-    assert env_file.read_text() == existing
-    assert "Traceback" not in err
+def test_the_page_is_self_contained(python_app: Project, tmp_path: Path) -> None:
+    """No URL in the page at all: nothing to fetch, nothing that could call home."""
+    page = rendered_pages(python_app)[0].decode()
+    assert "http" not in page and "//" not in page.replace("<!DOCTYPE", "")
+    for needed in ('<html lang="en">', '<meta charset="utf-8">', "<style>", "color-scheme"):
+        assert needed in page
+    assert "<script" not in page and "<link" not in page and "<img" not in page

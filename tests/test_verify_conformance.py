@@ -5,6 +5,9 @@ expected results come from template/shared/verify-scenarios.yml, and a rendered
 Python project's tests/verify_scenarios.py sets them up. Here they run against
 the Python and the TypeScript project alike, as users run them: a separate
 process, in a project directory, with the key in an env file or the environment.
+Every --json output is parsed as strict JSON, and each run's peak memory is
+measured, so a hostile server's answer (a gzip bomb) is seen to cost no more
+than a few MB.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ import pty
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import PIPE
 from types import ModuleType
-from typing import Any
+from typing import IO, Any
 
 import pytest
 import yaml
@@ -34,28 +39,29 @@ EXPECTED = yaml.safe_load((SHARED / "verify-scenarios.yml").read_text())
 def scenarios(python_app: Project) -> ModuleType:
     """verify_scenarios, as rendered into the default Python project."""
     module = load_module("verify_scenarios", python_app.path / "tests" / "verify_scenarios.py")
-    assert [scenario.name for scenario in module.SCENARIOS] == list(EXPECTED), (
+    assert sorted(scenario.name for scenario in module.SCENARIOS) == sorted(EXPECTED), (
         "one scenario per name"
     )
     return module
 
 
 class FirstRequest:
-    """The moment the fake received its first request: verify's network phase began.
+    """The moment a server received verify's first request: the network phase began.
 
     Time bounds are measured from this event to the process's exit, so a busy
     machine's slow process start-up (imports, type stripping) never counts.
+    contacted says whether any server (the fake, a stalled listener) was reached.
     """
 
-    def __init__(self, fake: FakeOpenRouter) -> None:
+    def __init__(self, contacted: Callable[[], bool]) -> None:
         self.at: float | None = None
-        self._fake = fake
+        self._contacted = contacted
         self._done = threading.Event()
         self._watcher = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self) -> None:
         while self.at is None and not self._done.wait(0.005):
-            if self._fake.requests:
+            if self._contacted():
                 self.at = time.monotonic()
 
     def __enter__(self) -> FirstRequest:
@@ -73,6 +79,41 @@ class Run:
     keys: set[str]  # every key the scenario made: none may be printed
     timeout: float | None  # the run's --timeout, if it set one
     after_first_request: float | None  # seconds from the fake's first request to the exit
+    peak_kib: int  # the process's peak resident memory
+    expected: Callable[[str], str]  # the scenario's phrase, {key_hash} filled in
+
+
+def measured(
+    app: Project, command: list[str], *, cwd: Path, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run a command as app.run does, and measure its peak memory (KiB) as it exits."""
+    output: dict[str, str] = {}
+
+    def read(name: str, pipe: IO[str] | None) -> None:
+        output[name] = pipe.read() if pipe else ""
+
+    with subprocess.Popen(
+        command, cwd=cwd, env={**app.env, **env}, stdout=PIPE, stderr=PIPE, text=True
+    ) as process:
+        readers = [
+            threading.Thread(target=read, args=("stdout", process.stdout)),
+            threading.Thread(target=read, args=("stderr", process.stderr)),
+        ]
+        for reader in readers:
+            reader.start()
+        watchdog = threading.Timer(300, process.kill)
+        watchdog.start()
+        try:
+            _, wait_status, usage = os.wait4(process.pid, 0)  # wait(), with the child's rusage
+        finally:
+            watchdog.cancel()
+        process.returncode = os.waitstatus_to_exitcode(wait_status)
+        for reader in readers:
+            reader.join()
+    result = subprocess.CompletedProcess(
+        command, process.returncode, output["stdout"], output["stderr"]
+    )
+    return result, usage.ru_maxrss
 
 
 def run_scenario(app: Project, scenarios: ModuleType, scenario: Any, directory: Path) -> Run:
@@ -86,15 +127,19 @@ def run_scenario(app: Project, scenarios: ModuleType, scenario: Any, directory: 
     with FakeOpenRouter() as fake:
         fake.serve_model(app.answers["default_model"])
         setup = scenarios.Setup(project, fake, directory)
-        scenario.prepare(setup)
-        with FirstRequest(fake) as first:
-            result = app.run(
-                *app.entry("verify", *setup.args, "--json"),
-                cwd=directory,
-                env=setup.env,
-                check=False,
-            )
-            exited = time.monotonic()
+        try:
+            scenario.prepare(setup)
+
+            def contacted() -> bool:
+                return bool(fake.requests or (setup.stalled and setup.stalled.accepted))
+
+            with FirstRequest(contacted) as first:
+                result, peak_kib = measured(
+                    app, app.entry("verify", *setup.args, "--json"), cwd=directory, env=setup.env
+                )
+                exited = time.monotonic()
+        finally:
+            setup.close()
         keys = {*fake.keys, *setup.env.values()}
     for path in directory.glob(".env*"):
         keys |= {
@@ -109,7 +154,18 @@ def run_scenario(app: Project, scenarios: ModuleType, scenario: Any, directory: 
         {key for key in keys if len(key) > 12},
         timeout,
         None if first.at is None else exited - first.at,
+        peak_kib,
+        setup.expected,
     )
+
+
+def strict_json(text: str) -> Any:
+    """JSON as the standard says: NaN and Infinity are not JSON."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} in --json output")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -125,13 +181,13 @@ def test_both_languages_report_the_same(
             f"{app.language} printed a key"
         )
         assert "Traceback" not in result.stderr and "    at " not in result.stderr
-        report = json.loads(result.stdout)
+        report = strict_json(result.stdout)
         statuses = " ".join(check["status"] for check in report["checks"])
         assert (result.returncode, statuses) == (scenario.exit_code, scenario.statuses), (
             f"{app.language}: {report}"
         )
-        if scenario.name == "server_never_answers":
-            assert run.after_first_request is not None, "the fake never saw a request"
+        if scenario.name in ("server_never_answers", "stalled_tls_handshake"):
+            assert run.after_first_request is not None, "the server never saw a request"
         if run.timeout is not None and run.after_first_request is not None:
             # The contract: the run ends within --timeout + 2 s, even when the server never answers.
             assert run.after_first_request < run.timeout + 2, (
@@ -139,8 +195,16 @@ def test_both_languages_report_the_same(
                 f" with --timeout {run.timeout:g}"
             )
         text = " ".join(f"{check['message']} {check['hint']}" for check in report["checks"])
-        assert scenario.phrase in text, f"{app.language}: {text}"
-        reports[app.language] = report
+        assert run.expected(scenario.phrase) in text, f"{app.language}: {text}"
+        if scenario.name == "gzip_bomb":
+            # The bomb inflates to 1 GiB: a few MB more than a run that reads a small answer.
+            normal = next(s for s in scenarios.SCENARIOS if s.name == "all_good")
+            baseline = run_scenario(app, scenarios, normal, tmp_path / f"{app.language}-normal")
+            grown_kib = run.peak_kib - baseline.peak_kib
+            assert grown_kib < 16 * 1024, f"{app.language} peaked {grown_kib} KiB above normal"
+        # Each run has its own key: its hash stands as {key_hash} when the languages are compared.
+        key_hash = run.expected("{key_hash}")
+        reports[app.language] = json.loads(result.stdout.replace(key_hash, "{key_hash}"))
 
     python, typescript = reports["python"], reports["typescript"]
     assert (
@@ -190,3 +254,10 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(app: Project, tmp_pat
     assert "\033[31mFAIL" in on_a_terminal()
     assert "\033[" not in on_a_terminal(NO_COLOR="1")
     assert "\033[" not in on_a_terminal("--json")
+
+
+def test_verify_knows_the_app_categories_copier_offers() -> None:
+    """verify warns about a category OpenRouter would drop: the same list the question offers."""
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    assert questions["app_categories"]["choices"] == CATALOG["app_categories"]
+    assert f"at most {CATALOG['max_categories']}" in questions["app_categories"]["validator"]

@@ -10,9 +10,11 @@ POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page for every
 other path, which is what a wrong base URL gets.
 
 Any path can be switched to a canned or hostile answer: respond(), hang(),
-gzip_bomb(), malformed_stream(), reset_mid_stream(), redirect(), raw_json(),
-data_policy_404(), insufficient_credits(), provider_rate_limit(); restore()
-switches it back.
+drop(), gzip_bomb(), malformed_stream(), reset_mid_stream(), redirect(),
+raw_json(), data_policy_404(), insufficient_credits(), provider_rate_limit();
+restore() switches it back. respond(), hang() and drop() can be limited to one
+method (DELETE /keys/{hash}, not GET). Headers named in refused_headers make it
+answer 400, so a test fails if a client sends them.
 
     with FakeOpenRouter() as fake:
         key = fake.add_key(limit=5)
@@ -218,7 +220,8 @@ class Canned:
     """A fixed answer for one path, replacing the normal behaviour.
 
     kind is "reply" (status, body, headers), "hang" (accept, never answer),
-    "gzip_bomb", "malformed_stream" or "reset" (see FakeOpenRouter's methods).
+    "drop" (close without answering), "gzip_bomb", "malformed_stream" or
+    "reset" (see FakeOpenRouter's methods).
     """
 
     status: int
@@ -283,6 +286,7 @@ class FakeOpenRouter:
     legacy_key_endpoint_only: bool = False
     auth_error: str | None = None  # /auth redirects with ?error=<this> (e.g. access_denied)
     affordable_tokens: int | None = None  # chat asking for more answers 402
+    refused_headers: set[str] = field(default_factory=set)  # any request with one: 400
     credits: dict[str, float] = field(
         default_factory=lambda: {"total_credits": 100.0, "total_usage": 25.5}
     )
@@ -293,7 +297,7 @@ class FakeOpenRouter:
     bytes_sent: int = 0
     max_in_flight: int = 0  # the most requests it was answering at once
     _in_flight: int = 0
-    _canned: dict[str, Canned] = field(default_factory=dict)
+    _canned: dict[tuple[str, str], Canned] = field(default_factory=dict)  # (method or *, path)
     _grants: dict[str, Grant] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -370,26 +374,33 @@ class FakeOpenRouter:
         content_type: str = "application/json",
         headers: dict[str, str] | None = None,
         hang: bool = False,
+        method: str | None = None,
     ) -> None:
         """Answer requests for path (e.g. "/api/v1/key") with this, from now on.
 
         error= gives OpenRouter's error body for the status (with metadata= and a
-        top-level user_id= when given); hang=True accepts the request and never answers.
+        top-level user_id= when given); hang=True accepts the request and never
+        answers; method= limits it to requests with that method.
         """
         if error is not None:
             json_body = _error_body(status, error, metadata, user_id)
         if body is None:
             body = json.dumps(json_body).encode() if json_body is not None else b""
         kind = "hang" if hang else "reply"
-        self._canned[path] = Canned(status, body, content_type, dict(headers or {}), hang, kind)
+        canned = Canned(status, body, content_type, dict(headers or {}), hang, kind)
+        self._canned[(method or "*", path)] = canned
 
-    def restore(self, path: str) -> None:
+    def restore(self, path: str, method: str | None = None) -> None:
         """Answer path normally again."""
-        self._canned.pop(path, None)
+        self._canned.pop((method or "*", path), None)
 
-    def hang(self, path: str) -> None:
-        """Accept requests for path and never answer."""
-        self.respond(path, hang=True)
+    def hang(self, path: str, method: str | None = None) -> None:
+        """Accept requests for path (with that method) and never answer."""
+        self.respond(path, hang=True, method=method)
+
+    def drop(self, path: str, method: str | None = None) -> None:
+        """Close requests for path (with that method) without answering: a network error."""
+        self._canned[(method or "*", path)] = Canned(0, b"", "", {}, kind="drop")
 
     def raw_json(
         self, path: str, text: str, status: int = 200, headers: dict[str, str] | None = None
@@ -404,17 +415,18 @@ class FakeOpenRouter:
         client; the fake streams it from one compressed block (it stays small).
         """
         headers = {"Content-Encoding": "gzip"}
-        self._canned[path] = Canned(
+        self._canned[("*", path)] = Canned(
             200, b"", "application/json", headers, kind="gzip_bomb", size=expanded
         )
 
     def malformed_stream(self, path: str = CHAT) -> None:
         """Answer with an event stream whose second data: line is broken JSON, then close."""
-        self._canned[path] = Canned(200, b"", "text/event-stream", {}, kind="malformed_stream")
+        canned = Canned(200, b"", "text/event-stream", {}, kind="malformed_stream")
+        self._canned[("*", path)] = canned
 
     def reset_mid_stream(self, path: str = CHAT) -> None:
         """Start an event stream, send one chunk, then reset the connection (TCP RST)."""
-        self._canned[path] = Canned(200, b"", "text/event-stream", {}, kind="reset")
+        self._canned[("*", path)] = Canned(200, b"", "text/event-stream", {}, kind="reset")
 
     def redirect(self, path: str, location: str | None = None, status: int = 307) -> None:
         """Answer with a redirect; by default to the same path on another origin.
@@ -621,7 +633,11 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server_fake
         if fake.latency:
             time.sleep(fake.latency)
-        canned = fake._canned.get(path)
+        refused = sorted(name for name in fake.refused_headers if name in self.headers)
+        if refused:
+            self._error(400, f"This server refuses requests with {', '.join(refused)}")
+            return
+        canned = fake._canned.get((method, path)) or fake._canned.get(("*", path))
         if canned is not None:
             self._play(canned)
             return
@@ -653,6 +669,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _play(self, canned: Canned) -> None:
         if canned.kind == "hang":
             self.server_fake._stopping.wait()
+        elif canned.kind == "drop":
+            self.close_connection = True  # and not a byte of an answer
         elif canned.kind == "gzip_bomb":
             self._gzip_bomb(canned)
         elif canned.kind in ("malformed_stream", "reset"):

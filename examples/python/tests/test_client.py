@@ -1,21 +1,32 @@
-"""The one client factory: OpenRouter's URL and key, and the attribution headers."""
+"""The one client factory: OpenRouter's URL and key, the attribution headers, and its guards."""
 
 from __future__ import annotations
 
+import asyncio
+import resource
 from collections.abc import Callable
 
+import openai
 import pytest
 
+from my_openrouter_app import __main__ as starter
+from my_openrouter_app import verify
 from my_openrouter_app.client import (
     attribution_headers,
+    create_async_client,
     create_client,
     header_text,
     header_url,
+    parse_json,
 )
 from my_openrouter_app.config import (
     DEFAULTS,
     Problem,
     load_settings,
+)
+from my_openrouter_app.explain import (
+    AnswerTooLarge,
+    explain,
 )
 
 from fake_openrouter import FakeOpenRouter
@@ -92,3 +103,89 @@ def test_an_unusable_key_is_refused_before_any_request(
 def test_header_text_strips_accents_and_drops_the_rest() -> None:
     assert header_text("Crème brûlée — 🍮 Ｆｕｌｌ") == "Creme brulee Full"
     assert header_text('Say "hi" \\ {x}  twice') == 'Say "hi" \\ {x} twice'
+
+
+OPENAI_VARIABLES = {
+    "OPENAI_ORG_ID": "org-not-for-openrouter",
+    "OPENAI_PROJECT_ID": "proj_not_for_openrouter",
+    "OPENAI_CUSTOM_HEADERS": "OpenAI-Organization: org-custom\nX-Proxy-Secret: s3cret\n"
+    "Authorization: Bearer sk-openai-should-not-be-sent",
+}
+
+
+def test_no_request_carries_what_openai_variables_would_add(
+    fake: FakeOpenRouter,
+    use_fake: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_CUSTOM_HEADERS never reach OpenRouter."""
+    key = use_fake()
+    for name, value in OPENAI_VARIABLES.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    client = create_client(settings)
+    client.get("/key", cast_to=object)
+    client.with_options(max_retries=0).get("/key", cast_to=object)
+
+    async def asynchronously() -> None:
+        async with create_async_client(settings) as async_client:
+            await async_client.get("/key", cast_to=object)
+
+    asyncio.run(asynchronously())
+    assert starter.main(["Say hello"]) == 0
+    assert verify.main(["--chat"]) == 0, capsys.readouterr().out
+    assert len(fake.requests) >= 7  # three here, the starter's, and verify's three or four
+    for request in fake.requests:
+        assert request.headers["Authorization"] == f"Bearer {key}"
+        for name in ("OpenAI-Organization", "OpenAI-Project", "X-Proxy-Secret"):
+            assert name not in request.headers, f"{request.path} sent {name}"
+
+
+def test_a_redirect_is_never_followed(fake: FakeOpenRouter, use_fake: Callable[..., str]) -> None:
+    use_fake()
+    fake.redirect("/api/v1/key")
+    settings = load_settings()
+    with pytest.raises(openai.APIStatusError) as raised:
+        create_client(settings).get("/key", cast_to=object)
+    assert raised.value.status_code == 307
+    assert len(fake.requests) == 1, "the redirect was followed"
+    text = explain(raised.value, settings)
+    port = fake.origin.rsplit(":", 1)[1]
+    assert f"redirected the request to http://localhost:{port}" in text.message
+    assert "OPENROUTER_BASE_URL" in str(text.hint)
+
+
+def test_answers_are_read_up_to_1_mib(fake: FakeOpenRouter, use_fake: Callable[..., str]) -> None:
+    use_fake()
+    fake.respond("/api/v1/key", body=b"[" + b"0," * (1 << 19) + b"0]")
+    settings = load_settings()
+    with pytest.raises(AnswerTooLarge) as raised:
+        create_client(settings).get("/key", cast_to=object)
+    assert "larger than 1 MiB" in explain(raised.value, settings).message
+
+
+def test_a_gzip_bomb_is_never_inflated_past_the_bound(
+    fake: FakeOpenRouter, use_fake: Callable[..., str]
+) -> None:
+    use_fake()
+    fake.gzip_bomb("/api/v1/key")  # 1 GiB once inflated
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(AnswerTooLarge):
+        create_client(load_settings()).get("/key", cast_to=object)
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
+    assert grown_kib < 32 * 1024, f"peak memory grew by {grown_kib} KiB"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"limit": NaN}', '{"limit": Infinity}', '{"limit": -Infinity}', "{broken", "\xff"],
+)
+def test_nan_and_infinity_make_an_answer_malformed(text: str) -> None:
+    assert parse_json(text.encode("latin-1")) is None
+
+
+def test_numbers_past_any_amount_of_money_read_as_absent() -> None:
+    huge = "1" + "0" * 400
+    parsed = parse_json(b'{"a": ' + huge.encode() + b', "b": 1e400, "c": -1e16, "d": 12.5, "e": 3}')
+    assert parsed == {"a": None, "b": None, "c": None, "d": 12.5, "e": 3}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import stat
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from my_openrouter_app.config import (
     ENVIRONMENTS,
     Problem,
     command,
+    key_hash,
     key_problem,
     load_settings,
     mask,
@@ -138,3 +140,24 @@ def test_commands_are_spelled_as_users_type_them() -> None:
     assert command("login", "--env", "staging") == f"{module}.login --env staging"
     assert command("verify") == f"{module}.verify"
     assert command("start", '"Say hello"') == f'{module} "Say hello"'
+
+
+def test_replies_are_bounded_to_1024_tokens_unless_said_otherwise(isolated: Path) -> None:
+    assert load_settings().max_tokens == 1024
+    (isolated / ".env").write_text("OPENROUTER_MAX_TOKENS=64\n")
+    assert load_settings().max_tokens == 64
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1.5", "lots", "1e3", "1" * 16])
+def test_max_tokens_must_be_a_whole_number_from_1(isolated: Path, value: str) -> None:
+    (isolated / ".env").write_text(f"OPENROUTER_MAX_TOKENS={value}\n")
+    with pytest.raises(Problem) as raised:
+        load_settings()
+    assert raised.value.status == 2
+    assert f"OPENROUTER_MAX_TOKENS ({value})" in raised.value.text.message
+
+
+def test_a_key_is_named_by_its_sha256_hex() -> None:
+    key = new_key()
+    assert key_hash(key) == hashlib.sha256(key.encode()).hexdigest()
+    assert len(key_hash(key)) == 64 and key not in key_hash(key)

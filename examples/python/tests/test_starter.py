@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +14,7 @@ from my_openrouter_app.config import (
     DEFAULTS,
 )
 
-from fake_openrouter import FakeOpenRouter, new_key
+from fake_openrouter import CHAT, FakeOpenRouter, new_key
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -32,6 +33,36 @@ def test_streams_the_reply_through_processing_comments(
     assert request["stream"] is True
     assert request["model"] == DEFAULTS["OPENROUTER_MODEL"]
     assert request["messages"] == [{"role": "user", "content": "Say hello"}]
+    assert request["max_tokens"] == 1024, "a bounded reply, so a small credit limit is enough"
+
+
+def test_openrouter_max_tokens_bounds_the_reply(
+    fake: FakeOpenRouter, use_fake: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_fake(OPENROUTER_MAX_TOKENS="64")
+    assert run(capsys, "Say hello")[0] == 0
+    assert fake.requests[-1].json()["max_tokens"] == 64
+
+
+def test_a_bad_max_tokens_is_a_configuration_error(
+    fake: FakeOpenRouter, use_fake: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_fake(OPENROUTER_MAX_TOKENS="all of them")
+    status, _, err = run(capsys, "Say hello")
+    assert status == 2
+    assert err.startswith("error: OPENROUTER_MAX_TOKENS (all of them)")
+    assert fake.requests == []
+
+
+def test_402_says_max_tokens_can_be_lowered(
+    fake: FakeOpenRouter, use_fake: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_fake()
+    fake.affordable_tokens = 27
+    status, _, err = run(capsys, "Say hello")
+    assert status == 1
+    assert "HTTP 402" in err and "OPENROUTER_MAX_TOKENS" in err
+    assert err.count("\n") == 1
 
 
 def test_a_mid_stream_error_ends_with_one_clear_line(
@@ -95,3 +126,41 @@ def test_an_unreachable_server_is_reported_as_such(
     status, _, err = run(capsys, "Say hello")
     assert status == 1
     assert "connection refused" in err
+
+
+def test_a_gzip_bomb_ends_with_one_clear_line_in_bounded_memory(
+    fake: FakeOpenRouter, use_fake: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_fake()
+    fake.gzip_bomb(CHAT)  # 1 GiB once inflated
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    status, _, err = run(capsys, "Say hello")
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
+    assert status == 1
+    assert err.startswith("error: ") and "larger than 1 MiB" in err
+    assert err.count("\n") == 1
+    assert grown_kib < 32 * 1024, f"peak memory grew by {grown_kib} KiB"
+
+
+def test_a_stream_line_past_1_mib_is_not_read(
+    fake: FakeOpenRouter, use_fake: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_fake()
+    line = b'data: {"choices": [{"delta": {"content": "' + b"x" * (2 << 20) + b'"}}]}\n\n'
+    fake.respond(CHAT, body=line, content_type="text/event-stream")
+    status, out, err = run(capsys, "Say hello")
+    assert status == 1
+    assert "larger than 1 MiB" in err
+    assert "xxxx" not in out
+
+
+def test_a_redirect_is_reported_never_followed(
+    fake: FakeOpenRouter, use_fake: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_fake()
+    fake.redirect(CHAT)
+    status, _, err = run(capsys, "Say hello")
+    assert status == 1
+    assert "redirected the request to http://localhost:" in err
+    assert "rejected the key" not in err
+    assert len(fake.requests) == 1

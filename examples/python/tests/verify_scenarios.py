@@ -4,11 +4,13 @@ Each scenario below sets up the fake OpenRouter, the env files and the command
 line; EXPECTED (generated from the template's shared table, which the
 TypeScript flavour uses too) says what verify must then report: the eight
 checks' statuses (config, key_format, base_url, reachability, key, credits,
-model, chat), the exit status, and a phrase the report must contain.
+model, chat), the exit status, and a phrase the report must contain
+(Setup.expected() fills in its {key_hash}).
 """
 
 from __future__ import annotations
 
+import hashlib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +18,18 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from fake_openrouter import FakeOpenRouter, new_key
+from fake_openrouter import (
+    ALIAS,
+    MODEL,
+    OPENAI_MODEL,
+    ROUTER,
+    FakeOpenRouter,
+    StalledListener,
+    new_key,
+)
+
+#: An app's own URL: every scenario's env file sends it, so config passes.
+REFERER = "https://github.com/acme/research-assistant"
 
 
 @dataclass(frozen=True)
@@ -37,13 +50,32 @@ class Setup:
     directory: Path
     args: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    key: str = ""  # the key in the environment's own env file
+    stalled: StalledListener | None = None  # a server that never finishes a TLS handshake
 
     def write_env(self, key: str, base_url: str = "", file: str = "", **more: str) -> None:
-        """Write the environment's env file: the key, the base URL and more variables."""
-        values = {"OPENROUTER_API_KEY": key, "OPENROUTER_BASE_URL": base_url or self.fake.base_url}
-        text = "".join(f"{name}={value}\n" for name, value in {**values, **more}.items())
-        path = self.directory / (file or f".env.{self.project.environment}")
-        path.write_text(text, encoding="utf-8")
+        """Write the environment's env file: the key, the base URL, the referer and more."""
+        values = {
+            "OPENROUTER_API_KEY": key,
+            "OPENROUTER_BASE_URL": base_url or self.fake.base_url,
+            "OPENROUTER_HTTP_REFERER": REFERER,
+            **more,
+        }
+        text = "".join(f"{name}={value}\n" for name, value in values.items())
+        own_file = f".env.{self.project.environment}"
+        (self.directory / (file or own_file)).write_text(text, encoding="utf-8")
+        if (file or own_file) == own_file:
+            self.key = key
+
+    def expected(self, phrase: str) -> str:
+        """The phrase, with {key_hash} standing for the hash of the key verify uses."""
+        key = self.env.get("OPENROUTER_API_KEY") or self.key
+        return phrase.replace("{key_hash}", hashlib.sha256(key.encode()).hexdigest())
+
+    def close(self) -> None:
+        """Stop what the scenario started besides the fake."""
+        if self.stalled is not None:
+            self.stalled.stop()
 
     def good_key(self, **data: Any) -> str:
         """A key the fake accepts, within the environment's policy, in its env file."""
@@ -61,7 +93,7 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
     "chat_ok": (
         "pass pass pass pass pass pass pass pass",
         0,
-        "1-token",
+        "16-token",
     ),
     "legacy_key_endpoint": (
         "pass pass pass pass pass pass pass skip",
@@ -71,7 +103,7 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
     "no_key": (
         "pass fail pass skip skip skip skip skip",
         2,
-        "settings/keys",
+        "no key is set",
     ),
     "placeholder_key": (
         "pass fail pass skip skip skip skip skip",
@@ -228,6 +260,141 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         1,
         "did not answer within 1 s",
     ),
+    "chat_with_openai_model": (
+        "pass pass pass pass pass pass pass pass",
+        0,
+        "16-token",
+    ),
+    "router_model": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "a router",
+    ),
+    "alias_model": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "resolves to openai/gpt-5.2",
+    ),
+    "variant_model": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "provider endpoint",
+    ),
+    "variant_not_found": (
+        "pass pass pass pass pass pass warn skip",
+        0,
+        "resolves some :variants",
+    ),
+    "openai_org_and_project_exported": (
+        "pass pass pass pass pass pass pass pass",
+        0,
+        "16-token",
+    ),
+    "provisioning_key": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "management key",
+    ),
+    "free_tier_key": (
+        "pass pass pass pass warn pass pass skip",
+        0,
+        "free tier",
+    ),
+    "key_expires_in_ten_days": (
+        "pass pass pass pass warn pass pass skip",
+        0,
+        "https://openrouter.ai/keys/{key_hash}",
+    ),
+    "usage_reported": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "2.50 USD this month",
+    ),
+    "placeholder_referer": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "counts every app",
+    ),
+    "unknown_category": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "does not know the app category chatbot",
+    ),
+    "too_many_categories": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "at most 2",
+    ),
+    "chat_blocked_by_data_policy": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "privacy settings",
+    ),
+    "chat_needs_fewer_max_tokens": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "OPENROUTER_MAX_TOKENS",
+    ),
+    "provider_rate_limited": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "not your key's",
+    ),
+    "redirect_to_other_origin": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "was not followed",
+    ),
+    "credits_page_of_the_key": (
+        "pass pass pass pass pass fail pass skip",
+        1,
+        "logs?api_key_hash={key_hash}",
+    ),
+    "max_tokens_not_a_number": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "OPENROUTER_MAX_TOKENS",
+    ),
+    "no_key_in_env_file": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "after OPENROUTER_API_KEY= in .env.",
+    ),
+    "no_key_example_only": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "cp -n .env.",
+    ),
+    "unreachable_without_chat": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "--chat also sends",
+    ),
+    "gzip_bomb": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "larger than 1 MiB",
+    ),
+    "nan_in_key_data": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "malformed JSON",
+    ),
+    "huge_limit": (
+        "pass pass pass pass pass warn pass skip",
+        0,
+        "no credit limit",
+    ),
+    "stalled_tls_handshake": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "did not answer within 1 s",
+    ),
+    "timeout_out_of_range": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "from 0.001 to 86400",
+    ),
 }
 
 
@@ -298,7 +465,19 @@ def legacy_key_endpoint(setup: Setup) -> None:
 
 @scenario()
 def no_key(setup: Setup) -> None:
-    pass
+    setup.write_env("", file=".env")
+
+
+@scenario()
+def no_key_in_env_file(setup: Setup) -> None:
+    setup.write_env("")
+
+
+@scenario()
+def no_key_example_only(setup: Setup) -> None:
+    setup.write_env("", file=".env")
+    example = f".env.{setup.project.environment}.example"
+    (setup.directory / example).write_text("OPENROUTER_API_KEY=\n", encoding="utf-8")
 
 
 @scenario()
@@ -318,6 +497,7 @@ def whitespace_in_key(setup: Setup) -> None:
 
 @scenario()
 def quotes_in_key(setup: Setup) -> None:
+    setup.write_env("")
     setup.env["OPENROUTER_API_KEY"] = f"'{new_key()}'"
 
 
@@ -336,6 +516,17 @@ def unknown_environment(setup: Setup) -> None:
     setup.args += ["--env", "qa"]
 
 
+@scenario()
+def max_tokens_not_a_number(setup: Setup) -> None:
+    setup.write_env(new_key(), OPENROUTER_MAX_TOKENS="lots")
+
+
+@scenario()
+def timeout_out_of_range(setup: Setup) -> None:
+    setup.good_key()
+    setup.args += ["--timeout", "86401"]
+
+
 # --- warnings: exit 0 ------------------------------------------------------------
 
 
@@ -347,6 +538,47 @@ def unusual_key_length(setup: Setup) -> None:
 @scenario()
 def expiring_key(setup: Setup) -> None:
     setup.good_key(expires_at=_in_days(3))
+
+
+@scenario()
+def key_expires_in_ten_days(setup: Setup) -> None:
+    setup.good_key(expires_at=_in_days(10))
+
+
+@scenario()
+def free_tier_key(setup: Setup) -> None:
+    setup.good_key(is_free_tier=True)
+
+
+@scenario()
+def usage_reported(setup: Setup) -> None:
+    setup.good_key(usage_daily=0.25, usage_monthly=2.5)
+
+
+@scenario()
+def placeholder_referer(setup: Setup) -> None:
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_HTTP_REFERER="https://www.example.org/my-app")
+
+
+@scenario()
+def unknown_category(setup: Setup) -> None:
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_APP_CATEGORIES="cli-agent,chatbot")
+
+
+@scenario()
+def too_many_categories(setup: Setup) -> None:
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_APP_CATEGORIES="cli-agent,general-chat,roleplay")
+
+
+@scenario()
+def huge_limit(setup: Setup) -> None:
+    """Numbers past any amount of money (400 digits, 1e400) read as absent: no limit."""
+    setup.good_key()
+    limits = '"limit": 1' + "0" * 400 + ', "limit_remaining": 1e400'
+    setup.fake.raw_json("/api/v1/key", '{"data": {"label": "x", ' + limits + ', "usage": 0}}')
 
 
 @scenario()
@@ -386,6 +618,12 @@ def management_key(setup: Setup) -> None:
 
 
 @scenario()
+def provisioning_key(setup: Setup) -> None:
+    """A management key that /key reports only with the deprecated flag."""
+    setup.good_key(is_management_key=False, is_provisioning_key=True)
+
+
+@scenario()
 def expired_key(setup: Setup) -> None:
     setup.good_key(expires_at=_in_days(-2))
 
@@ -396,10 +634,29 @@ def no_credit_left(setup: Setup) -> None:
 
 
 @scenario()
+def credits_page_of_the_key(setup: Setup) -> None:
+    setup.good_key(limit_remaining=-0.5)
+
+
+@scenario()
 def chat_without_credits(setup: Setup) -> None:
     setup.good_key()
     setup.args.append("--chat")
     setup.fake.respond("/api/v1/chat/completions", 402, error="Insufficient credits")
+
+
+@scenario()
+def chat_blocked_by_data_policy(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.data_policy_404()
+
+
+@scenario()
+def chat_needs_fewer_max_tokens(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.insufficient_credits()
 
 
 @scenario()
@@ -420,6 +677,48 @@ def unknown_model(setup: Setup) -> None:
 def unroutable_model(setup: Setup) -> None:
     setup.fake.models["acme/idle-model"] = []
     setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/idle-model")
+
+
+@scenario()
+def chat_with_openai_model(setup: Setup) -> None:
+    """OpenAI-served models refuse fewer than 16 tokens: the chat check asks for 16."""
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=OPENAI_MODEL)
+    setup.args.append("--chat")
+
+
+@scenario()
+def router_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=ROUTER)
+
+
+@scenario()
+def alias_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=ALIAS)
+
+
+@scenario()
+def variant_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=f"{MODEL}:nitro")
+
+
+@scenario()
+def variant_not_found(setup: Setup) -> None:
+    """OpenRouter's model lookup misses some :variants that chat serves: a warning, not a failure."""
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_MODEL="nobody/no-such-model:free")
+
+
+@scenario()
+def openai_org_and_project_exported(setup: Setup) -> None:
+    """OPENAI_* variables never reach OpenRouter: the fake refuses any request they would mark."""
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.env.update(
+        OPENAI_ORG_ID="org-should-not-be-sent",
+        OPENAI_PROJECT_ID="proj_should_not_be_sent",
+        OPENAI_CUSTOM_HEADERS="X-Proxy-Secret: should-not-be-sent\nAuthorization: Bearer sk-not-this",
+    )
+    setup.fake.refused_headers.update({"OpenAI-Organization", "OpenAI-Project", "X-Proxy-Secret"})
 
 
 # --- OpenRouter says no, or says nothing --------------------------------------------
@@ -448,6 +747,13 @@ def chat_rate_limited(setup: Setup) -> None:
 
 
 @scenario()
+def provider_rate_limited(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.provider_rate_limit()
+
+
+@scenario()
 def chat_timed_out(setup: Setup) -> None:
     setup.good_key()
     setup.args.append("--chat")
@@ -468,6 +774,25 @@ def html_error_page(setup: Setup) -> None:
 
 
 @scenario()
+def redirect_to_other_origin(setup: Setup) -> None:
+    """A redirect is reported where it points, never followed and never blamed on the key."""
+    setup.good_key()
+    setup.fake.redirect("/api/v1/key")
+
+
+@scenario()
+def gzip_bomb(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.gzip_bomb("/api/v1/key")
+
+
+@scenario()
+def nan_in_key_data(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.raw_json("/api/v1/key", '{"data": {"label": "x", "limit": NaN, "usage": Infinity}}')
+
+
+@scenario()
 def wrong_base_url(setup: Setup) -> None:
     """A base URL without /api/v1 reaches OpenRouter's website: HTML, not JSON."""
     setup.write_env(setup.fake.add_key(), setup.fake.origin + "/v1")
@@ -475,6 +800,12 @@ def wrong_base_url(setup: Setup) -> None:
 
 @scenario()
 def connection_refused(setup: Setup) -> None:
+    setup.write_env(new_key(), f"http://127.0.0.1:{_closed_port()}/api/v1")
+
+
+@scenario()
+def unreachable_without_chat(setup: Setup) -> None:
+    """Whatever stopped the run, the chat line says how to run the chat check."""
     setup.write_env(new_key(), f"http://127.0.0.1:{_closed_port()}/api/v1")
 
 
@@ -492,4 +823,12 @@ def tls_failure(setup: Setup) -> None:
 def server_never_answers(setup: Setup) -> None:
     setup.good_key()
     setup.fake.respond("/api/v1/key", hang=True)
+    setup.args += ["--timeout", "1"]
+
+
+@scenario()
+def stalled_tls_handshake(setup: Setup) -> None:
+    """A server that accepts the connection and never answers the TLS handshake."""
+    setup.stalled = StalledListener()
+    setup.write_env(new_key(), setup.stalled.base_url)
     setup.args += ["--timeout", "1"]

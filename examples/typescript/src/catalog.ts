@@ -27,6 +27,7 @@ export interface Policy {
   readonly creditLimit: string;
   readonly limitUsd: number | null;
   readonly rotation: string;
+  readonly expiresDays: number | null;
 }
 
 export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
@@ -36,7 +37,97 @@ export const KEY_PATTERN = /^(?:sk-or-v1-[0-9a-f]{64})$/;
 /** Matches the part after the prefix of a key that was never real. */
 export const KEY_PLACEHOLDER =
   /^$|^(.)\1*$|\.\.\.|…|[<>*]|xxxx|your|here|placeholder|example|change|replace|insert|paste/iu;
-export const EXPIRY_WARNING_DAYS = 7;
+export const EXPIRY_WARNING_DAYS = 14;
+/** The most bytes read of one answer: a JSON body, or one line of a stream. */
+export const MAX_ANSWER_BYTES = 1048576;
+/** Numbers in an answer at or above this are garbage, read as absent. */
+export const LARGEST_NUMBER = 1000000000000000;
+/** The seconds verify --timeout accepts, least and most. */
+export const TIMEOUT_RANGE = [0.001, 86400] as const;
+export const CHAT_CHECK_TOKENS = 16;
+export const DEFAULT_MAX_TOKENS = 1024;
+export const APP_CATEGORIES: readonly string[] = [
+  "cli-agent",
+  "ide-extension",
+  "cloud-agent",
+  "programming-app",
+  "native-app-builder",
+  "creative-writing",
+  "video-gen",
+  "image-gen",
+  "audio-gen",
+  "writing-assistant",
+  "general-chat",
+  "personal-agent",
+  "legal",
+  "roleplay",
+  "game",
+];
+export const MAX_CATEGORIES = 2;
+/** HTTP-Referer hosts (and their subdomains) that every placeholder app sends. */
+export const PLACEHOLDER_HOSTS = ["example.com", "example.net", "example.org"] as const;
+
+/** The page login's callback answers the browser with; {placeholders} as in say(). */
+export const LOGIN_PAGE = [
+  "<!DOCTYPE html>",
+  '<html lang="en">',
+  "<head>",
+  '<meta charset="utf-8">',
+  '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  '<meta name="color-scheme" content="light dark">',
+  "<title>{heading} · {app_title}</title>",
+  "<style>",
+  ":root { --text: #1f2328; --muted: #59636e; --page: #f6f8fa; --card: #ffffff; --line: #d1d9e0; }",
+  ".signed-in { --accent: #1a7f37; }",
+  ".failed { --accent: #cf222e; }",
+  "@media (prefers-color-scheme: dark) {",
+  "  :root { --text: #f0f6fc; --muted: #9198a1; --page: #0d1117; --card: #151b23; --line: #3d444d; }",
+  "  .signed-in { --accent: #3fb950; }",
+  "  .failed { --accent: #f85149; }",
+  "}",
+  "body {",
+  "  margin: 0;",
+  "  min-height: 100vh;",
+  "  display: grid;",
+  "  place-items: center;",
+  "  background: var(--page);",
+  "  color: var(--text);",
+  '  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;',
+  "}",
+  "main {",
+  "  box-sizing: border-box;",
+  "  width: min(34rem, calc(100% - 2rem));",
+  "  padding: 2rem;",
+  "  background: var(--card);",
+  "  border: 1px solid var(--line);",
+  "  border-top: 4px solid var(--accent);",
+  "  border-radius: 12px;",
+  "}",
+  ".app { margin: 0; color: var(--muted); font-size: 0.875rem; overflow-wrap: anywhere; }",
+  "h1 { margin: 0.25rem 0 1rem; font-size: 1.5rem; line-height: 1.25; color: var(--accent); }",
+  "p { margin: 0 0 1rem; overflow-wrap: anywhere; }",
+  "code {",
+  "  display: block;",
+  "  padding: 0.75rem;",
+  "  background: var(--page);",
+  "  border: 1px solid var(--line);",
+  "  border-radius: 6px;",
+  "  font: 0.875rem/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;",
+  "  overflow-wrap: anywhere;",
+  "}",
+  "</style>",
+  "</head>",
+  "<body>",
+  '<main class="{outcome}">',
+  '<p class="app">{app_title} · {environment}</p>',
+  "<h1>{heading}</h1>",
+  "<p>{text}</p>",
+  "<p>{next}</p>",
+  "<code>{command}</code>",
+  "</main>",
+  "</body>",
+  "</html>",
+].join("\n");
 
 export const VARIABLES = [
   "OPENROUTER_API_KEY",
@@ -45,6 +136,7 @@ export const VARIABLES = [
   "OPENROUTER_APP_TITLE",
   "OPENROUTER_APP_CATEGORIES",
   "OPENROUTER_MODEL",
+  "OPENROUTER_MAX_TOKENS",
 ] as const;
 export type Variable = (typeof VARIABLES)[number];
 
@@ -65,16 +157,19 @@ export const POLICY = {
     creditLimit: "5-10 USD",
     limitUsd: 10,
     rotation: "when needed, and immediately after any suspected exposure",
+    expiresDays: null,
   },
   staging: {
     creditLimit: "20-50 USD",
     limitUsd: 50,
     rotation: "when needed, and immediately after any suspected exposure",
+    expiresDays: null,
   },
   production: {
     creditLimit: "set by your budget, with usage monitored at https://openrouter.ai/activity",
     limitUsd: null,
     rotation: "every 90 days, and immediately after any suspected exposure",
+    expiresDays: 90,
   },
 } satisfies Record<string, Policy>;
 
@@ -82,6 +177,10 @@ export const POLICY = {
 export const MESSAGES = {
   "config.ok": {
     message: "Environment {environment} ({selected_by}); read {files}; key from {key_source}.",
+    hint: null,
+  },
+  "config.no_key": {
+    message: "Environment {environment} ({selected_by}); read {files}; no key is set.",
     hint: null,
   },
   "config.unknown_environment": {
@@ -100,13 +199,37 @@ export const MESSAGES = {
     message: "{files} could be read by other users: made private (mode 600).",
     hint: null,
   },
+  "config.placeholder_referer": {
+    message: "OPENROUTER_HTTP_REFERER ({referer}) is a placeholder: OpenRouter counts every app that sends it as one app.",
+    hint: "Set OPENROUTER_HTTP_REFERER to your app's own URL (its site or its repository) in .env.{environment}, or in .env for every environment.",
+  },
+  "config.unknown_category": {
+    message: "OpenRouter does not know the app category {categories} in OPENROUTER_APP_CATEGORIES: it drops unknown categories without a word.",
+    hint: "Use OpenRouter's own: {known}.",
+  },
+  "config.too_many_categories": {
+    message: "OPENROUTER_APP_CATEGORIES lists {count} categories; OpenRouter takes at most {most} per request and may then drop them all.",
+    hint: "Keep the {most} that describe the app best.",
+  },
+  "config.max_tokens": {
+    message: "OPENROUTER_MAX_TOKENS ({value}) is not a whole number of tokens from 1 up.",
+    hint: "Set it to the most tokens a reply may use, e.g. OPENROUTER_MAX_TOKENS={default}, or remove it to use {default}.",
+  },
   "key_format.ok": {
     message: "{masked} from {key_source}",
     hint: null,
   },
   "key_format.missing": {
     message: "OPENROUTER_API_KEY is not set for {environment}.",
-    hint: "Copy .env.{environment}.example to .env.{environment} and paste a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
+    hint: "Paste a key created at https://openrouter.ai/settings/keys (give it a credit limit) after OPENROUTER_API_KEY= in .env.{environment}, or run {login_command}.",
+  },
+  "key_format.missing_copy": {
+    message: "OPENROUTER_API_KEY is not set for {environment}.",
+    hint: "Copy the example without overwriting anything (cp -n .env.{environment}.example .env.{environment}), then paste a key created at https://openrouter.ai/settings/keys (give it a credit limit) after OPENROUTER_API_KEY=; or run {login_command}.",
+  },
+  "key_format.missing_file": {
+    message: "OPENROUTER_API_KEY is not set for {environment}.",
+    hint: "Create .env.{environment} holding OPENROUTER_API_KEY= and a key created at https://openrouter.ai/settings/keys (give it a credit limit), or run {login_command}.",
   },
   "key_format.placeholder": {
     message: "OPENROUTER_API_KEY ({masked}) is a placeholder, not a key.",
@@ -176,17 +299,29 @@ export const MESSAGES = {
     message: "Could not reach {host}: {detail}.",
     hint: "Check your network, your proxy (HTTPS_PROXY) and OPENROUTER_BASE_URL.",
   },
+  "reachability.too_large": {
+    message: "{host} sent an answer (or a line of a stream) larger than 1 MiB; it was not read further.",
+    hint: "OpenRouter's answers are small: check OPENROUTER_BASE_URL and any proxy in between.",
+  },
+  "reachability.malformed": {
+    message: "{url} answered HTTP {status} with malformed JSON.",
+    hint: "OpenRouter does not answer like this: check OPENROUTER_BASE_URL and any proxy in between, then try again.",
+  },
   "key.ok": {
     message: "OpenRouter accepted the key ({label}).",
     hint: null,
   },
   "key.expiring": {
     message: "The key ({label}) expires in {days} day(s), on {date}.",
-    hint: "Create its replacement at https://openrouter.ai/settings/keys and put it in .env.{environment} before then.",
+    hint: "Create its replacement at https://openrouter.ai/settings/keys and put it in .env.{environment} before then (this key: https://openrouter.ai/keys/{key_hash}).",
   },
   "key.expired": {
     message: "The key ({label}) expired on {date}.",
-    hint: "Create a new key at https://openrouter.ai/settings/keys and put it in .env.{environment}.",
+    hint: "Create a new key at https://openrouter.ai/settings/keys and put it in .env.{environment} (the expired key: https://openrouter.ai/keys/{key_hash}).",
+  },
+  "key.free_tier": {
+    message: "This account has never bought credits (free tier): paid models refuse it with HTTP 402.",
+    hint: "Buy credits at https://openrouter.ai/settings/credits, or use a free model (an id ending in :free).",
   },
   "key.management": {
     message: "This is a management key: it manages other keys but cannot run completions.",
@@ -202,15 +337,19 @@ export const MESSAGES = {
   },
   "credits.exhausted": {
     message: "No credit left on this key: {remaining} of {limit} USD remaining.",
-    hint: "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/settings/keys.",
+    hint: "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}).",
   },
   "credits.no_limit": {
     message: "The key has no credit limit.",
-    hint: "Set one on every key at https://openrouter.ai/settings/keys ({environment}: {credit_limit}), so a leaked or looping key cannot spend without bound.",
+    hint: "Set one on every key ({environment}: {credit_limit}) at https://openrouter.ai/keys/{key_hash}, so a leaked or looping key cannot spend without bound.",
   },
   "credits.above_policy": {
     message: "The key's credit limit ({limit} USD) is above the {ceiling} USD suggested for {environment}.",
-    hint: "Lower it at https://openrouter.ai/settings/keys: a {environment} key should not be able to spend more ({credit_limit}).",
+    hint: "Lower it at https://openrouter.ai/keys/{key_hash}: a {environment} key should not be able to spend more ({credit_limit}).",
+  },
+  "credits.usage": {
+    message: "Spent {daily} USD today and {monthly} USD this month (UTC).",
+    hint: null,
   },
   "model.ok": {
     message: "{model} is served by {count} provider endpoint(s).",
@@ -224,12 +363,24 @@ export const MESSAGES = {
     message: "{model} exists, but no provider serves it right now.",
     hint: "Try again later, or choose another model from https://openrouter.ai/models.",
   },
+  "model.router": {
+    message: "{model} is a router: OpenRouter picks the model for each request.",
+    hint: null,
+  },
+  "model.alias": {
+    message: "{model} resolves to {target}.",
+    hint: null,
+  },
+  "model.variant_not_found": {
+    message: "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
+    hint: "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+  },
   "chat.ok": {
-    message: "{model} answered a 1-token completion.",
+    message: "{model} answered a {tokens}-token completion.",
     hint: null,
   },
   "chat.not_run": {
-    message: "Not run: --chat sends one 1-token completion with {model} (it spends a tiny amount of credit).",
+    message: "Not run: --chat also sends one {tokens}-token completion (it spends a tiny amount of credit).",
     hint: null,
   },
   "skip.preflight": {
@@ -250,11 +401,11 @@ export const MESSAGES = {
   },
   "http.401": {
     message: "OpenRouter rejected the key (HTTP 401): {detail}",
-    hint: "Check that the key starts with sk-or-v1-, has no spaces or quotes around it, was not revoked or expired (https://openrouter.ai/settings/keys), and sits in .env.{environment} without an exported OPENROUTER_API_KEY overriding it.",
+    hint: "Check that the key starts with sk-or-v1-, has no spaces or quotes around it, was not revoked or expired (https://openrouter.ai/keys/{key_hash}), and sits in .env.{environment} without an exported OPENROUTER_API_KEY overriding it.",
   },
   "http.402": {
     message: "Not enough credits (HTTP 402): {detail}",
-    hint: "Add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/settings/keys.",
+    hint: "OpenRouter sets aside max_tokens times the model's price before it answers: lower max_tokens (the starter sends OPENROUTER_MAX_TOKENS), add credits at https://openrouter.ai/settings/credits, or raise this key's credit limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}).",
   },
   "http.403": {
     message: "OpenRouter refused access (HTTP 403): {detail}",
@@ -264,6 +415,10 @@ export const MESSAGES = {
     message: "Not found (HTTP 404): {detail}",
     hint: "Check OPENROUTER_BASE_URL (https://openrouter.ai/api/v1) and OPENROUTER_MODEL.",
   },
+  "http.data_policy": {
+    message: "No provider may serve this under your account's data policy (HTTP 404): {detail}",
+    hint: "Allow more providers in your privacy settings at https://openrouter.ai/settings/privacy (training on prompts, data retention), or choose another model.",
+  },
   "http.408": {
     message: "OpenRouter timed out (HTTP 408): {detail}",
     hint: "Try again; if it keeps happening, check https://status.openrouter.ai.",
@@ -271,6 +426,14 @@ export const MESSAGES = {
   "http.429": {
     message: "Rate limited (HTTP 429): {detail} ({limits})",
     hint: "Wait {wait} before trying again; retries will not help sooner. Free models allow 20 requests a minute and a daily cap that 10 USD of credits raises.",
+  },
+  "http.429_provider": {
+    message: "The model's provider{provider} is rate limiting it (HTTP 429): {detail} ({limits})",
+    hint: "This is the provider's limit, not your key's: try again in {wait}, choose another model, or add your own provider key at https://openrouter.ai/settings/integrations.",
+  },
+  "http.redirect": {
+    message: "{host} redirected the request to {origin} (HTTP {status}); it was not followed.",
+    hint: "OpenRouter's API does not redirect: OPENROUTER_BASE_URL is wrong (use https://openrouter.ai/api/v1), or a proxy in between redirects.",
   },
   "http.5xx": {
     message: "OpenRouter or the model's provider is failing (HTTP {status}): {detail}",
@@ -297,7 +460,7 @@ export const MESSAGES = {
     hint: null,
   },
   "usage.timeout": {
-    message: "--timeout must be a number of seconds above 0.",
+    message: "--timeout must be a number of seconds from {least} to {most}.",
     hint: null,
   },
   "usage.port": {
@@ -312,21 +475,21 @@ export const MESSAGES = {
     message: "Sign in to OpenRouter and approve a key for {environment} in your browser:",
     hint: null,
   },
+  "login.open_headless": {
+    message: "Open this URL in a browser on any device, sign in to OpenRouter and approve a key for {environment}:",
+    hint: null,
+  },
+  "login.paste": {
+    message: "Then paste the code OpenRouter shows here and press Enter: ",
+    hint: null,
+  },
   "login.waiting": {
     message: "Waiting for the browser at {callback_url} (up to {timeout} s; Ctrl-C cancels).",
     hint: null,
   },
-  "login.page": {
-    message: "Signed in. You can close this tab and go back to the terminal.",
-    hint: null,
-  },
-  "login.page_failed": {
-    message: "Sign-in did not complete. Go back to the terminal for details.",
-    hint: null,
-  },
   "login.no_browser": {
-    message: "Could not open a browser.",
-    hint: "Run {login_command} and open the printed URL in a browser on this machine.",
+    message: "No browser could be opened here: open the URL above by hand, in a browser on this machine (the key comes back to 127.0.0.1). Still waiting.",
+    hint: "On a remote machine (SSH, a container), stop with Ctrl-C and run {login_command} instead: you paste a code, nothing has to reach this machine.",
   },
   "login.port_taken": {
     message: "Port {port} on 127.0.0.1 is already in use.",
@@ -337,8 +500,12 @@ export const MESSAGES = {
     hint: "Start over with {login_command} and approve the request in the browser.",
   },
   "login.no_code": {
-    message: "The browser came back without an authorization code.",
-    hint: "Start over with {login_command} and approve the request in the browser.",
+    message: "No authorization code was entered.",
+    hint: "Start over with {login_command} and paste the code OpenRouter shows after you approve the request.",
+  },
+  "login.bad_code": {
+    message: "That is not an authorization code: it holds spaces or control characters.",
+    hint: "Start over with {login_command} and paste only the code OpenRouter shows.",
   },
   "login.exchange_failed": {
     message: "OpenRouter did not exchange the code for a key (HTTP {status}): {detail}",
@@ -360,6 +527,166 @@ export const MESSAGES = {
     message: "An exported OPENROUTER_API_KEY overrides the new key in {file} until you unset it.",
     hint: null,
   },
+  "login.not_writable": {
+    message: "{file} cannot be written: {reason}. Nothing was sent to OpenRouter.",
+    hint: "Make {file} a file you may write (or remove what is in the way), then run {command} again.",
+  },
+  "login.file_is_directory": {
+    message: "it is a directory",
+    hint: null,
+  },
+  "login.file_read_only": {
+    message: "it is read-only",
+    hint: null,
+  },
+  "login.directory_read_only": {
+    message: "its directory is not writable",
+    hint: null,
+  },
+  "login.directory_missing": {
+    message: "its directory does not exist",
+    hint: null,
+  },
+  "login.interrupted": {
+    message: "Interrupted.",
+    hint: null,
+  },
+  "login.save_failed": {
+    message: "Could not save the key to {file}: {detail}.",
+    hint: "The file was left as it was. Fix the file, then start over with {command}.",
+  },
+  "login.page_signed_in": {
+    message: "Signed in to OpenRouter",
+    hint: "{app_title} has a new OpenRouter key for {environment}. It was saved to .env.{environment} and is never shown, here or in the terminal.",
+  },
+  "login.page_signed_in_next": {
+    message: "You can close this tab: the terminal is checking the key now. To check it again later, run:",
+    hint: null,
+  },
+  "login.page_failed": {
+    message: "Sign-in did not complete",
+    hint: "{detail} Nothing was saved to .env.{environment}.",
+  },
+  "login.page_failed_next": {
+    message: "Go back to the terminal for details. To start over, run:",
+    hint: null,
+  },
+  "login.page_ignored": {
+    message: "This address only receives OpenRouter's sign-in callback.",
+    hint: null,
+  },
+  "keys.no_management_key": {
+    message: "OPENROUTER_MANAGEMENT_KEY is not set.",
+    hint: "The keys command needs a management key: create one at https://openrouter.ai/settings/management-keys and export it in your shell (or put it in .env on your own machine; never in .env.<environment>, a deployed app or its CI secrets).",
+  },
+  "keys.bad_management_key": {
+    message: "OPENROUTER_MANAGEMENT_KEY ({masked}) does not look like a key.",
+    hint: "Copy it again from https://openrouter.ai/settings/management-keys: it starts with sk-or-v1- and holds no spaces or quotes.",
+  },
+  "keys.management_refused": {
+    message: "OpenRouter refused the management key (HTTP {status}): {detail}",
+    hint: "OPENROUTER_MANAGEMENT_KEY must be a management key from https://openrouter.ai/settings/management-keys; an ordinary API key cannot manage keys.",
+  },
+  "keys.limit_required": {
+    message: "{environment} has no suggested credit limit: choose one with --limit USD.",
+    hint: "Set it from your budget, e.g. {command}.",
+  },
+  "keys.bad_limit": {
+    message: "--limit must be an amount of USD above 0 and at most 1000000, with at most 2 decimals, e.g. --limit 25.",
+    hint: null,
+  },
+  "keys.key_exists": {
+    message: "{file} already holds a key; it was left as it is, and no key was created.",
+    hint: "Run {command} to replace it with a successor and delete the old key, or {force_command} to replace it and keep the old key.",
+  },
+  "keys.created": {
+    message: "Created {name} (credit limit: {limit}{expiry}) and saved it to {file} (mode 600). Checking it:",
+    hint: null,
+  },
+  "keys.expiry": {
+    message: ", expires {date}",
+    hint: null,
+  },
+  "keys.bad_answer": {
+    message: "OpenRouter answered {url} without {what}.",
+    hint: "Check that OPENROUTER_BASE_URL points at OpenRouter (https://openrouter.ai/api/v1), and try again.",
+  },
+  "keys.create_unsaved": {
+    message: "The new key could not be saved to {file} ({detail}), so it was deleted again.",
+    hint: "Fix the file, then run {command} again.",
+  },
+  "keys.create_unsaved_left": {
+    message: "The new key could not be saved to {file} ({detail}), nor deleted again: {reason}",
+    hint: "Delete it at https://openrouter.ai/keys/{hash}, fix the file, then run {command} again.",
+  },
+  "keys.no_key_to_rotate": {
+    message: "{file} holds no key to rotate.",
+    hint: "Create one with {command}.",
+  },
+  "keys.unknown_key": {
+    message: "The key in {file} ({masked}) is not one of this account's keys.",
+    hint: "It was deleted, or it belongs to another account. Replace it with {command}.",
+  },
+  "keys.exported_key": {
+    message: "An exported {variable} overrides {file}: verify would check that key instead of the new one.",
+    hint: "Unset it (unset {variable}) and run {command} again.",
+  },
+  "keys.successor_saved": {
+    message: "Created {name} (credit limit: {limit}{expiry}) and saved it to {file}; checking it before the old key {old_name} is deleted:",
+    hint: null,
+  },
+  "keys.rotated": {
+    message: "Rotated {environment}: {file} holds {name}, which works, and the old key {old_name} was deleted.",
+    hint: null,
+  },
+  "keys.successor_failed": {
+    message: "The new key {name} failed verification: {file} holds the old key {old_name} again, which still works.",
+    hint: "Read the report above, fix what it says, then run {command} again.",
+  },
+  "keys.successor_deleted": {
+    message: "The new key {name} was deleted.",
+    hint: null,
+  },
+  "keys.successor_left": {
+    message: "The new key {name} could not be deleted: {detail}",
+    hint: "Delete it at https://openrouter.ai/keys/{hash}.",
+  },
+  "keys.old_left": {
+    message: "{file} holds the new key {name}, which works, but the old key {old_name} could not be deleted: {detail}",
+    hint: "Delete it at https://openrouter.ai/keys/{hash}: until then it keeps working.",
+  },
+  "keys.compromised_deleted": {
+    message: "Deleted the exposed key {old_name}: it no longer works.",
+    hint: null,
+  },
+  "keys.compromised_unsaved": {
+    message: "The exposed key was deleted, but its successor could not be created or saved: {file} holds no working key.",
+    hint: "Run {command} to create one.",
+  },
+  "keys.interrupted_creating": {
+    message: "Interrupted before a new key was saved: {file} was not changed.",
+    hint: "A new key may have been created all the same: {list_command} shows it without an env file; delete it at https://openrouter.ai/keys.",
+  },
+  "keys.interrupted_verifying": {
+    message: "Interrupted while the new key was checked: {file} holds the old key {old_name} again, which still works.",
+    hint: "The unchecked new key {name} still exists: delete it at https://openrouter.ai/keys/{hash}, then run {command} again.",
+  },
+  "keys.interrupted_deleting": {
+    message: "Interrupted while the old key was deleted: {file} holds the new key {name}, which works.",
+    hint: "The old key {old_name} may still exist: check https://openrouter.ai/keys/{hash} and delete it there.",
+  },
+  "keys.interrupted_compromised": {
+    message: "Interrupted after the exposed key was deleted: {file} holds no working key.",
+    hint: "Run {command} to create one.",
+  },
+  "keys.interrupted": {
+    message: "Interrupted.",
+    hint: null,
+  },
+  "keys.none": {
+    message: "No keys named {prefix}* on this account.",
+    hint: "Create one with {command}.",
+  },
 } satisfies Record<string, { message: string; hint: string | null }>;
 export type MessageId = keyof typeof MESSAGES;
 
@@ -376,7 +703,8 @@ export function isMessageId(id: string): id is MessageId {
   return Object.hasOwn(MESSAGES, id);
 }
 
-function fill(text: string, values: Readonly<Record<string, unknown>>): string {
+/** The text with its {placeholders} filled in, in one pass (values are not filled again). */
+export function fill(text: string, values: Readonly<Record<string, unknown>>): string {
   return text.replace(PLACEHOLDER, (placeholder, name: string) =>
     Object.hasOwn(values, name) ? String(values[name]) : placeholder,
   );

@@ -24,6 +24,8 @@ export type Option =
 export interface CommandLine {
   /** The command, as command() spells it: start (the starter), verify, login... */
   name: string;
+  /** The command's subcommand, e.g. keys create; none if it has none. */
+  subcommand?: string;
   /** What the command does, one sentence. */
   description: string;
   options: Readonly<Record<string, Option>>;
@@ -83,6 +85,7 @@ export function help(commandLine: CommandLine): string {
   );
   const usage = command(
     commandLine.name,
+    ...(commandLine.subcommand ? [commandLine.subcommand] : []),
     ...options.map((option) => `[${option}]`),
     ...(commandLine.positionals ? [commandLine.positionals] : []),
   );

@@ -6,6 +6,7 @@
  * project was generated with.
  */
 
+import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -15,6 +16,8 @@ import * as envfile from "./envfile.ts";
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export const DEFAULT_ENVIRONMENT: Environment = "development";
+/** The project's name: keys made for it are named <slug>-<environment>. */
+export const PROJECT_SLUG = "my-openrouter-app";
 
 /** The answers this project was generated with: what a setting is when nothing else sets it. */
 // biome-ignore format: one answer per line, however long the answer
@@ -24,6 +27,7 @@ export const DEFAULTS: Readonly<Record<Exclude<catalog.Variable, "OPENROUTER_API
   OPENROUTER_APP_TITLE: "My OpenRouter App",
   OPENROUTER_APP_CATEGORIES: "",
   OPENROUTER_MODEL: "google/gemini-2.5-flash-lite",
+  OPENROUTER_MAX_TOKENS: String(catalog.DEFAULT_MAX_TOKENS),
 };
 export const PROCESS_ENVIRONMENT = "the process environment";
 /** Generous enough for a long streamed reply, short enough to notice a dead link. */
@@ -51,6 +55,8 @@ export { Problem as ConfigError };
 // How users run this project's commands (the catalog's `commands`).
 const STARTER_COMMAND = "npm start --";
 const COMMAND = "npm run --silent {name} --";
+// A token count: digits only, few enough that every language reads the number exactly.
+const TOKENS = /^[0-9]{1,15}$/;
 
 /**
  * How a user runs one of this project's commands (start: the starter) with these arguments.
@@ -78,9 +84,11 @@ export class Settings {
   readonly appTitle: string;
   readonly appCategories: string;
   readonly model: string;
+  readonly maxTokens: number;
   readonly sources: Readonly<Partial<Record<catalog.Variable, string>>>;
   readonly filesRead: readonly string[];
   readonly filesMadePrivate: readonly string[];
+  readonly directory: string;
 
   constructor(apiKey: string, fields: Omit<Settings, "apiKey" | "keySource">) {
     this.#apiKey = apiKey;
@@ -91,9 +99,11 @@ export class Settings {
     this.appTitle = fields.appTitle;
     this.appCategories = fields.appCategories;
     this.model = fields.model;
+    this.maxTokens = fields.maxTokens;
     this.sources = fields.sources;
     this.filesRead = fields.filesRead;
     this.filesMadePrivate = fields.filesMadePrivate;
+    this.directory = fields.directory;
   }
 
   get apiKey(): string {
@@ -177,6 +187,15 @@ export function loadSettings(
     }
   }
 
+  const maxTokens = values.OPENROUTER_MAX_TOKENS ?? "";
+  if (!TOKENS.test(maxTokens) || Number(maxTokens) < 1) {
+    const text = catalog.say("config.max_tokens", {
+      value: maxTokens,
+      default: catalog.DEFAULT_MAX_TOKENS,
+    });
+    throw new Problem(text);
+  }
+
   return new Settings(values.OPENROUTER_API_KEY ?? "", {
     environment,
     selectedBy,
@@ -185,9 +204,11 @@ export function loadSettings(
     appTitle: values.OPENROUTER_APP_TITLE ?? "",
     appCategories: values.OPENROUTER_APP_CATEGORIES ?? "",
     model: values.OPENROUTER_MODEL ?? "",
+    maxTokens: Number(maxTokens),
     sources,
     filesRead,
     filesMadePrivate: madePrivate,
+    directory,
   });
 }
 
@@ -215,10 +236,22 @@ export function keyProblem(apiKey: string): catalog.MessageId | null {
   return null;
 }
 
-/** The catalog's text about a keyProblem(), filled in for these settings. */
+/**
+ * The catalog's text about a keyProblem(), filled in for these settings.
+ *
+ * A missing key's hint says what to do with what is there: the environment's env file (put the
+ * key in it), only its example (copy it first), or neither.
+ */
 export function describeKeyProblem(settings: Settings, problem: catalog.MessageId): catalog.Text {
+  const ownFile = `.env.${settings.environment}`;
+  let id = problem;
+  if (problem === "key_format.missing" && !settings.filesRead.includes(ownFile)) {
+    const example = join(settings.directory, `${ownFile}.example`);
+    const copyable = statSync(example, { throwIfNoEntry: false })?.isFile();
+    id = copyable ? "key_format.missing_copy" : "key_format.missing_file";
+  }
   const position = [...settings.apiKey].findIndex((character) => !/\p{ASCII}/u.test(character));
-  return catalog.say(problem, {
+  return catalog.say(id, {
     masked: mask(settings.apiKey),
     environment: settings.environment,
     key_source: settings.keySource,
@@ -236,7 +269,21 @@ export function mask(apiKey: string): string {
   return "(hidden)";
 }
 
+/**
+ * How OpenRouter names a key in its links and its API: the sha256 hex of the key.
+ *
+ * Not a secret: it links the key's own pages, e.g. https://openrouter.ai/keys/<hash>.
+ */
+export function keyHash(apiKey: string): string {
+  return createHash("sha256").update(apiKey).digest("hex");
+}
+
 /** The text with the key, wherever it appears, replaced by its mask. */
 export function redact(text: string, apiKey: string): string {
   return apiKey ? text.replaceAll(apiKey, mask(apiKey)) : text;
+}
+
+/** The key's hash as OpenRouter names it (/keys/<hash>, its pages): sha256 hex, not a secret. */
+export function keyHash(apiKey: string): string {
+  return createHash("sha256").update(apiKey).digest("hex");
 }

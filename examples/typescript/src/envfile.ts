@@ -5,9 +5,19 @@
  * `node --env-file`. Env files that hold a key are kept readable by their owner only.
  */
 
-import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseEnv } from "node:util";
+
+import type * as catalog from "./catalog.ts";
 
 const KEY_LINE = /^([ \t]*(?:export[ \t]+)?OPENROUTER_API_KEY[ \t]*=)[^\n]*?(\r?\n)?$/;
 
@@ -63,4 +73,38 @@ export function writeKey(path: string, key: string): void {
 
 function isFile(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/**
+ * Why writeKey() could not write the file, or null if it can.
+ *
+ * Checked before anything is asked of OpenRouter, so that a key is never issued only to be lost.
+ * The permission bits count even for root: a file or directory made read-only was made so on
+ * purpose.
+ */
+export function checkWritable(path: string): catalog.MessageId | null {
+  const directory = statSync(dirname(path), { throwIfNoEntry: false });
+  if (!directory?.isDirectory()) {
+    return "login.directory_missing";
+  }
+  const file = statSync(path, { throwIfNoEntry: false });
+  if (file?.isDirectory()) {
+    return "login.file_is_directory";
+  }
+  if (file !== undefined && (!allowed(path, constants.W_OK) || (file.mode & 0o200) === 0)) {
+    return "login.file_read_only";
+  }
+  if (!allowed(dirname(path), constants.W_OK | constants.X_OK) || (directory.mode & 0o200) === 0) {
+    return "login.directory_read_only";
+  }
+  return null;
+}
+
+function allowed(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
 }

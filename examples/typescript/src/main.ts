@@ -61,6 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const stream = await client.chat.completions.create({
       model: settings.model,
       messages: [{ role: "user", content: prompt.join(" ") }],
+      // Bounded: OpenRouter sets aside max_tokens times the price before it answers.
+      max_tokens: settings.maxTokens,
       stream: true,
     });
     for await (const chunk of stream) {

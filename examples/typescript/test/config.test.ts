@@ -1,6 +1,7 @@
 /** Which environment is used, and where each setting comes from. */
 
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { chmodSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -11,6 +12,7 @@ import {
   DEFAULT_ENVIRONMENT,
   DEFAULTS,
   ENVIRONMENTS,
+  keyHash,
   keyProblem,
   loadSettings,
   mask,
@@ -152,4 +154,31 @@ test("commands are spelled as users type them, never with a dangling --", () => 
   assert.equal(command("verify"), "npm run --silent verify");
   assert.equal(command("start", '"Say hello"'), 'npm start -- "Say hello"');
   assert.equal(command("start"), "npm start");
+});
+
+test("replies are bounded to 1024 tokens unless said otherwise", (t) => {
+  const directory = projectDirectory(t);
+  assert.equal(loadSettings(undefined, { directory, environ: {} }).maxTokens, 1024);
+  writeFileSync(join(directory, ".env"), "OPENROUTER_MAX_TOKENS=64\n");
+  assert.equal(loadSettings(undefined, { directory, environ: {} }).maxTokens, 64);
+});
+
+for (const value of ["0", "-5", "1.5", "lots", "1e3", "1".repeat(16)]) {
+  test(`OPENROUTER_MAX_TOKENS must be a whole number from 1, not ${value}`, (t) => {
+    const directory = projectDirectory(t);
+    writeFileSync(join(directory, ".env"), `OPENROUTER_MAX_TOKENS=${value}\n`);
+    assert.throws(
+      () => loadSettings(undefined, { directory, environ: {} }),
+      (error: unknown) =>
+        error instanceof Problem &&
+        error.status === 2 &&
+        error.text.message.includes(`OPENROUTER_MAX_TOKENS (${value})`),
+    );
+  });
+}
+
+test("a key is named by its sha256 hex", () => {
+  const key = newKey();
+  assert.equal(keyHash(key), createHash("sha256").update(key).digest("hex"));
+  assert.equal(keyHash(key).length, 64);
 });

@@ -4,14 +4,27 @@
  * Each scenario below sets up the fake OpenRouter, the env files and the command line; EXPECTED
  * (generated from the template's shared table, which the Python flavour uses too) says what verify
  * must then report: the eight checks' statuses (config, key_format, base_url, reachability, key,
- * credits, model, chat), the exit status, and a phrase the report must contain.
+ * credits, model, chat), the exit status, and a phrase the report must contain (Setup.expected()
+ * fills in its {key_hash}).
  */
 
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { type FakeOpenRouter, newKey } from "./fake-openrouter.ts";
+import {
+  ALIAS,
+  type FakeOpenRouter,
+  MODEL,
+  newKey,
+  OPENAI_MODEL,
+  ROUTER,
+  StalledListener,
+} from "./fake-openrouter.ts";
 import { closedPort } from "./fixtures.ts";
+
+/** An app's own URL: every scenario's env file sends it, so config passes. */
+export const REFERER = "https://github.com/acme/research-assistant";
 
 /** What the scenarios need to know about the project under test. */
 export interface Project {
@@ -35,6 +48,10 @@ export class Setup {
   readonly directory: string;
   readonly args: string[] = [];
   readonly env: Record<string, string> = {};
+  /** The key in the environment's own env file. */
+  key = "";
+  /** A server that never finishes a TLS handshake. */
+  stalled: StalledListener | null = null;
 
   constructor(project: Project, fake: FakeOpenRouter, directory: string) {
     this.project = project;
@@ -42,15 +59,31 @@ export class Setup {
     this.directory = directory;
   }
 
-  /** Write the environment's env file: the key, the base URL and more variables. */
+  /** Write the environment's env file: the key, the base URL, the referer and more. */
   writeEnv(key: string, { baseUrl, file, more = {} }: EnvOptions = {}): void {
     const values = {
       OPENROUTER_API_KEY: key,
       OPENROUTER_BASE_URL: baseUrl || this.fake.baseUrl,
+      OPENROUTER_HTTP_REFERER: REFERER,
       ...more,
     };
     const text = Object.entries(values).map(([name, value]) => `${name}=${value}\n`);
-    writeFileSync(join(this.directory, file || `.env.${this.project.environment}`), text.join(""));
+    const ownFile = `.env.${this.project.environment}`;
+    writeFileSync(join(this.directory, file || ownFile), text.join(""));
+    if ((file || ownFile) === ownFile) {
+      this.key = key;
+    }
+  }
+
+  /** The phrase, with {key_hash} standing for the hash of the key verify uses. */
+  expected(phrase: string): string {
+    const key = this.env.OPENROUTER_API_KEY || this.key;
+    return phrase.replaceAll("{key_hash}", createHash("sha256").update(key).digest("hex"));
+  }
+
+  /** Stop what the scenario started besides the fake. */
+  async close(): Promise<void> {
+    await this.stalled?.stop();
   }
 
   /** A key the fake accepts, within the environment's policy, in its env file. */
@@ -73,9 +106,9 @@ export interface Scenario {
 // biome-ignore format: one scenario per line
 const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: number, phrase: string]>> = {
   all_good: ["pass pass pass pass pass pass pass skip", 0, "--chat"],
-  chat_ok: ["pass pass pass pass pass pass pass pass", 0, "1-token"],
+  chat_ok: ["pass pass pass pass pass pass pass pass", 0, "16-token"],
   legacy_key_endpoint: ["pass pass pass pass pass pass pass skip", 0, ""],
-  no_key: ["pass fail pass skip skip skip skip skip", 2, "settings/keys"],
+  no_key: ["pass fail pass skip skip skip skip skip", 2, "no key is set"],
   placeholder_key: ["pass fail pass skip skip skip skip skip", 2, "placeholder"],
   openai_key: ["pass fail pass skip skip skip skip skip", 2, "sk-or-v1-"],
   whitespace_in_key: ["pass fail pass skip skip skip skip skip", 2, "whitespace"],
@@ -107,6 +140,33 @@ const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: nu
   unknown_host: ["pass pass warn fail skip skip skip skip", 1, "https"],
   tls_failure: ["pass pass pass fail skip skip skip skip", 1, "TLS"],
   server_never_answers: ["pass pass pass fail skip skip skip skip", 1, "did not answer within 1 s"],
+  chat_with_openai_model: ["pass pass pass pass pass pass pass pass", 0, "16-token"],
+  router_model: ["pass pass pass pass pass pass pass skip", 0, "a router"],
+  alias_model: ["pass pass pass pass pass pass pass skip", 0, "resolves to openai/gpt-5.2"],
+  variant_model: ["pass pass pass pass pass pass pass skip", 0, "provider endpoint"],
+  variant_not_found: ["pass pass pass pass pass pass warn skip", 0, "resolves some :variants"],
+  openai_org_and_project_exported: ["pass pass pass pass pass pass pass pass", 0, "16-token"],
+  provisioning_key: ["pass pass pass pass fail skip pass skip", 1, "management key"],
+  free_tier_key: ["pass pass pass pass warn pass pass skip", 0, "free tier"],
+  key_expires_in_ten_days: ["pass pass pass pass warn pass pass skip", 0, "https://openrouter.ai/keys/{key_hash}"],
+  usage_reported: ["pass pass pass pass pass pass pass skip", 0, "2.50 USD this month"],
+  placeholder_referer: ["warn pass pass pass pass pass pass skip", 0, "counts every app"],
+  unknown_category: ["warn pass pass pass pass pass pass skip", 0, "does not know the app category chatbot"],
+  too_many_categories: ["warn pass pass pass pass pass pass skip", 0, "at most 2"],
+  chat_blocked_by_data_policy: ["pass pass pass pass pass pass pass fail", 1, "privacy settings"],
+  chat_needs_fewer_max_tokens: ["pass pass pass pass pass pass pass fail", 1, "OPENROUTER_MAX_TOKENS"],
+  provider_rate_limited: ["pass pass pass pass pass pass pass fail", 1, "not your key's"],
+  redirect_to_other_origin: ["pass pass pass fail skip skip skip skip", 1, "was not followed"],
+  credits_page_of_the_key: ["pass pass pass pass pass fail pass skip", 1, "logs?api_key_hash={key_hash}"],
+  max_tokens_not_a_number: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_MAX_TOKENS"],
+  no_key_in_env_file: ["pass fail pass skip skip skip skip skip", 2, "after OPENROUTER_API_KEY= in .env."],
+  no_key_example_only: ["pass fail pass skip skip skip skip skip", 2, "cp -n .env."],
+  unreachable_without_chat: ["pass pass pass fail skip skip skip skip", 1, "--chat also sends"],
+  gzip_bomb: ["pass pass pass fail skip skip skip skip", 1, "larger than 1 MiB"],
+  nan_in_key_data: ["pass pass pass fail skip skip skip skip", 1, "malformed JSON"],
+  huge_limit: ["pass pass pass pass pass warn pass skip", 0, "no credit limit"],
+  stalled_tls_handshake: ["pass pass pass fail skip skip skip skip", 1, "did not answer within 1 s"],
+  timeout_out_of_range: ["fail skip skip skip skip skip skip skip", 2, "from 0.001 to 86400"],
 };
 
 export const SCENARIOS: Scenario[] = [];
@@ -153,7 +213,19 @@ scenario("legacy_key_endpoint", (setup) => {
 
 // --- found offline: exit 2, nothing sent ----------------------------------------
 
-scenario("no_key", () => {});
+scenario("no_key", (setup) => {
+  setup.writeEnv("", { file: ".env" });
+});
+
+scenario("no_key_in_env_file", (setup) => {
+  setup.writeEnv("");
+});
+
+scenario("no_key_example_only", (setup) => {
+  setup.writeEnv("", { file: ".env" });
+  const example = `.env.${setup.project.environment}.example`;
+  writeFileSync(join(setup.directory, example), "OPENROUTER_API_KEY=\n");
+});
 
 scenario("placeholder_key", (setup) => {
   setup.writeEnv("sk-or-v1-...");
@@ -168,6 +240,7 @@ scenario("whitespace_in_key", (setup) => {
 });
 
 scenario("quotes_in_key", (setup) => {
+  setup.writeEnv("");
   setup.env.OPENROUTER_API_KEY = `'${newKey()}'`;
 });
 
@@ -183,6 +256,15 @@ scenario("unknown_environment", (setup) => {
   setup.args.push("--env", "qa");
 });
 
+scenario("max_tokens_not_a_number", (setup) => {
+  setup.writeEnv(newKey(), { more: { OPENROUTER_MAX_TOKENS: "lots" } });
+});
+
+scenario("timeout_out_of_range", (setup) => {
+  setup.goodKey();
+  setup.args.push("--timeout", "86401");
+});
+
 // --- warnings: exit 0 ------------------------------------------------------------
 
 scenario("unusual_key_length", (setup) => {
@@ -191,6 +273,41 @@ scenario("unusual_key_length", (setup) => {
 
 scenario("expiring_key", (setup) => {
   setup.goodKey({ expires_at: inDays(3) });
+});
+
+scenario("key_expires_in_ten_days", (setup) => {
+  setup.goodKey({ expires_at: inDays(10) });
+});
+
+scenario("free_tier_key", (setup) => {
+  setup.goodKey({ is_free_tier: true });
+});
+
+scenario("usage_reported", (setup) => {
+  setup.goodKey({ usage_daily: 0.25, usage_monthly: 2.5 });
+});
+
+scenario("placeholder_referer", (setup) => {
+  const key = setup.fake.addKey(undefined, { limit: 5.0 });
+  setup.writeEnv(key, { more: { OPENROUTER_HTTP_REFERER: "https://www.example.org/my-app" } });
+});
+
+scenario("unknown_category", (setup) => {
+  const key = setup.fake.addKey(undefined, { limit: 5.0 });
+  setup.writeEnv(key, { more: { OPENROUTER_APP_CATEGORIES: "cli-agent,chatbot" } });
+});
+
+scenario("too_many_categories", (setup) => {
+  const key = setup.fake.addKey(undefined, { limit: 5.0 });
+  const categories = "cli-agent,general-chat,roleplay";
+  setup.writeEnv(key, { more: { OPENROUTER_APP_CATEGORIES: categories } });
+});
+
+// Numbers past any amount of money (400 digits, 1e400) read as absent: no limit.
+scenario("huge_limit", (setup) => {
+  setup.goodKey();
+  const limits = `"limit": 1${"0".repeat(400)}, "limit_remaining": 1e400`;
+  setup.fake.rawJson("/api/v1/key", `{"data": {"label": "x", ${limits}, "usage": 0}}`);
 });
 
 scenario("no_credit_limit", (setup) => {
@@ -230,6 +347,11 @@ scenario("management_key", (setup) => {
   setup.goodKey({ is_management_key: true });
 });
 
+// A management key that /key reports only with the deprecated flag.
+scenario("provisioning_key", (setup) => {
+  setup.goodKey({ is_management_key: false, is_provisioning_key: true });
+});
+
 scenario("expired_key", (setup) => {
   setup.goodKey({ expires_at: inDays(-2) });
 });
@@ -238,10 +360,26 @@ scenario("no_credit_left", (setup) => {
   setup.goodKey({ limit_remaining: 0.0 });
 });
 
+scenario("credits_page_of_the_key", (setup) => {
+  setup.goodKey({ limit_remaining: -0.5 });
+});
+
 scenario("chat_without_credits", (setup) => {
   setup.goodKey();
   setup.args.push("--chat");
   setup.fake.respond("/api/v1/chat/completions", 402, { error: "Insufficient credits" });
+});
+
+scenario("chat_blocked_by_data_policy", (setup) => {
+  setup.goodKey();
+  setup.args.push("--chat");
+  setup.fake.dataPolicy404();
+});
+
+scenario("chat_needs_fewer_max_tokens", (setup) => {
+  setup.goodKey();
+  setup.args.push("--chat");
+  setup.fake.insufficientCredits();
 });
 
 scenario("forbidden", (setup) => {
@@ -260,6 +398,49 @@ scenario("unroutable_model", (setup) => {
   setup.fake.models.set("acme/idle-model", []);
   const key = setup.fake.addKey(undefined, { limit: 5.0 });
   setup.writeEnv(key, { more: { OPENROUTER_MODEL: "acme/idle-model" } });
+});
+
+/** A model id in the environment's env file, with a key the fake accepts. */
+function useModel(setup: Setup, model: string): void {
+  const key = setup.fake.addKey(undefined, { limit: 5.0 });
+  setup.writeEnv(key, { more: { OPENROUTER_MODEL: model } });
+}
+
+// OpenAI-served models refuse fewer than 16 tokens: the chat check asks for 16.
+scenario("chat_with_openai_model", (setup) => {
+  useModel(setup, OPENAI_MODEL);
+  setup.args.push("--chat");
+});
+
+scenario("router_model", (setup) => {
+  useModel(setup, ROUTER);
+});
+
+scenario("alias_model", (setup) => {
+  useModel(setup, ALIAS);
+});
+
+scenario("variant_model", (setup) => {
+  useModel(setup, `${MODEL}:nitro`);
+});
+
+// OpenRouter's model lookup misses some :variants that chat serves: a warning, not a failure.
+scenario("variant_not_found", (setup) => {
+  useModel(setup, "nobody/no-such-model:free");
+});
+
+// OPENAI_* variables never reach OpenRouter: the fake refuses any request they would mark.
+scenario("openai_org_and_project_exported", (setup) => {
+  setup.goodKey();
+  setup.args.push("--chat");
+  Object.assign(setup.env, {
+    OPENAI_ORG_ID: "org-should-not-be-sent",
+    OPENAI_PROJECT_ID: "proj_should_not_be_sent",
+    OPENAI_CUSTOM_HEADERS: "X-Proxy-Secret: should-not-be-sent\nAuthorization: Bearer sk-not-this",
+  });
+  for (const name of ["OpenAI-Organization", "OpenAI-Project", "X-Proxy-Secret"]) {
+    setup.fake.refusedHeaders.add(name);
+  }
 });
 
 // --- OpenRouter says no, or says nothing --------------------------------------------
@@ -282,6 +463,12 @@ scenario("chat_rate_limited", (setup) => {
   setup.fake.respond("/api/v1/chat/completions", 429, { error: "Rate limit exceeded", headers });
 });
 
+scenario("provider_rate_limited", (setup) => {
+  setup.goodKey();
+  setup.args.push("--chat");
+  setup.fake.providerRateLimit();
+});
+
 scenario("chat_timed_out", (setup) => {
   setup.goodKey();
   setup.args.push("--chat");
@@ -299,12 +486,33 @@ scenario("html_error_page", (setup) => {
   setup.fake.respond("/api/v1/key", 502, { body, contentType: "text/html" });
 });
 
+// A redirect is reported where it points, never followed and never blamed on the key.
+scenario("redirect_to_other_origin", (setup) => {
+  setup.goodKey();
+  setup.fake.redirect("/api/v1/key");
+});
+
+scenario("gzip_bomb", (setup) => {
+  setup.goodKey();
+  setup.fake.gzipBomb("/api/v1/key");
+});
+
+scenario("nan_in_key_data", (setup) => {
+  setup.goodKey();
+  setup.fake.rawJson("/api/v1/key", '{"data": {"label": "x", "limit": NaN, "usage": Infinity}}');
+});
+
 // A base URL without /api/v1 reaches OpenRouter's website: HTML, not JSON.
 scenario("wrong_base_url", (setup) => {
   setup.writeEnv(setup.fake.addKey(), { baseUrl: `${setup.fake.origin}/v1` });
 });
 
 scenario("connection_refused", async (setup) => {
+  setup.writeEnv(newKey(), { baseUrl: `http://127.0.0.1:${await closedPort()}/api/v1` });
+});
+
+// Whatever stopped the run, the chat line says how to run the chat check.
+scenario("unreachable_without_chat", async (setup) => {
   setup.writeEnv(newKey(), { baseUrl: `http://127.0.0.1:${await closedPort()}/api/v1` });
 });
 
@@ -319,5 +527,12 @@ scenario("tls_failure", (setup) => {
 scenario("server_never_answers", (setup) => {
   setup.goodKey();
   setup.fake.respond("/api/v1/key", 200, { hang: true });
+  setup.args.push("--timeout", "1");
+});
+
+// A server that accepts the connection and never answers the TLS handshake.
+scenario("stalled_tls_handshake", async (setup) => {
+  setup.stalled = await new StalledListener().start();
+  setup.writeEnv(newKey(), { baseUrl: setup.stalled.baseUrl });
   setup.args.push("--timeout", "1");
 });

@@ -11,7 +11,14 @@ import { STATUS_CODES } from "node:http";
 import { APIConnectionError, APIConnectionTimeoutError, type APIError } from "openai";
 
 import * as catalog from "./catalog.ts";
-import { DEFAULT_TIMEOUT_MS, redact, type Settings } from "./config.ts";
+import { DEFAULT_TIMEOUT_MS, keyHash, redact, type Settings } from "./config.ts";
+
+/** The client stopped reading an answer (or a line of a stream) past catalog.MAX_ANSWER_BYTES. */
+export class AnswerTooLarge extends APIConnectionError {
+  constructor() {
+    super({ message: "The answer is too large." });
+  }
+}
 
 /** The values every catalog message may use, for these settings, plus the given ones. */
 export function messageValues(
@@ -22,6 +29,7 @@ export function messageValues(
     environment: settings.environment,
     host: URL.parse(settings.baseUrl)?.hostname || settings.baseUrl,
     ca_variable: "NODE_EXTRA_CA_CERTS",
+    key_hash: keyHash(settings.apiKey),
     ...values,
   };
 }
@@ -33,32 +41,67 @@ const RATE_LIMIT_HEADERS = [
   "X-RateLimit-Reset",
 ];
 
-/** What an HTTP error from OpenRouter means, and what to do about it. */
+/**
+ * What an HTTP error from OpenRouter means, and what to do about it.
+ *
+ * error is OpenRouter's error object, when there is one: its message and metadata tell a
+ * data-policy 404 or a provider's 429 apart.
+ */
 export function explainStatus(
   status: number,
   detail: string,
   headers: Headers,
   settings: Settings,
+  error: unknown = null,
 ): catalog.Text {
   const values = messageValues(settings, { status, detail: redact(detail, settings.apiKey) });
+  const said = isRecord(error) ? error : {};
+  const message = String(said.message || "").toLowerCase();
+  if (status >= 300 && status < 400) {
+    return catalog.say("http.redirect", { ...values, origin: origin(headers, settings) });
+  }
+  const privacy = isRecord(said.availability) && said.availability.code === "privacy_restricted";
+  if (status === 404 && (message.includes("data policy") || privacy)) {
+    return catalog.say("http.data_policy", values);
+  }
   if (status === 429) {
     const sent = RATE_LIMIT_HEADERS.flatMap((name) => {
       const value = headers.get(name);
       return value ? [`${name}: ${value}`] : [];
     });
+    values.limits = sent.join("; ") || "no Retry-After";
     const retryAfter = headers.get("Retry-After") ?? "";
-    const wait = /^\d+$/.test(retryAfter) ? `${retryAfter} s` : retryAfter || "a minute";
-    return catalog.say("http.429", {
-      ...values,
-      limits: sent.join("; ") || "no Retry-After",
-      wait,
-    });
+    const provider = isRecord(said.metadata) ? said.metadata.provider_name : undefined;
+    // The provider's own limit, not OpenRouter's: it says who, or that it came from upstream.
+    if (provider || message.includes("upstream")) {
+      const named = typeof provider === "string" ? ` (${provider})` : "";
+      const wait = waitFor(retryAfter, "a little while");
+      return catalog.say("http.429_provider", { ...values, provider: named, wait });
+    }
+    return catalog.say("http.429", { ...values, wait: waitFor(retryAfter, "a minute") });
   }
   if (status >= 500) {
     return catalog.say("http.5xx", values);
   }
   const id = `http.${status}`;
   return catalog.say(catalog.isMessageId(id) ? id : "http.other", values);
+}
+
+function waitFor(retryAfter: string, otherwise: string): string {
+  return /^\d+$/.test(retryAfter) ? `${retryAfter} s` : retryAfter || otherwise;
+}
+
+/** Where a redirect pointed: the origin of its Location, read against the base URL. */
+function origin(headers: Headers, settings: Settings): string {
+  const location = headers.get("Location");
+  if (!location) {
+    return "an address it did not name";
+  }
+  const target = URL.parse(location.trim(), settings.baseUrl);
+  if (target === null) {
+    return "an address that is not a URL";
+  }
+  return target.host ? `${target.protocol}//${target.host}` : location.slice(0, 100);
 }
 
 const TLS_CODES = /^(ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
@@ -83,7 +126,12 @@ export function explainConnectionError(
   const reason = "reason" in deepest ? String(deepest.reason) : deepest.message;
   const detail = reason.trim().replaceAll(/\s+/g, " ") || deepest.name;
   let problem: catalog.MessageId;
-  if (error instanceof APIConnectionTimeoutError || codes.includes("UND_ERR_CONNECT_TIMEOUT")) {
+  if (error instanceof AnswerTooLarge) {
+    problem = "reachability.too_large";
+  } else if (
+    error instanceof APIConnectionTimeoutError ||
+    codes.includes("UND_ERR_CONNECT_TIMEOUT")
+  ) {
     problem = "reachability.timeout";
   } else if (codes.some((code) => TLS_CODES.test(code))) {
     problem = "reachability.tls";
@@ -118,7 +166,8 @@ export function explain(
   }
   if (error.status !== undefined) {
     const detail = errorDetail(error.error, STATUS_CODES[error.status] ?? "no details");
-    return explainStatus(error.status, detail, error.headers ?? new Headers(), settings);
+    const headers = error.headers ?? new Headers();
+    return explainStatus(error.status, detail, headers, settings, error.error);
   }
   // No status: an error chunk in the middle of a stream.
   const detail = errorDetail(error.error, error.message);

@@ -3,8 +3,8 @@
  *
  * Three offline checks come first (config, key_format, base_url); if they pass, the requests
  * behind the other five are sent together, so the whole run costs about one round trip: GET /key
- * (reachability, key, credits), the model's endpoints (model) and, with --chat, a 1-token
- * completion (chat).
+ * (reachability, key, credits), GET /model and, for a concrete model, its endpoints (model), and
+ * with --chat a 16-token completion (chat).
  *
  * Exit status: 0 every check passed or warned, 1 a check failed, 2 the configuration or the
  * command line is unusable (nothing was sent).
@@ -17,7 +17,7 @@ import { APIConnectionError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
 import * as cli from "./cli.ts";
-import { createClient, percentEncode } from "./client.ts";
+import { createClient, parseJson, percentEncode } from "./client.ts";
 import {
   DEFAULT_ENVIRONMENT,
   describeKeyProblem,
@@ -52,8 +52,16 @@ const COMMAND_LINE = {
       help: `environment to check: ${ENVIRONMENTS.join(", ")}`,
     },
     json: { type: "boolean", help: "print one JSON object on stdout" },
-    chat: { type: "boolean", help: "also send a 1-token completion (spends credit)" },
-    timeout: { type: "string", metavar: "SECONDS", default: "10", help: "give up after this long" },
+    chat: {
+      type: "boolean",
+      help: `also send a ${catalog.CHAT_CHECK_TOKENS}-token completion (spends credit)`,
+    },
+    timeout: {
+      type: "string",
+      metavar: "SECONDS",
+      default: "10",
+      help: `give up after this many seconds, from ${catalog.TIMEOUT_RANGE.join(" to ")}`,
+    },
   },
 } satisfies cli.CommandLine;
 
@@ -99,6 +107,10 @@ function isJson(reply: Reply): boolean {
   return reply.failure === null && reply.body !== null;
 }
 
+function isRedirect(reply: Reply): boolean {
+  return reply.failure === null && reply.status >= 300 && reply.status < 400;
+}
+
 /** What GET /key reported about the key: label, limit, usage... */
 type KeyInfo = Record<string, unknown>;
 
@@ -130,8 +142,9 @@ function parseOptions(argv: readonly string[]): Options {
     timeout,
   } = cli.parse(COMMAND_LINE, argv).values;
   const seconds = Number(timeout);
-  if (!(seconds > 0 && Number.isFinite(seconds))) {
-    throw new cli.UsageError(catalog.say("usage.timeout").message);
+  const [least, most] = catalog.TIMEOUT_RANGE;
+  if (!(seconds >= least && seconds <= most)) {
+    throw new cli.UsageError(catalog.say("usage.timeout", { least, most }).message);
   }
   return { env, json, chat, help, timeoutMs: seconds * 1000 };
 }
@@ -162,7 +175,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     outcome = {
       environment: process.env.APP_ENV || DEFAULT_ENVIRONMENT,
-      checks: skipRest([config], "skip.preflight"),
+      checks: skipRest([config], "skip.preflight", argv.includes("--chat")),
       status: 2,
       keyInfo: null,
       apiKey: "",
@@ -180,7 +193,7 @@ function toJson(outcome: Outcome) {
     ok: outcome.status === 0,
     environment: outcome.environment,
     checks: outcome.checks,
-    key: outcome.keyInfo,
+    key: reported(outcome.keyInfo, outcome.apiKey),
   };
 }
 
@@ -195,7 +208,7 @@ async function verify(options: Options): Promise<Outcome> {
     }
     return {
       environment: options.env || process.env.APP_ENV || DEFAULT_ENVIRONMENT,
-      checks: skipRest([check("config", "fail", error.text)], "skip.preflight"),
+      checks: skipRest([check("config", "fail", error.text)], "skip.preflight", options.chat),
       status: 2,
       keyInfo: null,
       apiKey: "",
@@ -215,44 +228,57 @@ async function verify(options: Options): Promise<Outcome> {
     baseUrlCheck(settings),
   ];
   if (checks.some(isFailure)) {
-    return outcome(2, skipRest(checks, "skip.preflight"));
+    return outcome(2, skipRest(checks, "skip.preflight", options.chat));
   }
 
-  const [keyReply, modelReply, chatReply] = await sendRequests(settings, options);
-  const reachability = reachabilityCheck(settings, keyReply, modelReply);
+  const replies = await sendRequests(settings, options);
+  const reachability = reachabilityCheck(settings, ...allButChat(replies));
   checks.push(reachability);
   if (isFailure(reachability)) {
-    return outcome(1, skipRest(checks, "skip.unreachable"));
+    return outcome(1, skipRest(checks, "skip.unreachable", options.chat));
   }
 
-  const [key, keyInfo] = keyCheck(settings, keyReply);
+  const [key, keyInfo] = keyCheck(settings, replies.key);
   checks.push(key);
   checks.push(
     isFailure(key) ? skip("credits", "skip.key_failed") : creditsCheck(settings, keyInfo),
   );
-  checks.push(modelCheck(settings, modelReply), chatCheck(settings, chatReply));
-  const reported = keyInfo && redactValues(keyInfo, settings.apiKey);
-  return outcome(checks.some(isFailure) ? 1 : 0, checks, reported);
+  checks.push(
+    modelCheck(settings, replies.model, replies.endpoints),
+    chatCheck(settings, replies.chat),
+  );
+  return outcome(checks.some(isFailure) ? 1 : 0, checks, keyInfo);
 }
 
 function isFailure(done: Check): boolean {
   return done.status === "fail";
 }
 
-/** What GET /key said, with the key masked wherever a value holds it. */
-function redactValues(keyInfo: KeyInfo, apiKey: string): KeyInfo {
-  return Object.fromEntries(
-    Object.entries(keyInfo).map(([name, value]) => [
-      name,
-      typeof value === "string" ? redact(value, apiKey) : value,
-    ]),
-  );
+const MOST_NESTED = 8;
+
+/** What GET /key said, for --json: the key masked wherever it appears, nesting bounded. */
+function reported(value: unknown, apiKey: string, depth = 0): unknown {
+  if (typeof value === "string") {
+    return redact(value, apiKey);
+  }
+  if (depth >= MOST_NESTED) {
+    return null;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => reported(item, apiKey, depth + 1));
+  }
+  if (isRecord(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, reported(item, apiKey, depth + 1)]),
+    );
+  }
+  return value;
 }
 
 // --- offline checks ---------------------------------------------------------
 
 function configCheck(settings: Settings, directory: string): Check {
-  const found = catalog.say("config.ok", {
+  const found = catalog.say(settings.apiKey ? "config.ok" : "config.no_key", {
     environment: settings.environment,
     selected_by: settings.selectedBy,
     files: settings.filesRead.join(", ") || "no env file",
@@ -284,6 +310,7 @@ function configCheck(settings: Settings, directory: string): Check {
       warnings.push(catalog.say("config.shared_key", { files: sharing.join(" and ") }));
     }
   }
+  warnings.push(...attributionWarnings(settings));
   const notes: catalog.Text[] = []; // already fixed: news, not a warning
   if (settings.filesMadePrivate.length > 0) {
     const files = settings.filesMadePrivate.join(", ");
@@ -291,6 +318,33 @@ function configCheck(settings: Settings, directory: string): Check {
   }
   const status = warnings.length > 0 ? "warn" : "pass";
   return check("config", status, found, ...notes, ...warnings);
+}
+
+/** What makes OpenRouter attribute the app wrongly, or drop its categories. */
+function attributionWarnings(settings: Settings): catalog.Text[] {
+  const warnings: catalog.Text[] = [];
+  const host = (URL.parse(settings.httpReferer.trim())?.hostname ?? "").replace(/\.+$/, "");
+  if (catalog.PLACEHOLDER_HOSTS.some((name) => host === name || host.endsWith(`.${name}`))) {
+    const referer = settings.httpReferer;
+    const environment = settings.environment;
+    warnings.push(catalog.say("config.placeholder_referer", { referer, environment }));
+  }
+  const categories = settings.appCategories
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const unknown = categories.filter((category) => !catalog.APP_CATEGORIES.includes(category));
+  if (unknown.length > 0) {
+    const known = catalog.APP_CATEGORIES.join(", ");
+    warnings.push(
+      catalog.say("config.unknown_category", { categories: unknown.join(", "), known }),
+    );
+  }
+  if (categories.length > catalog.MAX_CATEGORIES) {
+    const values = { count: categories.length, most: catalog.MAX_CATEGORIES };
+    warnings.push(catalog.say("config.too_many_categories", values));
+  }
+  return warnings;
 }
 
 function keyFormatCheck(settings: Settings): Check {
@@ -348,41 +402,61 @@ interface Run {
   deadline: AbortSignal;
 }
 
+/** What the requests got: GET /key, GET /model, the endpoints of a concrete model, the chat. */
+interface Replies {
+  key: Reply;
+  model: Reply;
+  endpoints: Reply | null;
+  chat: Reply | null;
+}
+
+/** The replies that say whether OpenRouter is there at all. */
+function allButChat({ key, model, endpoints }: Replies): Reply[] {
+  return endpoints === null ? [key, model] : [key, model, endpoints];
+}
+
+/** Whether a model id names one model, with providers of its own (not a router or ~alias). */
+export function isConcrete(model: string): boolean {
+  return !model.startsWith("openrouter/") && !model.startsWith("~");
+}
+
 /**
- * GET /key, GET the model's endpoints and maybe a 1-token chat, concurrently.
+ * GET /key, GET /model, a concrete model's endpoints and maybe a chat, concurrently.
  *
  * Everything ends within the timeout, even against a server that accepts the connection and never
  * answers. SDK retries are off: verify reports, the app retries.
  */
-async function sendRequests(
-  settings: Settings,
-  { timeoutMs, chat }: Options,
-): Promise<[Reply, Reply, Reply | null]> {
+async function sendRequests(settings: Settings, { timeoutMs, chat }: Options): Promise<Replies> {
+  const whole = Math.ceil(timeoutMs); // timers count whole milliseconds
   const run: Run = {
-    client: createClient(settings, { timeout: timeoutMs, maxRetries: 0 }),
+    client: createClient(settings, { timeout: whole, maxRetries: 0 }),
     settings,
     timeoutMs,
-    deadline: AbortSignal.timeout(timeoutMs),
+    deadline: AbortSignal.timeout(whole),
   };
   // author/slug:variant stays as it is; anything unusual is percent-encoded.
   const model = settings.model.replace(/[^\w.~/:-]/gu, percentEncode);
   const body = {
     model: settings.model,
     messages: [{ role: "user", content: "Say OK." }],
-    max_tokens: 1,
+    max_tokens: catalog.CHAT_CHECK_TOKENS,
   };
-  return Promise.all([
+  // A :variant is served by its model's endpoints.
+  const endpoints = `/models/${model.split(":")[0]}/endpoints`;
+  const [key, found, listed, answered] = await Promise.all([
     fetchKey(run),
-    send(run, "GET", `/models/${model}/endpoints`),
-    chat ? send(run, "POST", "/chat/completions", body) : null,
+    send(run, `/model/${model}`),
+    isConcrete(settings.model) ? send(run, endpoints) : null,
+    chat ? send(run, "/chat/completions", body) : null,
   ]);
+  return { key, model: found, endpoints: listed, chat: answered };
 }
 
 /** GET /key, falling back to the legacy /auth/key where /key does not exist. */
 async function fetchKey(run: Run): Promise<Reply> {
-  const reply = await send(run, "GET", "/key");
+  const reply = await send(run, "/key");
   if (reply.status === 404 && isJson(reply)) {
-    const legacy = await send(run, "GET", "/auth/key");
+    const legacy = await send(run, "/auth/key");
     if (legacy.status !== 404) {
       return legacy;
     }
@@ -390,9 +464,9 @@ async function fetchKey(run: Run): Promise<Reply> {
   return reply;
 }
 
+/** GET path, or POST the body there; the answer whatever its status. */
 async function send(
   { client, settings, timeoutMs, deadline }: Run,
-  method: "GET" | "POST",
   path: string,
   body?: Record<string, unknown>,
 ): Promise<Reply> {
@@ -403,12 +477,12 @@ async function send(
   let parsed: unknown;
   try {
     const request =
-      method === "GET"
+      body === undefined
         ? client.get(path, { signal: deadline })
         : client.post(path, { body, signal: deadline });
     const response = await request.asResponse();
     ({ status, headers } = response);
-    parsed = parseJson(await response.text());
+    parsed = parseJson(new Uint8Array(await response.arrayBuffer()));
   } catch (error) {
     if (deadline.aborted) {
       const timeout = timeoutMs / 1000;
@@ -432,14 +506,6 @@ async function send(
   return { url, status, body: parsed, contentType, headers, elapsedMs, failure: null };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 // --- checks from the replies -------------------------------------------------------
 
 /** OpenRouter's own words about an error, on one line. */
@@ -455,14 +521,11 @@ function replyErrorDetail(reply: Reply): string {
 function failed(name: catalog.CheckName, reply: Reply, settings: Settings): Check {
   let status = reply.status;
   const error = isRecord(reply.body) ? reply.body.error : undefined;
-  if (status < 400 && isRecord(error) && Number.isInteger(error.code)) {
+  if (status < 300 && isRecord(error) && Number.isInteger(error.code)) {
     status = error.code as number;
   }
-  return check(
-    name,
-    "fail",
-    explainStatus(status, replyErrorDetail(reply), reply.headers, settings),
-  );
+  const text = explainStatus(status, replyErrorDetail(reply), reply.headers, settings, error);
+  return check(name, "fail", text);
 }
 
 function reachabilityCheck(settings: Settings, ...replies: Reply[]): Check {
@@ -472,9 +535,21 @@ function reachabilityCheck(settings: Settings, ...replies: Reply[]): Check {
     }
   }
   for (const reply of replies) {
+    if (isRedirect(reply)) {
+      return failed("reachability", reply, settings);
+    }
+  }
+  for (const reply of replies) {
     if (!isJson(reply)) {
       if (reply.status >= 500) {
         return failed("reachability", reply, settings);
+      }
+      if (reply.contentType === "application/json") {
+        const text = catalog.say("reachability.malformed", {
+          url: reply.url,
+          status: reply.status,
+        });
+        return check("reachability", "fail", text);
       }
       const text = catalog.say("reachability.not_json", {
         url: reply.url,
@@ -502,19 +577,27 @@ function keyCheck(settings: Settings, reply: Reply): [Check, KeyInfo | null] {
     return [check("key", "fail", catalog.say("key.unexpected", { url: reply.url })), null];
   }
   const label = redact(String(data.label || "no label"), settings.apiKey);
-  if (data.is_management_key) {
+  // is_provisioning_key is the deprecated name of the same flag.
+  if (data.is_management_key === true || data.is_provisioning_key === true) {
     return [check("key", "fail", catalog.say("key.management")), data];
   }
+  const warnings: catalog.Text[] = [];
   const expires = parseTime(data.expires_at);
   if (expires !== null) {
     const days = Math.ceil((expires.time - Date.now()) / 86_400_000);
-    const values = { label, date: expires.date, days, environment: settings.environment };
+    const values = messageValues(settings, { label, date: expires.date, days });
     if (days <= 0) {
       return [check("key", "fail", catalog.say("key.expired", values)), data];
     }
     if (days <= catalog.EXPIRY_WARNING_DAYS) {
-      return [check("key", "warn", catalog.say("key.expiring", values)), data];
+      warnings.push(catalog.say("key.expiring", values));
     }
+  }
+  if (data.is_free_tier === true) {
+    warnings.push(catalog.say("key.free_tier"));
+  }
+  if (warnings.length > 0) {
+    return [check("key", "warn", ...warnings), data];
   }
   return [check("key", "pass", catalog.say("key.ok", { label })), data];
 }
@@ -523,71 +606,119 @@ function creditsCheck(settings: Settings, data: KeyInfo | null): Check {
   const limit = number(data?.limit);
   const remaining = number(data?.limit_remaining);
   const policy: catalog.Policy = catalog.POLICY[settings.environment];
-  const values = {
-    environment: settings.environment,
+  const values = messageValues(settings, {
     limit: usd(limit),
     remaining: usd(remaining),
     credit_limit: policy.creditLimit,
-  };
+  });
+  const daily = number(data?.usage_daily);
+  const monthly = number(data?.usage_monthly);
+  const spent =
+    daily !== null && monthly !== null
+      ? [catalog.say("credits.usage", { daily: usd(daily), monthly: usd(monthly) })]
+      : [];
   if (remaining !== null && remaining <= 0) {
-    return check("credits", "fail", catalog.say("credits.exhausted", values));
+    return check("credits", "fail", catalog.say("credits.exhausted", values), ...spent);
   }
   if (limit === null) {
-    return check("credits", "warn", catalog.say("credits.no_limit", values));
+    return check("credits", "warn", catalog.say("credits.no_limit", values), ...spent);
   }
   if (policy.limitUsd !== null && limit > policy.limitUsd) {
     const text = catalog.say("credits.above_policy", { ...values, ceiling: usd(policy.limitUsd) });
-    return check("credits", "warn", text);
+    return check("credits", "warn", text, ...spent);
   }
   const reset = data?.limit_reset;
-  const text = catalog.say("credits.ok", { ...values, reset: reset ? `, resets ${reset}` : "" });
-  return check("credits", "pass", text);
+  const resets = typeof reset === "string" && reset ? `, resets ${reset}` : "";
+  const text = catalog.say("credits.ok", { ...values, reset: resets });
+  return check("credits", "pass", text, ...spent);
 }
 
-function modelCheck(settings: Settings, reply: Reply): Check {
+/**
+ * GET /model says whether OpenRouter knows the id; the endpoints, whether anyone serves it.
+ *
+ * Routers and ~aliases pass on GET /model alone: their own endpoint lists are empty. A :variant
+ * that GET /model does not know only warns, because OpenRouter resolves some of them only in a
+ * chat.
+ */
+function modelCheck(settings: Settings, found: Reply, endpoints: Reply | null): Check {
   const model = settings.model;
-  if (reply.status === 404) {
-    return check(
-      "model",
-      "fail",
-      catalog.say("model.unknown", { model, environment: settings.environment }),
-    );
+  if (found.status === 404) {
+    if (model.includes(":")) {
+      return check("model", "warn", catalog.say("model.variant_not_found", { model }));
+    }
+    const text = catalog.say("model.unknown", { model, environment: settings.environment });
+    return check("model", "fail", text);
   }
-  const data = isRecord(reply.body) ? reply.body.data : undefined;
-  if (reply.status !== 200 || !isRecord(data)) {
-    return failed("model", reply, settings);
+  const data = isRecord(found.body) ? found.body.data : undefined;
+  if (found.status !== 200 || !isRecord(data)) {
+    return failed("model", found, settings);
   }
-  const endpoints = data.endpoints;
-  if (!Array.isArray(endpoints) || endpoints.length === 0) {
-    return check("model", "fail", catalog.say("model.unroutable", { model }));
+  const target = isRecord(data.alias_target) ? data.alias_target.slug : undefined;
+  if (model.startsWith("openrouter/")) {
+    return check("model", "pass", catalog.say("model.router", { model }));
   }
-  return check("model", "pass", catalog.say("model.ok", { model, count: endpoints.length }));
+  if (typeof target === "string" || endpoints === null) {
+    const resolved = typeof target === "string" ? target : String(data.id || model);
+    return check("model", "pass", catalog.say("model.alias", { model, target: resolved }));
+  }
+  const listed = isRecord(endpoints.body) ? endpoints.body.data : undefined;
+  if (endpoints.status === 200 && isRecord(listed)) {
+    const providers = listed.endpoints;
+    if (Array.isArray(providers) && providers.length > 0) {
+      return check("model", "pass", catalog.say("model.ok", { model, count: providers.length }));
+    }
+  } else if (endpoints.status !== 404) {
+    return failed("model", endpoints, settings);
+  }
+  // GET /model resolves slug aliases that have no endpoints of their own.
+  const canonical = data.id;
+  if (typeof canonical === "string" && canonical.split(":")[0] !== model.split(":")[0]) {
+    return check("model", "pass", catalog.say("model.alias", { model, target: canonical }));
+  }
+  return check("model", "fail", catalog.say("model.unroutable", { model }));
 }
 
 function chatCheck(settings: Settings, reply: Reply | null): Check {
   if (reply === null) {
-    return check("chat", "skip", catalog.say("chat.not_run", { model: settings.model }));
+    return notRun();
   }
   if (reply.failure !== null) {
     return check("chat", "fail", reply.failure);
   }
   if (reply.status === 200 && isRecord(reply.body) && !("error" in reply.body)) {
-    return check("chat", "pass", catalog.say("chat.ok", { model: settings.model }));
+    const text = catalog.say("chat.ok", {
+      model: settings.model,
+      tokens: catalog.CHAT_CHECK_TOKENS,
+    });
+    return check("chat", "pass", text);
+  }
+  if (reply.status === 200 && !isJson(reply)) {
+    const text = catalog.say("reachability.malformed", { url: reply.url, status: reply.status });
+    return check("chat", "fail", text);
   }
   return failed("chat", reply, settings);
+}
+
+/** The chat check when --chat was not given: how to run it. */
+function notRun(): Check {
+  return check("chat", "skip", catalog.say("chat.not_run", { tokens: catalog.CHAT_CHECK_TOKENS }));
 }
 
 function skip(name: catalog.CheckName, reason: catalog.MessageId): Check {
   return check(name, "skip", catalog.say(reason));
 }
 
-/** The checks so far, then every remaining one skipped for the reason given. */
-function skipRest(checks: Check[], reason: catalog.MessageId): Check[] {
+/**
+ * The checks so far, then every remaining one skipped for the reason given.
+ *
+ * Without --chat, the chat line says how to run it instead.
+ */
+function skipRest(checks: Check[], reason: catalog.MessageId, chat: boolean): Check[] {
   const done = new Set(checks.map((item) => item.name));
-  return [
-    ...checks,
-    ...catalog.CHECKS.filter((name) => !done.has(name)).map((name) => skip(name, reason)),
-  ];
+  const rest = catalog.CHECKS.filter((name) => !done.has(name)).map((name) =>
+    name === "chat" && !chat ? notRun() : skip(name, reason),
+  );
+  return [...checks, ...rest];
 }
 
 const ISO_TIME =
@@ -604,6 +735,7 @@ function parseTime(value: unknown): { time: number; date: string } | null {
   return Number.isNaN(time) ? null : { time, date };
 }
 
+/** A number the server sent (parseJson already dropped huge ones). */
 function number(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
@@ -650,5 +782,8 @@ function useColor(): boolean {
 }
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2));
+  const status = await main(process.argv.slice(2));
+  // The report is out: end now, or a connection still opening (a stalled TLS handshake, say)
+  // keeps Node running long past --timeout.
+  process.stdout.write("", () => process.exit(status));
 }

@@ -1,12 +1,21 @@
-/** The one client factory: OpenRouter's URL and key, and the attribution headers. */
+/** The one client factory: OpenRouter's URL and key, the attribution headers, and its guards. */
 
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
 
-import { attributionHeaders, createClient, headerText, headerUrl } from "../src/client.ts";
+import { APIError } from "openai";
+
+import {
+  attributionHeaders,
+  createClient,
+  headerText,
+  headerUrl,
+  parseJson,
+} from "../src/client.ts";
 import { DEFAULTS, loadSettings, Problem } from "../src/config.ts";
+import { AnswerTooLarge, explain } from "../src/explain.ts";
 import type { FakeOpenRouter } from "./fake-openrouter.ts";
-import { projectDirectory, startFake, useFake } from "./fixtures.ts";
+import { projectDirectory, run, startFake, useFake } from "./fixtures.ts";
 
 /** The settings of a project pointed at the fake, with these variables in its .env. */
 async function settingsFor(t: TestContext, values: Record<string, string> = {}) {
@@ -98,4 +107,84 @@ for (const key of ["", "sk-or-v1-...", "sk-or-v1-caf\u00e9"]) {
 test("headerText strips accents and drops the rest", () => {
   assert.equal(headerText("Crème brûlée — 🍮 Ｆｕｌｌ"), "Creme brulee Full");
   assert.equal(headerText('Say "hi" \\ {x}  twice'), 'Say "hi" \\ {x} twice');
+});
+
+const OPENAI_VARIABLES = {
+  OPENAI_ORG_ID: "org-not-for-openrouter",
+  OPENAI_PROJECT_ID: "proj_not_for_openrouter",
+  OPENAI_CUSTOM_HEADERS:
+    "OpenAI-Organization: org-custom\nX-Proxy-Secret: s3cret\n" +
+    "Authorization: Bearer sk-openai-should-not-be-sent",
+};
+
+test("no request carries what OPENAI_* variables would add", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  const key = useFake(directory, fake);
+  const saved = { ...process.env };
+  t.after(() => {
+    process.env = saved;
+  });
+  Object.assign(process.env, OPENAI_VARIABLES);
+  const client = createClient(loadSettings(undefined, { directory }));
+  await client.get("/key");
+  await client.withOptions({ maxRetries: 0 }).get("/key");
+  const options = { cwd: directory, env: OPENAI_VARIABLES };
+  assert.equal((await run("main", ["Say hello"], options)).status, 0);
+  assert.equal((await run("verify", ["--chat"], options)).status, 0);
+  assert.ok(fake.requests.length >= 6); // two here, the starter's, and verify's three or four
+  for (const request of fake.requests) {
+    assert.equal(request.headers.authorization, `Bearer ${key}`);
+    for (const name of ["openai-organization", "openai-project", "x-proxy-secret"]) {
+      assert.ok(!(name in request.headers), `${request.path} sent ${name}`);
+    }
+  }
+});
+
+test("a redirect is never followed", async (t) => {
+  const { fake, settings } = await settingsFor(t);
+  fake.redirect("/api/v1/key");
+  const error = await createClient(settings)
+    .get("/key")
+    .then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+  assert.ok(error instanceof APIError && error.status === 307, String(error));
+  assert.equal(fake.requests.length, 1, "the redirect was followed");
+  const port = fake.origin.split(":").at(-1);
+  const text = explain(error, settings);
+  assert.ok(text.message.includes(`redirected the request to http://localhost:${port}`));
+  assert.ok(text.hint?.includes("OPENROUTER_BASE_URL"));
+});
+
+test("answers are read up to 1 MiB", async (t) => {
+  const { fake, settings } = await settingsFor(t);
+  fake.respond("/api/v1/key", 200, { body: `[${"0,".repeat(2 ** 19)}0]` });
+  await assert.rejects(createClient(settings).get("/key"), (error: unknown) => {
+    assert.ok(error instanceof AnswerTooLarge, String(error));
+    assert.match(explain(error, settings).message, /larger than 1 MiB/);
+    return true;
+  });
+});
+
+test("a gzip bomb is never inflated past the bound", async (t) => {
+  const { fake, settings } = await settingsFor(t);
+  fake.gzipBomb("/api/v1/key"); // 1 GiB once inflated
+  const peak = process.resourceUsage().maxRSS;
+  await assert.rejects(createClient(settings).get("/key"), AnswerTooLarge);
+  const grownKib = process.resourceUsage().maxRSS - peak;
+  assert.ok(grownKib < 32 * 1024, `peak memory grew by ${grownKib} KiB`);
+});
+
+for (const text of ['{"limit": NaN}', '{"limit": Infinity}', "{broken", "\xff"]) {
+  test(`an answer holding ${JSON.stringify(text)} is malformed`, () => {
+    assert.equal(parseJson(Buffer.from(text, "latin1")), null);
+  });
+}
+
+test("numbers past any amount of money read as absent", () => {
+  const huge = `1${"0".repeat(400)}`;
+  const text = `{"a": ${huge}, "b": 1e400, "c": -1e16, "d": 12.5, "e": 3}`;
+  assert.deepEqual(parseJson(Buffer.from(text)), { a: null, b: null, c: null, d: 12.5, e: 3 });
 });

@@ -9,9 +9,11 @@
  * /credits), OAuth PKCE (/auth, POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page
  * for every other path, which is what a wrong base URL gets.
  *
- * Any path can be switched to a canned or hostile answer: respond(), hang(), gzipBomb(),
+ * Any path can be switched to a canned or hostile answer: respond(), hang(), drop(), gzipBomb(),
  * malformedStream(), resetMidStream(), redirect(), rawJson(), dataPolicy404(),
- * insufficientCredits(), providerRateLimit(); restore() switches it back.
+ * insufficientCredits(), providerRateLimit(); restore() switches it back. respond(), hang() and
+ * drop() can be limited to one method (DELETE /keys/{hash}, not GET). Headers named in
+ * refusedHeaders make it answer 400, so a test fails if a client sends them.
  *
  *     const fake = await new FakeOpenRouter().start();
  *     const key = fake.addKey(undefined, { limit: 5 });
@@ -215,7 +217,8 @@ function defaultEndpoints(model: string): Json[] {
 
 /**
  * A fixed answer for one path, replacing the normal behaviour. kind is "reply" (status, body,
- * headers), "hang" (accept, never answer), "gzipBomb", "malformedStream" or "reset".
+ * headers), "hang" (accept, never answer), "drop" (close without answering), "gzipBomb",
+ * "malformedStream" or "reset".
  */
 interface Canned {
   status: number;
@@ -223,7 +226,7 @@ interface Canned {
   contentType: string;
   headers: Record<string, string>;
   hang: boolean;
-  kind: "reply" | "hang" | "gzipBomb" | "malformedStream" | "reset";
+  kind: "reply" | "hang" | "drop" | "gzipBomb" | "malformedStream" | "reset";
   /** gzipBomb: how many bytes the body expands to. */
   size: number;
 }
@@ -243,6 +246,8 @@ export interface RespondOptions {
   headers?: Record<string, string>;
   /** Accept the request and never answer. */
   hang?: boolean;
+  /** Only requests with this method (GET, POST, DELETE...). */
+  method?: string;
 }
 
 /** A request as the fake received it. */
@@ -294,6 +299,8 @@ export class FakeOpenRouter {
   authError: string | null = null;
   /** A chat asking for more tokens than this answers 402. */
   affordableTokens: number | null = null;
+  /** Any request carrying one of these headers is answered 400. */
+  refusedHeaders = new Set<string>();
   credits = { total_credits: 100.0, total_usage: 25.5 };
   /** The port to listen on; 0 picks a free one. */
   port = 0;
@@ -305,6 +312,7 @@ export class FakeOpenRouter {
   /** The most requests it was answering at once. */
   maxInFlight = 0;
   #inFlight = 0;
+  /** Canned answers by "METHOD path" ("* path": any method). */
   readonly #canned = new Map<string, Canned>();
   readonly #grants = new Map<string, Grant>();
   readonly #server: Server = createServer((request, response) => {
@@ -388,7 +396,7 @@ export class FakeOpenRouter {
         ? options.json
         : errorBody(status, options.error, options.metadata, options.userId);
     const hang = options.hang ?? false;
-    this.#canned.set(path, {
+    this.#canned.set(`${options.method ?? "*"} ${path}`, {
       status,
       body: options.body ?? (json === undefined ? "" : JSON.stringify(json)),
       contentType: options.contentType ?? "application/json",
@@ -400,13 +408,18 @@ export class FakeOpenRouter {
   }
 
   /** Answer path normally again. */
-  restore(path: string): void {
-    this.#canned.delete(path);
+  restore(path: string, method = "*"): void {
+    this.#canned.delete(`${method} ${path}`);
   }
 
-  /** Accept requests for path and never answer. */
-  hang(path: string): void {
-    this.respond(path, 200, { hang: true });
+  /** Accept requests for path (with that method) and never answer. */
+  hang(path: string, method?: string): void {
+    this.respond(path, 200, { hang: true, method });
+  }
+
+  /** Close requests for path (with that method) without answering: a network error. */
+  drop(path: string, method?: string): void {
+    this.#hostile(path, "drop", "", {}, method);
   }
 
   /** Answer with this exact JSON text: NaN, Infinity, 400-digit numbers, duplicate keys. */
@@ -425,7 +438,7 @@ export class FakeOpenRouter {
    */
   gzipBomb(path: string, options: { expanded?: number } = {}): void {
     this.#hostile(path, "gzipBomb", "application/json", { "Content-Encoding": "gzip" });
-    const canned = this.#canned.get(path);
+    const canned = this.#canned.get(`* ${path}`);
     if (canned !== undefined) {
       canned.size = options.expanded ?? 2 ** 30;
     }
@@ -487,8 +500,9 @@ export class FakeOpenRouter {
     kind: Canned["kind"],
     contentType: string,
     headers: Record<string, string> = {},
+    method = "*",
   ): void {
-    this.#canned.set(path, {
+    this.#canned.set(`${method} ${path}`, {
       status: 200,
       body: "",
       contentType,
@@ -621,8 +635,15 @@ export class FakeOpenRouter {
     if (this.latency) {
       await sleep(this.latency);
     }
+    const refused = [...this.refusedHeaders].filter(
+      (name) => exchange.request.headers[name.toLowerCase()] !== undefined,
+    );
+    if (refused.length > 0) {
+      exchange.error(400, `This server refuses requests with ${refused.sort().join(", ")}`);
+      return;
+    }
     const path = exchange.url.pathname;
-    const canned = this.#canned.get(path);
+    const canned = this.#canned.get(`${method} ${path}`) ?? this.#canned.get(`* ${path}`);
     if (canned !== undefined) {
       this.#play(exchange, canned);
       return;
@@ -672,6 +693,8 @@ export class FakeOpenRouter {
       exchange.brokenStream(canned.kind, this.reply.split(" ")[0] ?? "");
     } else if (canned.kind === "reply") {
       exchange.send(canned.status, canned.body, canned.contentType, canned.headers);
+    } else if (canned.kind === "drop") {
+      exchange.response.socket?.destroy(); // not a byte of an answer
     } // "hang": never answer; stop() closes the connection
   }
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { DEFAULTS } from "../src/config.ts";
-import { newKey } from "./fake-openrouter.ts";
+import { CHAT, newKey } from "./fake-openrouter.ts";
 import { closedPort, projectDirectory, run, startFake, useFake } from "./fixtures.ts";
 
 test("streams the reply through OpenRouter's processing comments", async (t) => {
@@ -17,6 +17,36 @@ test("streams the reply through OpenRouter's processing comments", async (t) => 
   assert.equal(request.stream, true);
   assert.equal(request.model, DEFAULTS.OPENROUTER_MODEL);
   assert.deepEqual(request.messages, [{ role: "user", content: "Say hello" }]);
+  assert.equal(request.max_tokens, 1024, "a bounded reply, so a small credit limit is enough");
+});
+
+test("OPENROUTER_MAX_TOKENS bounds the reply", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake, { OPENROUTER_MAX_TOKENS: "64" });
+  assert.equal((await run("main", ["Say hello"], { cwd: directory })).status, 0);
+  assert.equal(JSON.parse(fake.requests.at(-1)?.body ?? "{}").max_tokens, 64);
+});
+
+test("a bad OPENROUTER_MAX_TOKENS is a configuration error", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake, { OPENROUTER_MAX_TOKENS: "all of them" });
+  const { status, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 2);
+  assert.ok(stderr.startsWith("error: OPENROUTER_MAX_TOKENS (all of them)"), stderr);
+  assert.deepEqual(fake.requests, []);
+});
+
+test("HTTP 402 says max_tokens can be lowered", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake);
+  fake.affordableTokens = 27;
+  const { status, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 1);
+  assert.match(stderr, /HTTP 402.*OPENROUTER_MAX_TOKENS/);
+  assert.equal(stderr.split("\n").length, 2, stderr);
 });
 
 test("a mid-stream error ends with one clear line", async (t) => {
@@ -78,4 +108,39 @@ test("an unreachable server is reported as such", async (t) => {
   const { status, stderr } = await run("main", ["Say hello"], { cwd: directory });
   assert.equal(status, 1);
   assert.match(stderr, /connection refused/);
+});
+
+test("a gzip bomb ends with one clear line", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake);
+  fake.gzipBomb(CHAT); // 1 GiB once inflated
+  const { status, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 1);
+  assert.ok(stderr.startsWith("error: ") && stderr.includes("larger than 1 MiB"), stderr);
+  assert.equal(stderr.split("\n").length, 2, stderr);
+});
+
+test("a stream line past 1 MiB is not read", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake);
+  const line = `data: {"choices": [{"delta": {"content": "${"x".repeat(2 ** 21)}"}}]}\n\n`;
+  fake.respond(CHAT, 200, { body: line, contentType: "text/event-stream" });
+  const { status, stdout, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 1);
+  assert.match(stderr, /larger than 1 MiB/);
+  assert.ok(!stdout.includes("xxxx"));
+});
+
+test("a redirect is reported, never followed", async (t) => {
+  const fake = await startFake(t);
+  const directory = projectDirectory(t);
+  useFake(directory, fake);
+  fake.redirect(CHAT);
+  const { status, stderr } = await run("main", ["Say hello"], { cwd: directory });
+  assert.equal(status, 1);
+  assert.match(stderr, /redirected the request to http:\/\/localhost:/);
+  assert.ok(!stderr.includes("rejected the key"));
+  assert.equal(fake.requests.length, 1);
 });

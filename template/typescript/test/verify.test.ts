@@ -8,9 +8,10 @@ import { describe, test } from "node:test";
 import { parseEnv } from "node:util";
 
 import { CHECKS, POLICY } from "../src/catalog.ts";
-import { DEFAULT_ENVIRONMENT, ENVIRONMENTS } from "../src/config.ts";
+import { DEFAULT_ENVIRONMENT, DEFAULTS, ENVIRONMENTS } from "../src/config.ts";
+import { isConcrete } from "../src/verify.ts";
 import { projectDirectory, run, startFake } from "./fixtures.ts";
-import { type Project, Setup, scenariosFor } from "./verify-scenarios.ts";
+import { type Project, SCENARIOS, Setup, scenariosFor } from "./verify-scenarios.ts";
 
 const PROJECT: Project = {
   environment: DEFAULT_ENVIRONMENT,
@@ -33,13 +34,14 @@ describe("verify reports", { concurrency: availableParallelism() }, () => {
   for (const scenario of scenariosFor(PROJECT)) {
     test(scenario.name, async (t) => {
       const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
+      t.after(() => setup.close());
       await scenario.prepare(setup);
 
       const started = performance.now();
       const json = await verify(setup, "--json");
       const limit = 3 + (setup.args.includes("--timeout") ? 1 : 10);
       assert.ok(performance.now() - started < limit * 1000, "verify ran past its deadline");
-      const report = JSON.parse(json.stdout) as Report;
+      const report = JSON.parse(json.stdout) as Report; // JSON.parse refuses NaN: strict JSON
       assert.equal(json.status, scenario.exitCode, json.stdout);
       assert.equal(report.ok, json.status === 0);
       assert.deepEqual(
@@ -48,12 +50,9 @@ describe("verify reports", { concurrency: availableParallelism() }, () => {
       );
       assert.equal(report.checks.map((check) => check.status).join(" "), scenario.statuses);
       const text = report.checks.map((check) => `${check.message} ${check.hint}`).join(" ");
-      assert.ok(text.includes(scenario.phrase), text);
+      assert.ok(text.includes(setup.expected(scenario.phrase)), text);
       assert.ok(!text.includes("{"), "a placeholder was left unfilled");
 
-      const human = await verify(setup);
-      assert.equal(human.status, json.status);
-      assert.ok(CHECKS.every((name) => human.stdout.includes(name)));
       const envFiles = readdirSync(setup.directory).filter((name) => name.startsWith(".env"));
       const keys = [
         ...setup.fake.keys.keys(),
@@ -62,12 +61,28 @@ describe("verify reports", { concurrency: availableParallelism() }, () => {
           (name) => parseEnv(readFileSync(join(setup.directory, name), "utf8")).OPENROUTER_API_KEY,
         ),
       ];
-      const printed = json.stdout + json.stderr + human.stdout + human.stderr;
+      const printed = json.stdout + json.stderr;
       const leaked = keys.filter((key) => key && key.length > 12 && printed.includes(key));
       assert.deepEqual(leaked, [], "a key was printed");
     });
   }
 });
+
+// The human report says what --json says; a few situations cover its layout.
+for (const name of ["all_good", "revoked_key", "no_key", "timeout_out_of_range"]) {
+  test(`the human report (${name}) has every check and --json's exit status`, async (t) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+    assert.ok(scenario);
+    const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
+    await scenario.prepare(setup);
+    const human = await verify(setup);
+    assert.equal(human.status, scenario.exitCode);
+    // A bad command line is one line on stderr; anything else, the whole report.
+    assert.ok(CHECKS.every((check) => human.stdout.includes(check)) || /error:/.test(human.stderr));
+    const printed = human.stdout + human.stderr;
+    assert.ok(!setup.key || !printed.includes(setup.key), "a key was printed");
+  });
+}
 
 test("--json holds what GET /key reported, never the key", async (t) => {
   const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
@@ -89,9 +104,13 @@ test("the requests go out together, without the catalogue or retries", async (t)
   setup.fake.latency = 500; // long enough for requests sent together to overlap at the fake
   const { status } = await verify(setup);
   assert.equal(status, 0);
-  assert.equal(setup.fake.maxInFlight, 3, "the three requests must go out together");
+  // GET /key, GET /model/{id}, the endpoints of a concrete model, and the chat.
+  const sent = isConcrete(DEFAULTS.OPENROUTER_MODEL) ? 4 : 3;
+  assert.equal(setup.fake.maxInFlight, sent, "the requests must go out together");
   assert.ok(!setup.fake.paths().includes("/api/v1/models"));
-  assert.equal(setup.fake.requests.length, 3);
+  assert.equal(setup.fake.requests.length, sent);
+  const chat = setup.fake.requests.find((request) => request.path.endsWith("/completions"));
+  assert.equal(JSON.parse(chat?.body ?? "{}").max_tokens, 16, "OpenAI-served models refuse fewer");
 
   setup.fake.latency = 0;
   setup.fake.respond("/api/v1/key", 503, { error: "Service Unavailable" });
@@ -100,7 +119,17 @@ test("the requests go out together, without the catalogue or retries", async (t)
   assert.equal(asked.length, 2, "verify reports; it must not retry");
 });
 
-for (const argv of [["--bogus"], ["--timeout", "0"], ["--timeout", "soon"]]) {
+const BAD_COMMAND_LINES = [
+  ["--bogus"],
+  ["--timeout", "0"],
+  ["--timeout", "soon"],
+  ["--timeout", "0.0005"],
+  ["--timeout", "86401"],
+  ["--timeout", "NaN"],
+  ["--timeout", "Infinity"],
+];
+
+for (const argv of BAD_COMMAND_LINES) {
   test(`a bad command line (${argv.join(" ")}) exits 2, with --json too`, async (t) => {
     const cwd = projectDirectory(t);
     const human = await run("verify", argv, { cwd });

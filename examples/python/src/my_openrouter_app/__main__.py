@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         stream = client.chat.completions.create(
             model=settings.model,
             messages=[{"role": "user", "content": " ".join(args.prompt)}],
+            # Bounded: OpenRouter sets aside max_tokens times the price before it answers.
+            max_tokens=settings.max_tokens,
             stream=True,
         )
         for chunk in stream:

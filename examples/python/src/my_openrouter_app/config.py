@@ -7,7 +7,9 @@ variable takes the first non-empty value of: the process environment,
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +19,15 @@ from . import catalog, envfile
 
 ENVIRONMENTS: Final = ("development", "staging", "production")
 DEFAULT_ENVIRONMENT: Final = "development"
+#: The project's name: keys made for it are named <slug>-<environment>.
+PROJECT_SLUG: Final = "my-openrouter-app"
 DEFAULTS: Final = {
     "OPENROUTER_BASE_URL": catalog.DEFAULT_BASE_URL,
     "OPENROUTER_HTTP_REFERER": "https://example.com",
     "OPENROUTER_APP_TITLE": "My OpenRouter App",
     "OPENROUTER_APP_CATEGORIES": "",
     "OPENROUTER_MODEL": "google/gemini-2.5-flash-lite",
+    "OPENROUTER_MAX_TOKENS": str(catalog.DEFAULT_MAX_TOKENS),
 }
 PROCESS_ENVIRONMENT: Final = "the process environment"
 #: Seconds a client waits: generous enough for a long streamed reply, short enough to notice a dead link.
@@ -30,6 +35,8 @@ DEFAULT_TIMEOUT: Final = 120.0
 # How users run this project's commands (the catalog's `commands`).
 _STARTER_COMMAND: Final = "python -m my_openrouter_app"
 _COMMAND: Final = "python -m my_openrouter_app.{name}"
+# A token count: digits only, few enough that every language reads the number exactly.
+_TOKENS: Final = re.compile(r"[0-9]{1,15}")
 
 
 class Problem(Exception):
@@ -67,9 +74,11 @@ class Settings:
     app_title: str
     app_categories: str
     model: str
+    max_tokens: int
     sources: Mapping[str, str]
     files_read: tuple[str, ...]
     files_made_private: tuple[str, ...]
+    directory: Path
 
     @property
     def key_source(self) -> str:
@@ -131,6 +140,13 @@ def load_settings(
                 values[variable], sources[variable] = layer[variable], source
                 break
 
+    max_tokens = values["OPENROUTER_MAX_TOKENS"]
+    if not _TOKENS.fullmatch(max_tokens) or int(max_tokens) < 1:
+        text = catalog.say(
+            "config.max_tokens", value=max_tokens, default=catalog.DEFAULT_MAX_TOKENS
+        )
+        raise Problem(text)
+
     return Settings(
         environment=environment,
         selected_by=selected_by,
@@ -140,9 +156,11 @@ def load_settings(
         app_title=values["OPENROUTER_APP_TITLE"],
         app_categories=values.get("OPENROUTER_APP_CATEGORIES", ""),
         model=values["OPENROUTER_MODEL"],
+        max_tokens=int(max_tokens),
         sources=sources,
         files_read=tuple(files_read),
         files_made_private=tuple(made_private),
+        directory=directory,
     )
 
 
@@ -165,7 +183,15 @@ def key_problem(api_key: str) -> catalog.MessageId | None:
 
 
 def describe_key_problem(settings: Settings, problem: catalog.MessageId) -> catalog.Text:
-    """The catalog's text about a key_problem(), filled in for these settings."""
+    """The catalog's text about a key_problem(), filled in for these settings.
+
+    A missing key's hint says what to do with what is there: the environment's
+    env file (put the key in it), only its example (copy it first), or neither.
+    """
+    own_file = f".env.{settings.environment}"
+    if problem == "key_format.missing" and own_file not in settings.files_read:
+        example = settings.directory / f"{own_file}.example"
+        problem = "key_format.missing_copy" if example.is_file() else "key_format.missing_file"
     position = next((i + 1 for i, c in enumerate(settings.api_key) if not c.isascii()), 0)
     return catalog.say(
         problem,
@@ -184,6 +210,19 @@ def mask(api_key: str) -> str:
     return "(hidden)"
 
 
+def key_hash(api_key: str) -> str:
+    """How OpenRouter names a key in its links and its API: the sha256 hex of the key.
+
+    Not a secret: it links the key's own pages, e.g. https://openrouter.ai/keys/<hash>.
+    """
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
 def redact(text: str, api_key: str) -> str:
     """The text with the key, wherever it appears, replaced by its mask."""
     return text.replace(api_key, mask(api_key)) if api_key else text
+
+
+def key_hash(api_key: str) -> str:
+    """The key's hash as OpenRouter names it (/keys/<hash>, its pages): sha256 hex, not a secret."""
+    return hashlib.sha256(api_key.encode()).hexdigest()

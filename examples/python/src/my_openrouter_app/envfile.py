@@ -12,6 +12,8 @@ import re
 import stat
 from pathlib import Path
 
+from . import catalog
+
 _ENTRY = re.compile(
     r"""^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*=[ \t]*"""
     r"""(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\n#]*))[^\n]*""",
@@ -88,3 +90,23 @@ def write_key(path: Path, key: str) -> None:
         file.write("".join(lines))
     os.replace(temporary, path)
     path.chmod(0o600)
+
+
+def check_writable(path: Path) -> catalog.MessageId | None:
+    """Why write_key() could not write the file, or None if it can.
+
+    Checked before anything is asked of OpenRouter, so that a key is never
+    issued only to be lost. The permission bits count even for root: a file or
+    directory made read-only was made so on purpose.
+    """
+    directory = path.parent
+    if not directory.is_dir():
+        return "login.directory_missing"
+    if path.is_dir():
+        return "login.file_is_directory"
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR):
+        return "login.file_read_only"
+    writable = os.access(directory, os.W_OK | os.X_OK)
+    if not writable or not directory.stat().st_mode & stat.S_IWUSR:
+        return "login.directory_read_only"
+    return None
