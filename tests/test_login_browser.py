@@ -2,8 +2,9 @@
 
 The fake's /auth sends the browser on to login's callback as OpenRouter does,
 and Chromium follows like a user's browser: it also fetches a favicon and opens
-a spare connection to each origin. What the pages say is read from the shared
-catalog, so these tests follow the pages when their words change.
+a spare connection. What the pages say is read from the shared catalog, so
+these tests follow the pages when their words change. With --headless there is
+no callback: the browser shows the code, and the user pastes it into login.
 
 Every page's screenshot lands in .cache/screenshots/, light and dark;
 `pytest tests/test_login_browser.py --refresh-screenshots` also copies the
@@ -17,12 +18,12 @@ import shutil
 import subprocess
 from pathlib import Path
 from string import Formatter
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
-from browser import Browser, Visit, screenshot_in_dark_mode
+from browser import Browser, Visit, screenshot_in_dark_mode, visit
 from harness import CACHE, ROOT, FakeOpenRouter, Project
 
 MESSAGES = yaml.safe_load((ROOT / "template" / "shared" / "catalog.yml").read_text())["messages"]
@@ -166,6 +167,40 @@ def test_login_refused_in_the_browser_ends_on_the_failure_page_and_keeps_the_env
     assert not signed_in_page(app)[0].search(page.text)
     assert "Traceback" not in result.stderr
     keep_screenshots(request, chromium, app, page, "failure")
+
+
+def test_headless_login_takes_the_code_the_browser_shows(
+    app: Project, fake: FakeOpenRouter, chromium: Path, tmp_path: Path
+) -> None:
+    """--headless: the user opens the URL anywhere and pastes the code OpenRouter shows."""
+    fake.serve_model(app.answers["default_model"])
+    env_file = project_directory(fake, tmp_path, "OPENROUTER_API_KEY=\n")
+    with subprocess.Popen(
+        app.entry("login", "--headless"),
+        cwd=tmp_path,
+        env=app.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdin is not None and process.stderr is not None
+        url = ""
+        while not url.startswith(f"{fake.origin}/auth?"):
+            line = process.stderr.readline()
+            assert line, "login printed no authorization URL"
+            url = line.strip()
+        assert "callback_url" not in parse_qs(urlsplit(url).query)
+
+        page = visit(chromium, url, tmp_path / "headless")
+        assert page.loaded, f"the browser loaded no page: {page.log}"
+        code = page.element_text("code")
+        assert code == fake.last_code
+        out, err = process.communicate(code + "\n", timeout=LOGIN_TIMEOUT)
+
+    assert process.returncode == 0, out + err
+    (key,) = fake.keys
+    assert env_file.read_text() == f"OPENROUTER_API_KEY={key}\n"
 
 
 def test_the_readme_shows_the_success_page() -> None:
