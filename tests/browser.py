@@ -5,22 +5,24 @@ Run as a program, it is what login starts as $BROWSER:
     browser.py --chromium PATH --report PORT --record DIR URL
 
 It visits URL as a user's browser does (redirects followed; on the last origin
-a spare connection opened early and the favicon fetched), saves the page it
+a spare connection opened early and the favicon fetched) and saves the page it
 ends on (the DOM after load as page.html, a screenshot as page.png) in a new
-directory under DIR, then reports the visit to the test listening on
-127.0.0.1:PORT. login does not wait for its browser, so the report is how a
-test knows the visit is over.
+directory under DIR. It connects to the test listening on 127.0.0.1:PORT when
+it starts and reports the visit there when it is over: login does not wait
+for its browser, so the report is how a test knows.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import select
 import shlex
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,6 +46,7 @@ FLAGS = (
 # The login page's card with a margin, in pixels twice as dense as CSS pixels
 # (sharp on high-density screens, where the README shows the screenshot).
 WINDOW = ("--window-size=640,420", "--force-device-scale-factor=2")
+START_TIMEOUT = 60.0  # seconds from login's start to the browser's; about one
 VISIT_TIMEOUT = 60.0  # seconds; a visit takes about one
 
 
@@ -131,13 +134,24 @@ class Browser:
         self.command.write_text(f'#!/bin/sh\nexec {shlex.join(arguments)} "$@"\n')
         self.command.chmod(0o755)
 
-    def next_visit(self, timeout: float = 2 * VISIT_TIMEOUT) -> Visit:
-        """The next visit the browser reports (waiting for it to finish)."""
-        self._listener.settimeout(timeout)
-        try:
-            connection, _ = self._listener.accept()
-        except TimeoutError:
-            raise AssertionError(f"the browser reported no visit within {timeout:g} s") from None
+    def next_visit(self, opener: subprocess.Popen[str] | None = None) -> Visit:
+        """The browser's next visit, once it is over.
+
+        The browser connects when it starts and reports the visit on that
+        connection. If opener (login) ends before the browser has started, no
+        visit will come, and the wait ends there with what login printed.
+        """
+        deadline = time.monotonic() + START_TIMEOUT
+        while not select.select([self._listener], [], [], 0.25)[0]:
+            if opener is not None and opener.poll() is not None:
+                out, err = opener.communicate()
+                raise AssertionError(
+                    f"login exited {opener.returncode} and never opened the browser:\n{out}{err}"
+                )
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the browser did not start within {START_TIMEOUT:g} s")
+        connection, _ = self._listener.accept()
+        connection.settimeout(2 * VISIT_TIMEOUT)
         with connection, connection.makefile("r", encoding="utf-8") as report:
             return Visit(**json.loads(report.read()))
 
@@ -217,11 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.record.mkdir(parents=True, exist_ok=True)
     record = Path(tempfile.mkdtemp(prefix="visit-", dir=args.record))
-    try:
-        result = visit(args.chromium, args.url, record)
-    except (OSError, subprocess.SubprocessError) as error:  # reported, so the test need not wait
-        result = Visit(args.url, "", "", f"the browser failed: {error}")
-    with socket.create_connection(("127.0.0.1", args.report)) as report:
+    with socket.create_connection(("127.0.0.1", args.report)) as report:  # started
+        try:
+            result = visit(args.chromium, args.url, record)
+        except (OSError, subprocess.SubprocessError) as error:  # reported all the same
+            result = Visit(args.url, "", "", f"the browser failed: {error}")
         report.sendall(json.dumps(asdict(result)).encode())
     return 0 if result.loaded else 1
 

@@ -83,7 +83,7 @@ def login_in_browser(
         text=True,
     ) as process:
         try:
-            page = browser.next_visit()
+            page = browser.next_visit(process)
             assert page.loaded, f"the browser loaded no page: {page.log}"
             out, err = process.communicate(timeout=LOGIN_TIMEOUT)
         finally:
