@@ -26,7 +26,8 @@ import yaml
 from browser import Browser, Visit, screenshot_in_dark_mode, visit
 from harness import CACHE, ROOT, FakeOpenRouter, Project
 
-MESSAGES = yaml.safe_load((ROOT / "template" / "shared" / "catalog.yml").read_text())["messages"]
+CATALOG = ROOT / "template" / "shared" / "catalog.yml"
+MESSAGES = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["messages"]
 SCREENSHOTS = CACHE / "screenshots"
 DOCS = ROOT / "docs"
 ENVIRONMENT = "development"
@@ -201,6 +202,7 @@ def test_headless_login_takes_the_code_the_browser_shows(
     assert process.returncode == 0, out + err
     (key,) = fake.keys
     assert env_file.read_text() == f"OPENROUTER_API_KEY={key}\n"
+    assert key not in out + err
 
 
 def test_the_readme_shows_the_success_page() -> None:
