@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -115,10 +116,7 @@ def play(app: Project, scenarios: ModuleType, scenario: Any, directory: Path) ->
             )
             user = ProcessUser(process)
             if setup.interrupt_on is not None:
-                seen = threading.Event()
-                while not setup.received(*setup.interrupt_on) and not seen.wait(0.005):
-                    pass
-                process.send_signal(signal.SIGINT)
+                interrupt_when_received(process, setup)
             if setup.browse is not None:
                 setup.browse(user.url(), user)
             user.end_input()
@@ -130,6 +128,17 @@ def play(app: Project, scenarios: ModuleType, scenario: Any, directory: Path) ->
             if setup.cleanup is not None:
                 setup.cleanup()
     return Played(status, out, err)
+
+
+def interrupt_when_received(process: subprocess.Popen[str], setup: Any) -> None:
+    """Press Ctrl-C once the fake has the request the scenario names (polled: the fake
+    records requests from its own threads), never waiting past PATIENCE or the process."""
+    deadline = time.monotonic() + PATIENCE
+    while not setup.received(*setup.interrupt_on):
+        assert process.poll() is None, f"exited {process.returncode} before {setup.interrupt_on}"
+        assert time.monotonic() < deadline, f"the fake never received {setup.interrupt_on}"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
 
 
 def same_words(played: Played, app: Project) -> str:

@@ -61,20 +61,24 @@ def test_real_env_files_are_ignored_and_examples_are_tracked(copie: Any, languag
     assert key not in answers and "openrouter_api_key" not in answers
 
 
+GUARDS = {"no-openrouter-keys", "no-conflict-markers"}
+
+
 def local_hooks_config(project: Path, tmp_path: Path) -> Path:
-    """The project's pre-commit config, keeping only the hooks that need no download."""
+    """The project's pre-commit config, keeping only the guards (which need no download)."""
     config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
     local = [repo for repo in config["repos"] if repo["repo"] == "local"]
-    hooks = [hook for repo in local for hook in repo["hooks"] if hook["language"] == "pygrep"]
-    assert {hook["id"] for hook in hooks} == {"no-openrouter-keys", "no-conflict-markers"}
+    hooks = [hook for repo in local for hook in repo["hooks"] if hook["id"] in GUARDS]
+    assert {hook["id"] for hook in hooks} == GUARDS
+    assert {hook["language"] for hook in hooks} <= {"system", "pygrep"}, "no download"
     path = tmp_path / "pre-commit-local.yaml"
     path.write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}))
     return path
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers(
-    copie: Any, tmp_path: Path, language: str
+def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers_never_printing_the_key(
+    copie: Any, node_bin: Path, tmp_path: Path, language: str
 ) -> None:
     result = copie.copy(extra_answers={"language": language})
     assert result.exit_code == 0, result.exception
@@ -99,14 +103,20 @@ def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers(
     clean = pre_commit(*git(project, "ls-files").stdout.split())
     assert clean.returncode == 0, clean.stdout
 
-    (project / "settings.py").write_text(f'KEY = "{new_key()}"\n')
+    key, other = new_key(), new_key()
+    (project / "settings.py").write_text(f'# Settings\nKEY = "{key}"\nOTHER = "{other}"\n')
     (project / "notes.md").write_text(
         "<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n"
     )
     git(project, "add", "settings.py", "notes.md")
     refused = pre_commit("settings.py", "notes.md")
+    printed = refused.stdout + refused.stderr
     assert refused.returncode == 1
-    assert "settings.py" in refused.stdout and "notes.md" in refused.stdout
+    assert f"settings.py:2: an OpenRouter API key (sk-or-v1-…{key[-4:]})" in printed
+    assert f"settings.py:3: an OpenRouter API key (sk-or-v1-…{other[-4:]})" in printed
+    assert "revoke it at https://openrouter.ai/settings/keys" in printed
+    assert "notes.md" in printed
+    assert key not in printed and other not in printed, "the hook printed a key"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from pathlib import Path
 
@@ -18,9 +19,6 @@ from my_openrouter_app.config import (
     key_problem,
     load_settings,
     mask,
-)
-from my_openrouter_app.envfile import (
-    parse,
 )
 
 from fake_openrouter import new_key
@@ -99,23 +97,88 @@ def test_env_files_holding_a_key_are_made_private(isolated: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_the_key_can_come_from_a_key_file_trimmed(isolated: Path) -> None:
+    key = new_key()
+    secret = isolated / "secrets" / "openrouter"
+    secret.parent.mkdir()
+    secret.write_text(f"  {key}\n\n")
+    secret.chmod(0o644)
+    (isolated / f".env.{DEFAULT_ENVIRONMENT}").write_text(
+        "OPENROUTER_API_KEY_FILE=secrets/openrouter\n"
+    )
+    settings = load_settings()
+    assert settings.api_key == key
+    assert settings.key_source == (
+        f"secrets/openrouter (OPENROUTER_API_KEY_FILE in .env.{DEFAULT_ENVIRONMENT})"
+    )
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o644, "a key file is never chmodded"
+
+
+def test_the_highest_source_that_names_a_key_wins(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_file, in_dot_env = new_key(), new_key()
+    (isolated / "key").write_text(in_file)
+    (isolated / ".env").write_text(f"OPENROUTER_API_KEY={in_dot_env}\n")
+    own = isolated / f".env.{DEFAULT_ENVIRONMENT}"
+    own.write_text("OPENROUTER_API_KEY_FILE=key\n")
+    assert load_settings().api_key == in_file, ".env.<environment> wins over .env"
+
+    own.write_text(f"OPENROUTER_API_KEY_FILE=key\nOPENROUTER_API_KEY={in_dot_env}\n")
+    assert load_settings().api_key == in_dot_env, "within one source, the key wins"
+
+    monkeypatch.setenv("OPENROUTER_API_KEY_FILE", str(isolated / "key"))
+    settings = load_settings()
+    assert settings.api_key == in_file, "the process environment wins over the files"
+    assert settings.key_source.endswith("(OPENROUTER_API_KEY_FILE in the process environment)")
+
+
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("contents", "says"),
     [
-        ("A=1\nB=two words\n", {"A": "1", "B": "two words"}),
-        ("# comment\nexport A=1 # trailing comment\n", {"A": "1"}),
-        (
-            "A=\"quoted # not a comment\"\nB='single'\nC=`back`\n",
-            {"A": "quoted # not a comment", "B": "single", "C": "back"},
-        ),
-        ("A=\"line\\nbreak\"\nB='no\\nbreak'\n", {"A": "line\nbreak", "B": "no\\nbreak"}),
-        ("A=1\r\nB=2\r\n", {"A": "1", "B": "2"}),
-        ("A=first\nA=second\n", {"A": "second"}),
-        ('A="It\'s fine"\nB=\'say "hi"\'\n', {"A": "It's fine", "B": 'say "hi"'}),
+        (None, "cannot be read: it does not exist"),
+        (b"", "is empty"),
+        (b"sk-or-v1-\xff\n", "is not UTF-8 text: the first bad byte is at offset 9"),
+        (b"x" * (64 * 1024 + 1), "is larger than 64 KiB"),
     ],
+    ids=["missing", "empty", "not-utf8", "too-large"],
 )
-def test_env_files_are_read_like_node_reads_them(text: str, expected: dict[str, str]) -> None:
-    assert parse(text) == expected
+def test_an_unusable_key_file_names_the_variable_and_the_path_never_the_content(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, contents: bytes | None, says: str
+) -> None:
+    if contents is not None:
+        (isolated / "key").write_bytes(contents)
+    monkeypatch.setenv("OPENROUTER_API_KEY_FILE", "key")
+    with pytest.raises(Problem) as raised:
+        load_settings()
+    assert raised.value.status == 2
+    message = raised.value.text.message
+    assert message.startswith("OPENROUTER_API_KEY_FILE (key, set in the process environment) ")
+    assert says in message
+    assert "sk-or-v1" not in message
+
+
+def test_an_env_file_that_cannot_be_made_private_is_used_and_reported(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = new_key()
+    path = isolated / f".env.{DEFAULT_ENVIRONMENT}"
+    path.write_text(f"OPENROUTER_API_KEY={key}\n")
+    path.chmod(0o640)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chmod", refuse)
+    settings = load_settings()
+    assert settings.api_key == key
+    assert settings.files_left_readable == (path.name,)
+
+
+def test_a_directory_named_dot_env_is_not_an_env_file(isolated: Path) -> None:
+    """Older tutorials put a virtualenv in .env/."""
+    (isolated / ".env").mkdir()
+    assert load_settings().files_read == ()
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_verify_reports(
     assert human_status == status
     # A bad command line is one line on stderr; anything else, the whole report.
     assert all(name in human for name in CHECKS) or "error:" in human_err
-    files = [read(path) for path in isolated.glob(".env*")]
+    files = [read(path) or {} for path in isolated.glob(".env*")]
     keys = {
         *fake.keys,
         *setup.env.values(),

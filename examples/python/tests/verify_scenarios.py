@@ -395,6 +395,11 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         2,
         "from 0.001 to 86400",
     ),
+    "key_from_a_key_file": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "(OPENROUTER_API_KEY_FILE in .env.",
+    ),
 }
 
 
@@ -832,3 +837,14 @@ def stalled_tls_handshake(setup: Setup) -> None:
     setup.stalled = StalledListener()
     setup.write_env(new_key(), setup.stalled.base_url)
     setup.args += ["--timeout", "1"]
+
+
+# --- the key from a file ------------------------------------------------------
+
+
+@scenario()
+def key_from_a_key_file(setup: Setup) -> None:
+    """A secret mount holds the key; the environment's file names it."""
+    key = setup.fake.add_key(None, limit=5.0, limit_remaining=4.0)
+    (setup.directory / "openrouter-key").write_text(f"{key}\n", encoding="utf-8")
+    setup.write_env("", OPENROUTER_API_KEY_FILE="openrouter-key")

@@ -22,6 +22,19 @@ export class Text {
   }
 }
 
+/** A problem only the user can fix: the catalog's text about it, and the exit status. */
+export class Problem extends Error {
+  readonly text: Text;
+  readonly status: number;
+
+  constructor(text: Text, status = 2) {
+    super(text.message);
+    this.name = "Problem";
+    this.text = text;
+    this.status = status;
+  }
+}
+
 /** The key policy of one environment. */
 export interface Policy {
   readonly creditLimit: string;
@@ -128,6 +141,8 @@ export const LOGIN_PAGE = [
   "</body>",
   "</html>",
 ].join("\n");
+/** Names a file that holds the key, instead of OPENROUTER_API_KEY (secret mounts). */
+export const KEY_FILE_VARIABLE = "OPENROUTER_API_KEY_FILE";
 
 export const VARIABLES = [
   "OPENROUTER_API_KEY",
@@ -470,6 +485,58 @@ export const MESSAGES = {
   "starter.stream_error": {
     message: "The model stopped with an error mid-reply: {detail}",
     hint: "The provider failed after it had started answering, when OpenRouter can no longer fall back. Try again, or use another model.",
+  },
+  "envfile.unreadable": {
+    message: "{file} cannot be read: {reason}.",
+    hint: "Env files must be files you can read: fix the file's owner or mode (chmod 600 {file}), or move it out of the way.",
+  },
+  "envfile.not_utf8": {
+    message: "{file} is not UTF-8 text: the first bad byte is at offset {offset}.",
+    hint: "Save it again as UTF-8 (editors offer the encoding when saving); env files hold plain text.",
+  },
+  "envfile.not_private": {
+    message: "{files} can be read by other users and could not be made private: another user owns it, or its filesystem is read-only.",
+    hint: "Have its owner run chmod 600 on it, or keep the key in a file only this user can read and point OPENROUTER_API_KEY_FILE at it.",
+  },
+  "envfile.unwritable_value": {
+    message: "The key holds characters that no env file can quote so that it reads back whole.",
+    hint: "Check the key: OpenRouter keys are sk-or-v1- followed by 64 hex characters.",
+  },
+  "envfile.key_unreadable_after_write": {
+    message: "{file} would not read back the new key: its OPENROUTER_API_KEY line sits inside a quoted value that spans several lines.",
+    hint: "Close the quote above that line, or move the line out of the quoted value, then run the command again.",
+  },
+  "envfile.unwritable": {
+    message: "{file} could not be written: {reason}.",
+    hint: "It was left as it was. Check the directory's permissions and free space, then run the command again.",
+  },
+  "key_file.unreadable": {
+    message: "{variable} ({path}, set in {source}) cannot be read: {reason}.",
+    hint: "Point {variable} at the file that holds the key (a mounted secret, say), or unset it and set OPENROUTER_API_KEY instead.",
+  },
+  "key_file.not_utf8": {
+    message: "{variable} ({path}, set in {source}) is not UTF-8 text: the first bad byte is at offset {offset}.",
+    hint: "A key file holds the key alone, as plain text: sk-or-v1-... and at most a final newline.",
+  },
+  "key_file.too_large": {
+    message: "{variable} ({path}, set in {source}) is larger than {limit} KiB: that is not a key file.",
+    hint: "Point {variable} at the file that holds the key (a mounted secret, say), or unset it and set OPENROUTER_API_KEY instead.",
+  },
+  "key_file.empty": {
+    message: "{variable} ({path}, set in {source}) is empty.",
+    hint: "Put the key in it (sk-or-v1-...), or unset {variable} and set OPENROUTER_API_KEY instead.",
+  },
+  "starter.stream_cut": {
+    message: "The reply from {host} stopped before the model finished: the connection was cut.",
+    hint: "A network drop, a proxy's time limit or a restart at OpenRouter ends a stream early. Try again.",
+  },
+  "starter.stream_malformed": {
+    message: "{host} sent a reply stream this app cannot read (an event that is not JSON).",
+    hint: "Check that OPENROUTER_BASE_URL is OpenRouter's API (https://openrouter.ai/api/v1) and that no proxy rewrites the stream; {verify_command} checks the set-up.",
+  },
+  "precommit.key_found": {
+    message: "{file}:{line}: an OpenRouter API key ({masked})",
+    hint: "Remove it from the file: keys belong in .env.<environment> files, which git ignores. If it was ever pushed, revoke it at https://openrouter.ai/settings/keys.",
   },
   "login.open": {
     message: "Sign in to OpenRouter and approve a key for {environment} in your browser:",

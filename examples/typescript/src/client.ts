@@ -19,6 +19,7 @@
  */
 
 import OpenAI from "openai";
+import type { Logger } from "openai/client";
 
 import * as catalog from "./catalog.ts";
 import {
@@ -165,6 +166,18 @@ export function requireUsableKey(settings: Settings): void {
 }
 
 /**
+ * The SDK's logger, minus its error lines: this project reports every failure itself, in the
+ * catalog's words, and the SDK's own lines (for a stream event that is not JSON, say) would repeat
+ * it raw. OPENAI_LOG still turns its warn, info and debug lines on.
+ */
+const QUIET_ERRORS: Logger = {
+  error: () => {},
+  warn: (...args) => console.warn(...args),
+  info: (...args) => console.info(...args),
+  debug: (...args) => console.debug(...args),
+};
+
+/**
  * An OpenAI client for OpenRouter. Throws a Problem for an unusable key.
  *
  * timeout is in milliseconds, as the SDK counts it.
@@ -188,5 +201,6 @@ export function createClient(
     adminAPIKey: null,
     organization: null,
     project: null,
+    logger: QUIET_ERRORS,
   });
 }

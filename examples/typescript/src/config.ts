@@ -3,14 +3,17 @@
  *
  * The environment is --env, else APP_ENV, else development. Each variable takes the first
  * non-empty value of: the process environment, .env.<environment>, .env, and the defaults this
- * project was generated with.
+ * project was generated with. The key comes from the first of those sources that sets
+ * OPENROUTER_API_KEY or OPENROUTER_API_KEY_FILE (a file holding the key, such as a mounted
+ * secret); within one source, OPENROUTER_API_KEY wins.
  */
 
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 import * as catalog from "./catalog.ts";
+import { Problem } from "./catalog.ts";
 import * as envfile from "./envfile.ts";
 
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
@@ -30,27 +33,17 @@ export const DEFAULTS: Readonly<Record<Exclude<catalog.Variable, "OPENROUTER_API
   OPENROUTER_MAX_TOKENS: String(catalog.DEFAULT_MAX_TOKENS),
 };
 export const PROCESS_ENVIRONMENT = "the process environment";
+export const KEY_FILE = catalog.KEY_FILE_VARIABLE;
+/** More than any key file needs: a path to a log or a device is refused, not read whole. */
+export const KEY_FILE_LIMIT = 64 * 1024;
 /** Generous enough for a long streamed reply, short enough to notice a dead link. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** What chose the environment. */
 export type SelectedBy = "--env" | "APP_ENV" | "default";
 
-/** A problem only the user can fix: the catalog's text about it, and the exit status. */
-export class Problem extends Error {
-  readonly text: catalog.Text;
-  readonly status: number;
-
-  constructor(text: catalog.Text, status = 2) {
-    super(text.message);
-    this.name = "Problem";
-    this.text = text;
-    this.status = status;
-  }
-}
-
 /** The name starters generated before Problem existed catch. */
-export { Problem as ConfigError };
+export { Problem as ConfigError, Problem };
 
 // How users run this project's commands (the catalog's `commands`).
 const STARTER_COMMAND = "npm start --";
@@ -89,6 +82,7 @@ export class Settings {
   readonly filesRead: readonly string[];
   readonly filesMadePrivate: readonly string[];
   readonly directory: string;
+  readonly filesLeftReadable: readonly string[];
 
   constructor(apiKey: string, fields: Omit<Settings, "apiKey" | "keySource">) {
     this.#apiKey = apiKey;
@@ -104,13 +98,14 @@ export class Settings {
     this.filesRead = fields.filesRead;
     this.filesMadePrivate = fields.filesMadePrivate;
     this.directory = fields.directory;
+    this.filesLeftReadable = fields.filesLeftReadable;
   }
 
   get apiKey(): string {
     return this.#apiKey;
   }
 
-  /** Where the key came from: a file name, the environment, or nowhere. */
+  /** Where the key came from: an env file, the environment, a key file, or nowhere. */
   get keySource(): string {
     return this.sources.OPENROUTER_API_KEY ?? "nowhere";
   }
@@ -161,23 +156,39 @@ export function loadSettings(
   const layers: [string, Environ][] = [[PROCESS_ENVIRONMENT, environ]];
   const filesRead: string[] = [];
   const madePrivate: string[] = [];
+  const leftReadable: string[] = [];
   for (const name of [`.env.${environment}`, ".env"]) {
     const path = join(directory, name);
-    if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
-      const fileValues = envfile.read(path);
-      layers.push([name, fileValues]);
-      filesRead.push(name);
-      if (fileValues.OPENROUTER_API_KEY && envfile.makePrivate(path)) {
+    if (name === ".env" && statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      continue; // a virtualenv, as older tutorials name it: not an env file
+    }
+    const fileValues = envfile.read(path);
+    if (fileValues === undefined) {
+      continue;
+    }
+    layers.push([name, fileValues]);
+    filesRead.push(name);
+    if (fileValues.OPENROUTER_API_KEY) {
+      const privacy = envfile.makePrivate(path);
+      if (privacy === "madePrivate") {
         madePrivate.push(name);
+      } else if (privacy === "leftReadable") {
+        leftReadable.push(name);
       }
     }
   }
-  layers.push(["the project defaults", DEFAULTS]);
 
+  const [key, keySource] = findKey(layers, directory);
   const values: Partial<Record<catalog.Variable, string>> = {};
-  const sources: Partial<Record<catalog.Variable, string>> = {};
+  const sources: Partial<Record<catalog.Variable, string>> = keySource
+    ? { OPENROUTER_API_KEY: keySource }
+    : {};
+  const withDefaults: [string, Environ][] = [...layers, ["the project defaults", DEFAULTS]];
   for (const variable of catalog.VARIABLES) {
-    for (const [source, layer] of layers) {
+    if (variable === "OPENROUTER_API_KEY") {
+      continue; // findKey's
+    }
+    for (const [source, layer] of withDefaults) {
       const value = layer[variable];
       if (value) {
         values[variable] = value;
@@ -196,7 +207,7 @@ export function loadSettings(
     throw new Problem(text);
   }
 
-  return new Settings(values.OPENROUTER_API_KEY ?? "", {
+  return new Settings(key, {
     environment,
     selectedBy,
     baseUrl: values.OPENROUTER_BASE_URL ?? "",
@@ -209,7 +220,88 @@ export function loadSettings(
     filesRead,
     filesMadePrivate: madePrivate,
     directory,
+    filesLeftReadable: leftReadable,
   });
+}
+
+/**
+ * The key and where it came from ("" and "" if no source sets one).
+ *
+ * The first source that sets OPENROUTER_API_KEY or OPENROUTER_API_KEY_FILE decides; within it,
+ * OPENROUTER_API_KEY wins. A key file is read, never changed: secret mounts are read-only, and
+ * their owner decides their mode.
+ */
+export function findKey(layers: readonly [string, Environ][], directory: string): [string, string] {
+  for (const [source, layer] of layers) {
+    const key = layer.OPENROUTER_API_KEY;
+    if (key) {
+      return [key, source];
+    }
+    const given = layer[KEY_FILE];
+    if (given) {
+      return [
+        readKeyFile(resolve(directory, given), given, source),
+        `${given} (${KEY_FILE} in ${source})`,
+      ];
+    }
+  }
+  return ["", ""];
+}
+
+/**
+ * The key a key file holds, surrounding whitespace and the final newline trimmed.
+ *
+ * Problem (exit 2) naming the variable and the path, never the content, when the file is missing,
+ * unreadable, too large or not UTF-8. A relative path is relative to the project directory.
+ */
+export function readKeyFile(path: string, given: string, source: string): string {
+  const values = { variable: KEY_FILE, path: given, source };
+  let data: Buffer;
+  try {
+    data = readStart(path, KEY_FILE_LIMIT + 1);
+  } catch (error) {
+    if (!envfile.isSystemError(error)) {
+      throw error;
+    }
+    throw new Problem(
+      catalog.say("key_file.unreadable", { ...values, reason: envfile.reason(error) }),
+    );
+  }
+  if (data.length > KEY_FILE_LIMIT) {
+    throw new Problem(
+      catalog.say("key_file.too_large", { ...values, limit: KEY_FILE_LIMIT / 1024 }),
+    );
+  }
+  let key: string;
+  try {
+    key = envfile.decode(data).replace(/^[ \t\r\n\f\v]+|[ \t\r\n\f\v]+$/g, "");
+  } catch (error) {
+    if (!(error instanceof envfile.NotUtf8)) {
+      throw error;
+    }
+    throw new Problem(catalog.say("key_file.not_utf8", { ...values, offset: error.offset }));
+  }
+  if (!key) {
+    throw new Problem(catalog.say("key_file.empty", values));
+  }
+  return key;
+}
+
+/** The first size bytes of a file, or all of it if it is shorter (a pipe or a device too). */
+function readStart(path: string, size: number): Buffer {
+  const data = Buffer.alloc(size);
+  const descriptor = openSync(path, "r");
+  try {
+    let length = 0;
+    let read: number;
+    do {
+      read = readSync(descriptor, data, length, size - length, null);
+      length += read;
+    } while (read > 0 && length < size);
+    return data.subarray(0, length);
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 /** The catalog id of what makes this key unusable, or null if it looks right. */
@@ -281,9 +373,4 @@ export function keyHash(apiKey: string): string {
 /** The text with the key, wherever it appears, replaced by its mask. */
 export function redact(text: string, apiKey: string): string {
   return apiKey ? text.replaceAll(apiKey, mask(apiKey)) : text;
-}
-
-/** The key's hash as OpenRouter names it (/keys/<hash>, its pages): sha256 hex, not a secret. */
-export function keyHash(apiKey: string): string {
-  return createHash("sha256").update(apiKey).digest("hex");
 }

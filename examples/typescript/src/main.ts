@@ -7,11 +7,13 @@
  */
 
 import { APIError, type OpenAI } from "openai";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { Stream } from "openai/streaming";
 
 import * as cli from "./cli.ts";
 import { createClient } from "./client.ts";
 import { command, loadSettings, Problem, type Settings } from "./config.ts";
-import { explain } from "./explain.ts";
+import { explain, explainStream } from "./explain.ts";
 
 const COMMAND_LINE = {
   name: "start",
@@ -56,35 +58,56 @@ export async function main(argv: readonly string[]): Promise<number> {
     return error.status;
   }
 
-  let replying = false;
+  let stream: Stream<ChatCompletionChunk>;
   try {
-    const stream = await client.chat.completions.create({
+    stream = await client.chat.completions.create({
       model: settings.model,
       messages: [{ role: "user", content: prompt.join(" ") }],
       // Bounded: OpenRouter sets aside max_tokens times the price before it answers.
       max_tokens: settings.maxTokens,
       stream: true,
     });
+  } catch (error) {
+    if (!(error instanceof APIError)) {
+      throw error;
+    }
+    console.error(`error: ${explain(error, settings).line()}`);
+    return 1;
+  }
+
+  let replying = false;
+  let finished = false;
+  let failure: unknown;
+  try {
     for await (const chunk of stream) {
       for (const choice of chunk.choices) {
         if (choice.delta.content) {
           process.stdout.write(choice.delta.content);
           replying = true;
         }
+        // The last chunk says why the model stopped; a stream without one was cut.
+        finished ||= choice.finish_reason !== null;
       }
     }
   } catch (error) {
-    if (!(error instanceof APIError)) {
+    // An error chunk (APIError), a cut connection (fetch's TypeError "terminated"), an event
+    // that is not JSON (SyntaxError): explainStream says which.
+    if (
+      !(error instanceof APIError || error instanceof TypeError || error instanceof SyntaxError)
+    ) {
       throw error;
     }
-    if (replying) {
-      process.stdout.write("\n"); // end the partial reply's line
-    }
-    console.error(`error: ${explain(error, settings).line()}`);
-    return 1;
+    failure = error;
   }
-  process.stdout.write("\n");
-  return 0;
+  if (finished) {
+    process.stdout.write("\n");
+    return 0;
+  }
+  if (replying) {
+    process.stdout.write("\n"); // end the partial reply's line
+  }
+  console.error(`error: ${explainStream(failure, settings).line()}`);
+  return 1;
 }
 
 if (import.meta.main) {

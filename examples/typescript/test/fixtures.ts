@@ -14,8 +14,10 @@ import { fileURLToPath } from "node:url";
 
 import { DEFAULTS } from "../src/config.ts";
 import { FakeOpenRouter } from "./fake-openrouter.ts";
+import type { Refusals } from "./refuse.ts";
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+const REFUSE = fileURLToPath(new URL("./refuse.ts", import.meta.url));
 
 /** A fake OpenRouter that serves this project's model, stopped when the test ends. */
 export async function startFake(t: TestContext): Promise<FakeOpenRouter> {
@@ -97,9 +99,12 @@ export class Command {
   #printed = () => {};
 
   constructor(script: Script, args: string[], options: RunOptions) {
-    const child = spawn(process.execPath, [join(SRC, `${script}.ts`), ...args], {
+    const { refuse } = options;
+    const preload = refuse ? ["--import", REFUSE] : [];
+    const env = refuse ? { ...options.env, REFUSE: JSON.stringify(refuse) } : options.env;
+    const child = spawn(process.execPath, [...preload, join(SRC, `${script}.ts`), ...args], {
       cwd: options.cwd,
-      env: cleanEnvironment(options.env),
+      env: cleanEnvironment(env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     this.#child = child;
@@ -162,6 +167,8 @@ export interface RunOptions {
   cwd: string;
   /** Variables to set on top of cleanEnvironment(). */
   env?: Record<string, string>;
+  /** What the operating system refuses the command (see refuse.ts). */
+  refuse?: Refusals;
 }
 
 /** Run one of the project's commands to the end. */

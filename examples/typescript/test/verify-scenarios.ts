@@ -167,6 +167,7 @@ const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: nu
   huge_limit: ["pass pass pass pass pass warn pass skip", 0, "no credit limit"],
   stalled_tls_handshake: ["pass pass pass fail skip skip skip skip", 1, "did not answer within 1 s"],
   timeout_out_of_range: ["fail skip skip skip skip skip skip skip", 2, "from 0.001 to 86400"],
+  key_from_a_key_file: ["pass pass pass pass pass pass pass skip", 0, "(OPENROUTER_API_KEY_FILE in .env."],
 };
 
 export const SCENARIOS: Scenario[] = [];
@@ -535,4 +536,13 @@ scenario("stalled_tls_handshake", async (setup) => {
   setup.stalled = await new StalledListener().start();
   setup.writeEnv(newKey(), { baseUrl: setup.stalled.baseUrl });
   setup.args.push("--timeout", "1");
+});
+
+// --- the key from a file ------------------------------------------------------
+
+// A secret mount holds the key; the environment's file names it.
+scenario("key_from_a_key_file", (setup) => {
+  const key = setup.fake.addKey(undefined, { limit: 5.0, limit_remaining: 4.0 });
+  writeFileSync(join(setup.directory, "openrouter-key"), `${key}\n`);
+  setup.writeEnv("", { more: { OPENROUTER_API_KEY_FILE: "openrouter-key" } });
 });

@@ -8,10 +8,10 @@
 
 import { STATUS_CODES } from "node:http";
 
-import { APIConnectionError, APIConnectionTimeoutError, type APIError } from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 
 import * as catalog from "./catalog.ts";
-import { DEFAULT_TIMEOUT_MS, keyHash, redact, type Settings } from "./config.ts";
+import { command, DEFAULT_TIMEOUT_MS, keyHash, redact, type Settings } from "./config.ts";
 
 /** The client stopped reading an answer (or a line of a stream) past catalog.MAX_ANSWER_BYTES. */
 export class AnswerTooLarge extends APIConnectionError {
@@ -175,6 +175,28 @@ export function explain(
     "starter.stream_error",
     messageValues(settings, { detail: redact(detail, settings.apiKey) }),
   );
+}
+
+/**
+ * What it means when a streamed reply ends before the model finished.
+ *
+ * error is what reading the stream threw: the model's own error chunk, a connection cut mid-reply
+ * (fetch's "terminated"), or an event that is not JSON (a proxy, or not OpenRouter at all).
+ * undefined: the stream just ended, without the last chunk's finish_reason, so the connection was
+ * cut between events.
+ */
+export function explainStream(error: unknown, settings: Settings): catalog.Text {
+  if (
+    error instanceof AnswerTooLarge ||
+    (error instanceof APIError && !(error instanceof APIConnectionError))
+  ) {
+    return explain(error, settings);
+  }
+  const values = messageValues(settings, { verify_command: command("verify") });
+  if (error instanceof SyntaxError) {
+    return catalog.say("starter.stream_malformed", values);
+  }
+  return catalog.say("starter.stream_cut", values);
 }
 
 /** Whether a JSON value is an object (not null, not an array). */

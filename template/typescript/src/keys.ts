@@ -178,7 +178,7 @@ function help(): string {
 /** OPENROUTER_MANAGEMENT_KEY from the process environment, else .env; a Problem if none. */
 export function readManagementKey(): string {
   const dotEnv = join(process.cwd(), ".env");
-  const fromFile = isFile(dotEnv) ? envfile.read(dotEnv)[MANAGEMENT_KEY] : undefined;
+  const fromFile = isFile(dotEnv) ? envfile.read(dotEnv)?.[MANAGEMENT_KEY] : undefined;
   const key = process.env[MANAGEMENT_KEY] || fromFile || "";
   if (!key) {
     throw new Problem(catalog.say("keys.no_management_key"));
@@ -364,7 +364,7 @@ function envFilesByHash(directory: string): Map<string, string> {
   const holders = new Map<string, string>();
   for (const name of [...ENVIRONMENTS.map((environment) => `.env.${environment}`), ".env"]) {
     const path = join(directory, name);
-    const key = isFile(path) ? envfile.read(path).OPENROUTER_API_KEY : undefined;
+    const key = isFile(path) ? envfile.read(path)?.OPENROUTER_API_KEY : undefined;
     if (key && !holders.has(keyHash(key))) {
       holders.set(keyHash(key), name);
     }
@@ -469,7 +469,7 @@ async function rotateKey(requested: string, compromised: boolean): Promise<numbe
     const values = { variable: overriding, file, command: again };
     throw new Problem(catalog.say("keys.exported_key", values));
   }
-  const oldKey = isFile(envFile) ? envfile.read(envFile).OPENROUTER_API_KEY : undefined;
+  const oldKey = isFile(envFile) ? envfile.read(envFile)?.OPENROUTER_API_KEY : undefined;
   if (!oldKey) {
     const create = command("keys", "create", "--env", environment);
     throw new Problem(catalog.say("keys.no_key_to_rotate", { file, command: create }));

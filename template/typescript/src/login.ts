@@ -176,12 +176,13 @@ function saveKey(envFile: string, key: string, again: string): void {
   try {
     envfile.writeKey(envFile, key);
   } catch (error) {
-    if (!(error instanceof Error && "code" in error)) {
+    const isFsError = error instanceof Error && "code" in error;
+    if (!(error instanceof Problem || isFsError)) {
       throw error;
     }
     const text = catalog.say("login.save_failed", {
       file: basename(envFile),
-      detail: String(error.code),
+      detail: error instanceof Problem ? error.text.message : String(error.code),
       command: again,
     });
     throw new Problem(text, FAILED);

@@ -10,7 +10,6 @@
  * command line is unusable (nothing was sent).
  */
 
-import { statSync } from "node:fs";
 import { join } from "node:path";
 
 import { APIConnectionError, APIError, type OpenAI } from "openai";
@@ -287,12 +286,17 @@ function configCheck(settings: Settings, directory: string): Check {
   const keys = new Map<string, string>();
   for (const environment of ENVIRONMENTS) {
     const name = `.env.${environment}`;
-    const path = join(directory, name);
-    if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
-      const key = envfile.read(path).OPENROUTER_API_KEY;
-      if (key) {
-        keys.set(name, key);
+    let key: string | undefined;
+    try {
+      key = envfile.read(join(directory, name))?.OPENROUTER_API_KEY;
+    } catch (error) {
+      if (!(error instanceof Problem)) {
+        throw error;
       }
+      continue; // another environment's file: its own verify run reports it
+    }
+    if (key) {
+      keys.set(name, key);
     }
   }
 
@@ -311,6 +315,10 @@ function configCheck(settings: Settings, directory: string): Check {
     }
   }
   warnings.push(...attributionWarnings(settings));
+  if (settings.filesLeftReadable.length > 0) {
+    const files = settings.filesLeftReadable.join(" and ");
+    warnings.push(catalog.say("envfile.not_private", { files }));
+  }
   const notes: catalog.Text[] = []; // already fixed: news, not a warning
   if (settings.filesMadePrivate.length > 0) {
     const files = settings.filesMadePrivate.join(", ");

@@ -2,10 +2,10 @@
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { inspect, parseEnv } from "node:util";
+import { inspect } from "node:util";
 
 import {
   command,
@@ -20,6 +20,7 @@ import {
 } from "../src/config.ts";
 import { newKey } from "./fake-openrouter.ts";
 import { projectDirectory } from "./fixtures.ts";
+import { refuse } from "./refuse.ts";
 
 const OWN_FILE = `.env.${DEFAULT_ENVIRONMENT}`;
 
@@ -112,25 +113,87 @@ test("env files holding a key are made private", { skip: process.platform === "w
   assert.equal(statSync(path).mode & 0o777, 0o600);
 });
 
-// The Python flavour of this project parses env files by hand; both must read them like this.
-const ENV_FILES: [string, Record<string, string>][] = [
-  ["A=1\nB=two words\n", { A: "1", B: "two words" }],
-  ["# comment\nexport A=1 # trailing comment\n", { A: "1" }],
-  [
-    "A=\"quoted # not a comment\"\nB='single'\nC=`back`\n",
-    { A: "quoted # not a comment", B: "single", C: "back" },
-  ],
-  ["A=\"line\\nbreak\"\nB='no\\nbreak'\n", { A: "line\nbreak", B: "no\\nbreak" }],
-  ["A=1\r\nB=2\r\n", { A: "1", B: "2" }],
-  ["A=first\nA=second\n", { A: "second" }],
-  ['A="It\'s fine"\nB=\'say "hi"\'\n', { A: "It's fine", B: 'say "hi"' }],
+test("the key can come from a key file, trimmed, and the file is never chmodded", (t) => {
+  const directory = projectDirectory(t);
+  const key = newKey();
+  mkdirSync(join(directory, "secrets"));
+  const secret = join(directory, "secrets", "openrouter");
+  writeFileSync(secret, `  ${key}\n\n`, { mode: 0o644 });
+  chmodSync(secret, 0o644);
+  writeFileSync(join(directory, OWN_FILE), "OPENROUTER_API_KEY_FILE=secrets/openrouter\n");
+  const settings = loadSettings(undefined, { directory, environ: {} });
+  assert.equal(settings.apiKey, key);
+  assert.equal(settings.keySource, `secrets/openrouter (OPENROUTER_API_KEY_FILE in ${OWN_FILE})`);
+  assert.equal(statSync(secret).mode & 0o777, 0o644);
+});
+
+test("the highest source that names a key wins", (t) => {
+  const directory = projectDirectory(t);
+  const [inFile, inDotEnv] = [newKey(), newKey()];
+  writeFileSync(join(directory, "key"), inFile);
+  writeFileSync(join(directory, ".env"), `OPENROUTER_API_KEY=${inDotEnv}\n`);
+  const own = join(directory, OWN_FILE);
+  writeFileSync(own, "OPENROUTER_API_KEY_FILE=key\n");
+  const load = (environ = {}) => loadSettings(undefined, { directory, environ });
+  assert.equal(load().apiKey, inFile, ".env.<environment> wins over .env");
+
+  writeFileSync(own, `OPENROUTER_API_KEY_FILE=key\nOPENROUTER_API_KEY=${inDotEnv}\n`);
+  assert.equal(load().apiKey, inDotEnv, "within one source, the key wins");
+
+  const settings = load({ OPENROUTER_API_KEY_FILE: join(directory, "key") });
+  assert.equal(settings.apiKey, inFile, "the process environment wins over the files");
+  assert.match(settings.keySource, /\(OPENROUTER_API_KEY_FILE in the process environment\)$/);
+});
+
+const UNUSABLE_KEY_FILES: [name: string, contents: Buffer | null, says: string][] = [
+  ["missing", null, "cannot be read: it does not exist"],
+  ["empty", Buffer.alloc(0), "is empty"],
+  ["not UTF-8", Buffer.from("sk-or-v1-\xff\n", "latin1"), "the first bad byte is at offset 9"],
+  ["too large", Buffer.alloc(64 * 1024 + 1, "x"), "is larger than 64 KiB"],
 ];
 
-for (const [text, expected] of ENV_FILES) {
-  test(`env files are read the way Node reads them: ${JSON.stringify(text)}`, () => {
-    assert.deepEqual({ ...parseEnv(text) }, expected);
+for (const [name, contents, says] of UNUSABLE_KEY_FILES) {
+  test(`a key file that is ${name} names the variable and the path, never the content`, (t) => {
+    const directory = projectDirectory(t);
+    if (contents !== null) {
+      writeFileSync(join(directory, "key"), contents);
+    }
+    const environ = { OPENROUTER_API_KEY_FILE: "key" };
+    assert.throws(
+      () => loadSettings(undefined, { directory, environ }),
+      (error: unknown) => {
+        assert.ok(error instanceof Problem);
+        assert.equal(error.status, 2);
+        const { message } = error.text;
+        assert.ok(
+          message.startsWith("OPENROUTER_API_KEY_FILE (key, set in the process environment) "),
+        );
+        assert.ok(message.includes(says), message);
+        assert.ok(!message.includes("sk-or-v1"));
+        return true;
+      },
+    );
   });
 }
+
+test("an env file that cannot be made private is used and reported", (t) => {
+  const directory = projectDirectory(t);
+  const key = newKey();
+  const path = join(directory, OWN_FILE);
+  writeFileSync(path, `OPENROUTER_API_KEY=${key}\n`);
+  chmodSync(path, 0o640);
+  t.after(refuse({ unchangeable: [path] }));
+  const settings = loadSettings(undefined, { directory, environ: {} });
+  assert.equal(settings.apiKey, key);
+  assert.deepEqual(settings.filesLeftReadable, [OWN_FILE]);
+});
+
+test("a directory named .env is not an env file", (t) => {
+  // Older tutorials put a virtualenv in .env/.
+  const directory = projectDirectory(t);
+  mkdirSync(join(directory, ".env"));
+  assert.deepEqual(loadSettings(undefined, { directory, environ: {} }).filesRead, []);
+});
 
 const KEY_PROBLEMS: [string, string | null][] = [
   ["", "key_format.missing"],

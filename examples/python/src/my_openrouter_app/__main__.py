@@ -14,7 +14,7 @@ import openai
 
 from .client import create_client
 from .config import Problem, command, load_settings
-from .explain import explain
+from .explain import explain, explain_stream
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +34,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error.text.line()}", file=sys.stderr)
         return error.status
 
-    replying = False
     try:
         stream = client.chat.completions.create(
             model=settings.model,
@@ -43,20 +42,33 @@ def main(argv: list[str] | None = None) -> int:
             max_tokens=settings.max_tokens,
             stream=True,
         )
+    except openai.APIError as error:
+        print(f"error: {explain(error, settings).line()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+    replying = finished = False
+    failure: Exception | None = None
+    try:
         for chunk in stream:
             for choice in chunk.choices:
                 if choice.delta.content:
                     print(choice.delta.content, end="", flush=True)
                     replying = True
-    except openai.APIError as error:
-        if replying:
-            print(flush=True)  # end the partial reply's line
-        print(f"error: {explain(error, settings).line()}", file=sys.stderr)
-        return 1
+                # The last chunk says why the model stopped; a stream without one was cut.
+                finished = finished or choice.finish_reason is not None
+    except (openai.APIError, ValueError) as error:  # ValueError: an event that is not JSON
+        failure = error
     except KeyboardInterrupt:
         return 130
-    print()
-    return 0
+    if finished:
+        print()
+        return 0
+    if replying:
+        print(flush=True)  # end the partial reply's line
+    print(f"error: {explain_stream(failure, settings).line()}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -23,6 +23,15 @@ class Text(NamedTuple):
         return f"{self.message} {self.hint}" if self.hint else self.message
 
 
+class Problem(Exception):
+    """A problem only the user can fix: the catalog's text about it, and the exit status."""
+
+    def __init__(self, text: Text, status: int = 2) -> None:
+        super().__init__(text.message)
+        self.text = text
+        self.status = status
+
+
 class Policy(NamedTuple):
     """The key policy of one environment."""
 
@@ -136,6 +145,9 @@ LOGIN_PAGE: Final = "\n".join(
         "</html>",
     )
 )
+
+#: Names a file that holds the key, instead of OPENROUTER_API_KEY (secret mounts).
+KEY_FILE_VARIABLE: Final = "OPENROUTER_API_KEY_FILE"
 
 VARIABLES: Final = (
     "OPENROUTER_API_KEY",
@@ -254,6 +266,19 @@ MessageId = Literal[
     "usage.timeout",
     "usage.port",
     "starter.stream_error",
+    "envfile.unreadable",
+    "envfile.not_utf8",
+    "envfile.not_private",
+    "envfile.unwritable_value",
+    "envfile.key_unreadable_after_write",
+    "envfile.unwritable",
+    "key_file.unreadable",
+    "key_file.not_utf8",
+    "key_file.too_large",
+    "key_file.empty",
+    "starter.stream_cut",
+    "starter.stream_malformed",
+    "precommit.key_found",
     "login.open",
     "login.open_headless",
     "login.paste",
@@ -606,6 +631,58 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "starter.stream_error": Text(
         "The model stopped with an error mid-reply: {detail}",
         "The provider failed after it had started answering, when OpenRouter can no longer fall back. Try again, or use another model.",
+    ),
+    "envfile.unreadable": Text(
+        "{file} cannot be read: {reason}.",
+        "Env files must be files you can read: fix the file's owner or mode (chmod 600 {file}), or move it out of the way.",
+    ),
+    "envfile.not_utf8": Text(
+        "{file} is not UTF-8 text: the first bad byte is at offset {offset}.",
+        "Save it again as UTF-8 (editors offer the encoding when saving); env files hold plain text.",
+    ),
+    "envfile.not_private": Text(
+        "{files} can be read by other users and could not be made private: another user owns it, or its filesystem is read-only.",
+        "Have its owner run chmod 600 on it, or keep the key in a file only this user can read and point OPENROUTER_API_KEY_FILE at it.",
+    ),
+    "envfile.unwritable_value": Text(
+        "The key holds characters that no env file can quote so that it reads back whole.",
+        "Check the key: OpenRouter keys are sk-or-v1- followed by 64 hex characters.",
+    ),
+    "envfile.key_unreadable_after_write": Text(
+        "{file} would not read back the new key: its OPENROUTER_API_KEY line sits inside a quoted value that spans several lines.",
+        "Close the quote above that line, or move the line out of the quoted value, then run the command again.",
+    ),
+    "envfile.unwritable": Text(
+        "{file} could not be written: {reason}.",
+        "It was left as it was. Check the directory's permissions and free space, then run the command again.",
+    ),
+    "key_file.unreadable": Text(
+        "{variable} ({path}, set in {source}) cannot be read: {reason}.",
+        "Point {variable} at the file that holds the key (a mounted secret, say), or unset it and set OPENROUTER_API_KEY instead.",
+    ),
+    "key_file.not_utf8": Text(
+        "{variable} ({path}, set in {source}) is not UTF-8 text: the first bad byte is at offset {offset}.",
+        "A key file holds the key alone, as plain text: sk-or-v1-... and at most a final newline.",
+    ),
+    "key_file.too_large": Text(
+        "{variable} ({path}, set in {source}) is larger than {limit} KiB: that is not a key file.",
+        "Point {variable} at the file that holds the key (a mounted secret, say), or unset it and set OPENROUTER_API_KEY instead.",
+    ),
+    "key_file.empty": Text(
+        "{variable} ({path}, set in {source}) is empty.",
+        "Put the key in it (sk-or-v1-...), or unset {variable} and set OPENROUTER_API_KEY instead.",
+    ),
+    "starter.stream_cut": Text(
+        "The reply from {host} stopped before the model finished: the connection was cut.",
+        "A network drop, a proxy's time limit or a restart at OpenRouter ends a stream early. Try again.",
+    ),
+    "starter.stream_malformed": Text(
+        "{host} sent a reply stream this app cannot read (an event that is not JSON).",
+        "Check that OPENROUTER_BASE_URL is OpenRouter's API (https://openrouter.ai/api/v1) and that no proxy rewrites the stream; {verify_command} checks the set-up.",
+    ),
+    "precommit.key_found": Text(
+        "{file}:{line}: an OpenRouter API key ({masked})",
+        "Remove it from the file: keys belong in .env.<environment> files, which git ignores. If it was ever pushed, revoke it at https://openrouter.ai/settings/keys.",
     ),
     "login.open": Text(
         "Sign in to OpenRouter and approve a key for {environment} in your browser:",

@@ -3,6 +3,9 @@
 The environment is --env, else APP_ENV, else development. Each
 variable takes the first non-empty value of: the process environment,
 .env.<environment>, .env, and the defaults this project was generated with.
+The key comes from the first of those sources that sets OPENROUTER_API_KEY or
+OPENROUTER_API_KEY_FILE (a file holding the key, such as a mounted secret);
+within one source, OPENROUTER_API_KEY wins.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from . import catalog, envfile
+from .catalog import Problem as Problem
 
 ENVIRONMENTS: Final = ("development", "staging", "production")
 DEFAULT_ENVIRONMENT: Final = "development"
@@ -30,6 +34,9 @@ DEFAULTS: Final = {
     "OPENROUTER_MAX_TOKENS": str(catalog.DEFAULT_MAX_TOKENS),
 }
 PROCESS_ENVIRONMENT: Final = "the process environment"
+KEY_FILE: Final = catalog.KEY_FILE_VARIABLE
+#: More than any key file needs: a path to a log or a device is refused, not read whole.
+KEY_FILE_LIMIT: Final = 64 * 1024
 #: Seconds a client waits: generous enough for a long streamed reply, short enough to notice a dead link.
 DEFAULT_TIMEOUT: Final = 120.0
 # How users run this project's commands (the catalog's `commands`).
@@ -37,15 +44,6 @@ _STARTER_COMMAND: Final = "python -m my_openrouter_app"
 _COMMAND: Final = "python -m my_openrouter_app.{name}"
 # A token count: digits only, few enough that every language reads the number exactly.
 _TOKENS: Final = re.compile(r"[0-9]{1,15}")
-
-
-class Problem(Exception):
-    """A problem only the user can fix: the catalog's text about it, and the exit status."""
-
-    def __init__(self, text: catalog.Text, status: int = 2) -> None:
-        super().__init__(text.message)
-        self.text = text
-        self.status = status
 
 
 #: The name starters generated before Problem existed catch.
@@ -79,10 +77,11 @@ class Settings:
     files_read: tuple[str, ...]
     files_made_private: tuple[str, ...]
     directory: Path
+    files_left_readable: tuple[str, ...] = ()
 
     @property
     def key_source(self) -> str:
-        """Where the key came from: a file name, the environment, or nowhere."""
+        """Where the key came from: an env file, the environment, a key file, or nowhere."""
         return self.sources.get("OPENROUTER_API_KEY", "nowhere")
 
 
@@ -122,20 +121,30 @@ def load_settings(
     layers: list[tuple[str, Mapping[str, str]]] = [(PROCESS_ENVIRONMENT, environ)]
     files_read: list[str] = []
     made_private: list[str] = []
+    left_readable: list[str] = []
     for name in (f".env.{environment}", ".env"):
         path = directory / name
-        if path.is_file():
-            file_values = envfile.read(path)
-            layers.append((name, file_values))
-            files_read.append(name)
-            if file_values.get("OPENROUTER_API_KEY") and envfile.make_private(path):
+        if name == ".env" and path.is_dir():
+            continue  # a virtualenv, as older tutorials name it: not an env file
+        file_values = envfile.read(path)
+        if file_values is None:
+            continue
+        layers.append((name, file_values))
+        files_read.append(name)
+        if file_values.get("OPENROUTER_API_KEY"):
+            privacy = envfile.make_private(path)
+            if privacy == "made_private":
                 made_private.append(name)
-    layers.append(("the project defaults", DEFAULTS))
+            elif privacy == "left_readable":
+                left_readable.append(name)
 
+    key, key_source = find_key(layers, directory)
     values: dict[str, str] = {}
-    sources: dict[str, str] = {}
+    sources = {"OPENROUTER_API_KEY": key_source} if key_source else {}
     for variable in catalog.VARIABLES:
-        for source, layer in layers:
+        if variable == "OPENROUTER_API_KEY":
+            continue  # find_key's
+        for source, layer in [*layers, ("the project defaults", DEFAULTS)]:
             if layer.get(variable):
                 values[variable], sources[variable] = layer[variable], source
                 break
@@ -150,7 +159,7 @@ def load_settings(
     return Settings(
         environment=environment,
         selected_by=selected_by,
-        api_key=values.get("OPENROUTER_API_KEY", ""),
+        api_key=key,
         base_url=values["OPENROUTER_BASE_URL"],
         http_referer=values["OPENROUTER_HTTP_REFERER"],
         app_title=values["OPENROUTER_APP_TITLE"],
@@ -161,7 +170,50 @@ def load_settings(
         files_read=tuple(files_read),
         files_made_private=tuple(made_private),
         directory=directory,
+        files_left_readable=tuple(left_readable),
     )
+
+
+def find_key(layers: list[tuple[str, Mapping[str, str]]], directory: Path) -> tuple[str, str]:
+    """The key and where it came from ("" and "" if no source sets one).
+
+    The first source that sets OPENROUTER_API_KEY or OPENROUTER_API_KEY_FILE
+    decides; within it, OPENROUTER_API_KEY wins. A key file is read, never
+    changed: secret mounts are read-only, and their owner decides their mode.
+    """
+    for source, layer in layers:
+        if layer.get("OPENROUTER_API_KEY"):
+            return layer["OPENROUTER_API_KEY"], source
+        if layer.get(KEY_FILE):
+            given = layer[KEY_FILE]
+            key = read_key_file(directory / given, given, source)
+            return key, f"{given} ({KEY_FILE} in {source})"
+    return "", ""
+
+
+def read_key_file(path: Path, given: str, source: str) -> str:
+    """The key a key file holds, surrounding whitespace and the final newline trimmed.
+
+    Problem (exit 2) naming the variable and the path, never the content, when
+    the file is missing, unreadable, too large or not UTF-8. A relative path
+    is relative to the project directory.
+    """
+    values = {"variable": KEY_FILE, "path": given, "source": source}
+    try:
+        with path.open("rb") as file:
+            data = file.read(KEY_FILE_LIMIT + 1)
+    except OSError as error:
+        text = catalog.say("key_file.unreadable", reason=envfile.reason(error), **values)
+        raise Problem(text) from None
+    if len(data) > KEY_FILE_LIMIT:
+        raise Problem(catalog.say("key_file.too_large", limit=KEY_FILE_LIMIT // 1024, **values))
+    try:
+        key = envfile.decode(data).strip(" \t\r\n\f\v")
+    except UnicodeDecodeError as error:
+        raise Problem(catalog.say("key_file.not_utf8", offset=error.start, **values)) from None
+    if not key:
+        raise Problem(catalog.say("key_file.empty", **values))
+    return key
 
 
 def key_problem(api_key: str) -> catalog.MessageId | None:
@@ -221,8 +273,3 @@ def key_hash(api_key: str) -> str:
 def redact(text: str, api_key: str) -> str:
     """The text with the key, wherever it appears, replaced by its mask."""
     return text.replace(api_key, mask(api_key)) if api_key else text
-
-
-def key_hash(api_key: str) -> str:
-    """The key's hash as OpenRouter names it (/keys/<hash>, its pages): sha256 hex, not a secret."""
-    return hashlib.sha256(api_key.encode()).hexdigest()

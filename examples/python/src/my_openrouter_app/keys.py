@@ -123,7 +123,7 @@ def read_management_key(environ: dict[str, str] | None = None) -> str:
     environ = dict(os.environ) if environ is None else environ
     dot_env = Path.cwd() / ".env"
     key = environ.get(MANAGEMENT_KEY) or (
-        envfile.read(dot_env).get(MANAGEMENT_KEY, "") if dot_env.is_file() else ""
+        (envfile.read(dot_env) or {}).get(MANAGEMENT_KEY, "") if dot_env.is_file() else ""
     )
     if not key:
         raise Problem(catalog.say("keys.no_management_key"))
@@ -270,7 +270,7 @@ def env_files_by_hash(directory: Path) -> dict[str, str]:
     holders: dict[str, str] = {}
     for name in [*(f".env.{environment}" for environment in ENVIRONMENTS), ".env"]:
         path = directory / name
-        key = envfile.read(path).get("OPENROUTER_API_KEY") if path.is_file() else None
+        key = (envfile.read(path) or {}).get("OPENROUTER_API_KEY") if path.is_file() else None
         if key:
             holders.setdefault(key_hash(key), name)
     return holders
@@ -365,7 +365,9 @@ def rotate_key(args: argparse.Namespace, management_key: str) -> int:
             "keys.exported_key", variable=overriding, file=env_file.name, command=again
         )
         raise Problem(text)
-    old_key = envfile.read(env_file).get("OPENROUTER_API_KEY") if env_file.is_file() else None
+    old_key = (
+        (envfile.read(env_file) or {}).get("OPENROUTER_API_KEY") if env_file.is_file() else None
+    )
     if not old_key:
         create = command("keys", "create", "--env", environment)
         raise Problem(catalog.say("keys.no_key_to_rotate", file=env_file.name, command=create))

@@ -1,95 +1,228 @@
-"""The .env file format: reading it as Node does, and the one change this project makes to it.
+"""The .env file format: reading it exactly as Node does, and the one change this project makes.
 
 Both flavours of this starter read the same files, so a file means the same to
-python -m <package> as to `node --env-file`. Env files that hold a key are kept
-readable by their owner only.
+python -m <package> as to `node --env-file`: parse() is Node's util.parseEnv,
+ported step for step. Files are read as UTF-8 (a leading byte-order mark is
+dropped); a file that cannot be read is a Problem naming it, never a
+traceback. Env files that hold a key are kept readable by their owner only.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import secrets
 import stat
 from pathlib import Path
+from typing import Literal
 
 from . import catalog
+from .catalog import Problem
 
-_ENTRY = re.compile(
-    r"""^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*=[ \t]*"""
-    r"""(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\n#]*))[^\n]*""",
-    re.MULTILINE,
-)
-_KEY_LINE = re.compile(r"^([ \t]*(?:export[ \t]+)?OPENROUTER_API_KEY[ \t]*=).*?(\r?\n)?$")
+BOM = "\ufeff"
+# What Node's parser trims around names and values: spaces, tabs and line breaks, nothing else.
+_BLANK = " \t\n"
+# A line that sets the key, as parse() reads names: `export ` may come first.
+_KEY_LINE = re.compile(r"^[ \t]*(?:export [ \t]*)?OPENROUTER_API_KEY[ \t]*=[ \t]*")
+
+Privacy = Literal["private", "made_private", "left_readable"]
 
 
 def parse(text: str) -> dict[str, str]:
-    """The variables a .env file's text sets, read as Node's util.parseEnv reads the usual forms.
+    """The variables a .env file's text sets, exactly as Node's util.parseEnv reads them.
 
-    NAME=value, optionally after `export`; # starts a comment; a value in
-    "...", '...' or `...` is taken as written (and may span lines), except
-    that \\n in "..." becomes a line break. Later lines win. Names are letters,
-    digits, _, . and -. Input outside these forms (an unclosed quote, say) is
-    not guaranteed to read as Node reads it.
+    A port of Node 24's parser (src/node_dotenv.cc), so that odd files read the
+    same in both flavours: every carriage return is dropped first (so CR-only
+    line endings join the lines); names are whatever precedes `=`, trimmed,
+    after an optional `export `; "...", '...' and `...` values may span lines,
+    and only "..." turns \\n into a line break; an unquoted value ends at #;
+    a quote left open takes the rest of its line as written; later lines win.
     """
     values: dict[str, str] = {}
-    for match in _ENTRY.finditer(text.replace("\r\n", "\n")):
-        name, double, single, backtick, bare = match.groups()
-        if double is not None:
-            values[name] = double.replace("\\n", "\n")
-        elif bare is not None:
-            values[name] = bare.strip()
+    content = text.replace("\r", "").strip(_BLANK)
+    while content:
+        if content[0] in "\n#":  # an empty line or a comment
+            content = content.partition("\n")[2]
+            continue
+        equals, newline = content.find("="), content.find("\n")
+        if equals == -1 or -1 < newline < equals:  # no `=` on this line: skip it
+            if newline == -1:
+                break
+            content = content[newline + 1 :].strip(_BLANK)
+            continue
+        key, content = content[:equals].strip(_BLANK), content[equals + 1 :]
+        if not content or content[0] == "\n":  # KEY= with nothing after it
+            values[key] = ""
+            continue
+        content = content.strip(_BLANK)
+        if not key:
+            continue
+        if key.startswith("export "):
+            key = key[len("export ") :].strip(_BLANK)
+        if not content:
+            values[key] = ""
+            break
+        quote = content[0]
+        closing = content.find(quote, 1) if quote in "\"'`" else -1
+        if closing != -1:
+            value = content[1:closing]
+            values[key] = value.replace("\\n", "\n") if quote == '"' else value
+            newline = content.find("\n", closing + 1)
+            content = "" if newline == -1 else content[newline + 1 :]
+            continue
+        line, _, content = content.partition("\n")
+        if quote in "\"'`":  # never closed: the line as written
+            values[key] = line
         else:
-            values[name] = single if single is not None else backtick
+            values[key] = line.partition("#")[0].strip(_BLANK)
+        content = content.strip(_BLANK)
     return values
 
 
-def read(path: Path) -> dict[str, str]:
-    """The variables a .env file sets."""
-    return parse(path.read_text(encoding="utf-8"))
+def decode(data: bytes, *, keep_bom: bool = False) -> str:
+    """A file's bytes as text: UTF-8, without a leading byte-order mark unless keep_bom.
+
+    Raises UnicodeDecodeError, whose .start is the offset of the first bad byte.
+    """
+    text = data.decode("utf-8")
+    return text if keep_bom else text.removeprefix(BOM)
+
+
+def reason(error: OSError) -> str:
+    """Why the operating system refused to read a file, in a few words."""
+    if error.errno == errno.ENOENT:
+        return "it does not exist"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if error.errno == errno.EISDIR:
+        return "it is a directory"
+    return (error.strerror or type(error).__name__).lower()
+
+
+def read_text(path: Path, *, keep_bom: bool = False) -> str | None:
+    """The text of an env file, or None if there is no such file.
+
+    Any other failure is a Problem naming the file: one it may not read, a
+    directory, bytes that are not UTF-8 (with the offset of the first one).
+    A byte-order mark is dropped, unless keep_bom (to write the file back).
+    """
+    try:
+        with path.open("rb") as file:
+            data = file.read()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        text = catalog.say("envfile.unreadable", file=str(path), reason=reason(error))
+        raise Problem(text) from None
+    try:
+        return decode(data, keep_bom=keep_bom)
+    except UnicodeDecodeError as error:
+        text = catalog.say("envfile.not_utf8", file=str(path), offset=error.start)
+        raise Problem(text) from None
+
+
+def read(path: Path) -> dict[str, str] | None:
+    """The variables an env file sets, or None if there is no such file (see read_text)."""
+    text = read_text(path)
+    return None if text is None else parse(text)
 
 
 def holds_key(path: Path) -> bool:
     """Whether the file exists and sets OPENROUTER_API_KEY."""
-    return path.is_file() and bool(read(path).get("OPENROUTER_API_KEY"))
+    return bool((read(path) or {}).get("OPENROUTER_API_KEY"))
 
 
-def make_private(path: Path) -> bool:
-    """Make a file that holds a key readable by its owner only; True if it was not."""
-    if os.name != "posix" or not path.stat().st_mode & 0o077:
-        return False
-    path.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    return True
+def make_private(path: Path) -> Privacy:
+    """Make a file that holds a key readable by its owner only, if the system lets us.
 
-
-def write_key(path: Path, key: str) -> None:
-    """Put the key in the env file, mode 600: only its OPENROUTER_API_KEY line changes.
-
-    A missing file starts as a copy of its .example. The file is replaced in
-    one step, so an interruption leaves the old one whole.
+    A file another user owns (a root-owned secret mounted 0640, say) or one on
+    a read-only filesystem cannot be changed: that is left_readable, for verify
+    to warn about, and the app carries on.
     """
-    example = path.with_name(path.name + ".example")
-    if path.is_file():
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    elif example.is_file():
-        lines = example.read_text(encoding="utf-8").splitlines(keepends=True)
-    else:
-        lines = []
+    if os.name != "posix" or not path.stat().st_mode & 0o077:
+        return "private"
+    try:
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    except OSError as error:
+        if error.errno in (errno.EPERM, errno.EACCES, errno.EROFS):
+            return "left_readable"
+        raise
+    return "made_private"
+
+
+def quoted(value: str) -> str:
+    """The value as an env file must spell it to read back exactly: bare if it can be.
+
+    A #, surrounding spaces or a leading quote need quotes; the first kind of
+    quote that reads back whole is used. Problem if none does.
+    """
+    for spelled in (value, f'"{value}"', f"'{value}'", f"`{value}`"):
+        if parse(f"VALUE={spelled}\n").get("VALUE") == value:
+            return spelled
+    raise Problem(catalog.say("envfile.unwritable_value"))
+
+
+def with_key(text: str, key: str, file: str) -> str:
+    """The env file's text with the key set: only the OPENROUTER_API_KEY line changes.
+
+    Every other byte stays: comments, the byte-order mark, CRLF line endings.
+    Without such a line, one is added. Problem if the result would not read
+    back as this key (the line sits inside a multi-line quoted value, say).
+    """
+    bom = BOM if text.startswith(BOM) else ""
+    body = text.removeprefix(BOM)
+    newline = "\r\n" if "\r\n" in body else "\n"
+    value = quoted(key)
+    lines = body.split("\n")
     replaced = False
     for index, line in enumerate(lines):
         match = _KEY_LINE.match(line)
         if match:
-            lines[index] = f"{match[1]}{key}{match[2] or ''}"
+            ending = "\r" if line.endswith("\r") else ""
+            lines[index] = f"{match[0]}{value}{ending}"
             replaced = True
+    updated = "\n".join(lines)
     if not replaced:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        lines.append(f"OPENROUTER_API_KEY={key}\n")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
-        file.write("".join(lines))
-    os.replace(temporary, path)
-    path.chmod(0o600)
+        if updated and not updated.endswith("\n"):
+            updated += newline
+        updated += f"OPENROUTER_API_KEY={value}{newline}"
+    if parse(updated).get("OPENROUTER_API_KEY") != key:
+        raise Problem(catalog.say("envfile.key_unreadable_after_write", file=file))
+    return bom + updated
+
+
+def write_key(path: Path, key: str) -> None:
+    """Put the key in the env file, mode 600 from the start: only its OPENROUTER_API_KEY line changes.
+
+    A missing file starts as a copy of its .example. The new text goes to a
+    temporary file next to it (.env.<environment>.tmp-<random>, which .gitignore
+    covers, created exclusively and never through a symlink), reaches the disk,
+    then replaces the file in one step: an interruption leaves the old file
+    whole, and a failure leaves no temporary file behind (and is a Problem).
+    """
+    text = read_text(path, keep_bom=True)
+    if text is None:
+        text = read_text(path.with_name(path.name + ".example"), keep_bom=True) or ""
+    updated = with_key(text, key, path.name).encode("utf-8")
+    temporary = path.with_name(f"{path.name}.tmp-{secrets.token_hex(6)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(temporary, flags, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                if os.name == "posix":
+                    os.fchmod(file.fileno(), 0o600)  # whatever the umask
+                file.write(updated)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        failure = catalog.say("envfile.unwritable", file=str(path), reason=reason(error))
+        raise Problem(failure) from None
 
 
 def check_writable(path: Path) -> catalog.MessageId | None:

@@ -16,7 +16,7 @@ import httpx2
 import openai
 
 from . import catalog
-from .config import DEFAULT_TIMEOUT, Settings, key_hash, redact
+from .config import DEFAULT_TIMEOUT, Settings, command, key_hash, redact
 
 
 class AnswerTooLarge(openai.APIConnectionError):
@@ -147,3 +147,21 @@ def explain(
     return catalog.say(
         "starter.stream_error", **message_values(settings, detail=redact(detail, settings.api_key))
     )
+
+
+def explain_stream(error: Exception | None, settings: Settings) -> catalog.Text:
+    """What it means when a streamed reply ends before the model finished.
+
+    error is what reading the stream raised: the model's own error chunk, a
+    connection cut mid-reply, or an event that is not JSON (a proxy, or not
+    OpenRouter at all). None: the stream just ended, without the last chunk's
+    finish_reason, so the connection was cut between events.
+    """
+    if isinstance(error, AnswerTooLarge) or (
+        isinstance(error, openai.APIError) and not isinstance(error, openai.APIConnectionError)
+    ):
+        return explain(error, settings)
+    values = message_values(settings, verify_command=command("verify"))
+    if isinstance(error, ValueError):
+        return catalog.say("starter.stream_malformed", **values)
+    return catalog.say("starter.stream_cut", **values)

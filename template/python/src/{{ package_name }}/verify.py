@@ -225,7 +225,11 @@ def config_check(settings: Settings, directory: Path) -> Check:
     )
     keys: dict[str, str] = {}
     for path in (directory / f".env.{environment}" for environment in ENVIRONMENTS):
-        if path.is_file() and (key := envfile.read(path).get("OPENROUTER_API_KEY")):
+        try:
+            key = (envfile.read(path) or {}).get("OPENROUTER_API_KEY")
+        except Problem:
+            continue  # another environment's file: its own verify run reports it
+        if key:
             keys[path.name] = key
 
     warnings = []
@@ -240,6 +244,9 @@ def config_check(settings: Settings, directory: Path) -> Check:
         if len(sharing) > 1:
             warnings.append(catalog.say("config.shared_key", files=" and ".join(sharing)))
     warnings += attribution_warnings(settings)
+    if settings.files_left_readable:
+        readable = " and ".join(settings.files_left_readable)
+        warnings.append(catalog.say("envfile.not_private", files=readable))
     notes = []  # already fixed: news, not a warning
     if settings.files_made_private:
         made_private = ", ".join(settings.files_made_private)

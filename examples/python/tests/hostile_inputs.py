@@ -1,0 +1,311 @@
+"""Hostile machines, files and servers: each row sets up one, by its name in EXPECTED.
+
+EXPECTED (generated from the template's shared table, which the TypeScript
+flavour uses too) says which command runs (start, verify, login or keys), its
+exit status, and a phrase it must print. Whatever the row, the command must
+also print one clear message and never a key, lose no file and leave none
+behind, and end in bounded time and memory (tests/test_hostile_inputs.py).
+
+What the operating system refuses (reading a file, changing its mode) is only
+declared here, in Setup.unreadable and Setup.unchangeable: the runner makes it
+so, whatever user the tests run as (root may read and chmod anything), with
+refuse() in its own process, or by running a command through this file:
+REFUSE='{"unreadable": [...], "unchangeable": [...]}' python tests/hostile_inputs.py MODULE ARGS...
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import runpy
+import sys
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fake_openrouter import FakeOpenRouter, new_key
+
+PathLike = str | os.PathLike[str]
+
+
+def refuse(
+    patch: pytest.MonkeyPatch, unreadable: Iterable[PathLike], unchangeable: Iterable[PathLike]
+) -> None:
+    """Make opening unreadable (EACCES) and chmodding unchangeable (EPERM) fail, as for another's file."""
+    refused_open = {Path(path).resolve() for path in unreadable}
+    refused_chmod = {Path(path).resolve() for path in unchangeable}
+    real_open, real_chmod = io.open, os.chmod
+
+    def named(file: Any, among: set[Path]) -> bool:
+        return isinstance(file, (str, os.PathLike)) and Path(file).resolve() in among
+
+    def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if named(file, refused_open):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return real_open(file, *args, **kwargs)
+
+    def guarded_chmod(path: Any, *args: Any, **kwargs: Any) -> None:
+        if named(path, refused_chmod):
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(path))
+        real_chmod(path, *args, **kwargs)
+
+    patch.setattr(io, "open", guarded_open)
+    patch.setattr(os, "chmod", guarded_chmod)
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the rows need to know about the project under test."""
+
+    environment: str
+    environments: tuple[str, ...]
+
+
+def open_in_browser(url: str) -> None:
+    """What a browser does with login's URL: open it and follow the fake's redirect back."""
+    with urllib.request.urlopen(url, timeout=30) as page:
+        page.read()
+
+
+@dataclass
+class Setup:
+    """One row's world: the fake, the project directory, the command line, what the OS refuses."""
+
+    project: Project
+    fake: FakeOpenRouter
+    directory: Path
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    # Files the operating system refuses to read, or to change the mode of.
+    unreadable: list[Path] = field(default_factory=list)
+    unchangeable: list[Path] = field(default_factory=list)
+    # Files the command may create (any other new file is one left behind).
+    creates: set[str] = field(default_factory=set)
+    # What the test's browser does with the URL login prints.
+    browser: Callable[[str], None] = open_in_browser
+
+    @property
+    def env_file(self) -> Path:
+        return self.directory / f".env.{self.project.environment}"
+
+    def write(self, name: str, text: str | bytes, mode: int = 0o600) -> Path:
+        """A file in the project directory, with these contents and this mode."""
+        path = self.directory / name
+        path.write_bytes(text.encode() if isinstance(text, str) else text)
+        path.chmod(mode)
+        return path
+
+    def use_fake(self) -> None:
+        """Point the project at the fake, in .env."""
+        self.write(".env", f"OPENROUTER_BASE_URL={self.fake.base_url}\n")
+
+    def good_key(self) -> str:
+        """A key the fake accepts, within every environment's policy."""
+        return self.fake.add_key(None, limit=5.0, limit_remaining=4.0)
+
+
+EXPECTED: dict[str, tuple[str, int, str]] = {
+    "non_utf8_env_file": (
+        "start",
+        2,
+        "the first bad byte is at offset 24",
+    ),
+    "bom_before_key": (
+        "start",
+        0,
+        "Hello from the fake OpenRouter.",
+    ),
+    "env_file_unreadable": (
+        "start",
+        2,
+        "/.env cannot be read: permission denied",
+    ),
+    "env_file_is_a_directory": (
+        "verify",
+        2,
+        "cannot be read: it is a directory",
+    ),
+    "key_file_missing": (
+        "start",
+        2,
+        "OPENROUTER_API_KEY_FILE (no-such-key-file, set in .env) cannot be read: it does not exist",
+    ),
+    "key_file_unreadable": (
+        "verify",
+        2,
+        "OPENROUTER_API_KEY_FILE (openrouter-key, set in the process environment) cannot be read: permission denied",
+    ),
+    "key_file_not_utf8": (
+        "start",
+        2,
+        "is not UTF-8 text: the first bad byte is at offset 9",
+    ),
+    "key_file_not_chmoddable": (
+        "verify",
+        0,
+        "could not be made private",
+    ),
+    "key_file_not_chmoddable_start": (
+        "start",
+        0,
+        "Hello from the fake OpenRouter.",
+    ),
+    "key_file_not_chmoddable_login": (
+        "login",
+        0,
+        "Saved the new key",
+    ),
+    "key_with_a_hash": (
+        "login",
+        0,
+        "Saved the new key",
+    ),
+    "malformed_stream": (
+        "start",
+        1,
+        "an event that is not JSON",
+    ),
+    "reset_mid_stream": (
+        "start",
+        1,
+        "stopped before the model finished",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    prepare: Callable[[Setup], None]
+    command: str
+    exit_code: int
+    phrase: str
+
+
+ROWS: list[Row] = []
+
+
+def row(prepare: Callable[[Setup], None]) -> Callable[[Setup], None]:
+    """Register the decorated function as the set-up of the row of its name in EXPECTED."""
+    command, exit_code, phrase = EXPECTED[prepare.__name__]
+    ROWS.append(Row(prepare.__name__, prepare, command, exit_code, phrase))
+    return prepare
+
+
+# --- env files and key files: read, never crash ------------------------------------
+
+
+@row
+def non_utf8_env_file(setup: Setup) -> None:
+    """A title saved as Latin-1 by an old editor: é is byte 24, not UTF-8."""
+    setup.write(".env", b"OPENROUTER_APP_TITLE=Caf\xe9 Cr\xe8me\nOPENROUTER_MODEL=x/y\n")
+
+
+@row
+def bom_before_key(setup: Setup) -> None:
+    """A Windows editor's byte-order mark right before the key's name."""
+    key = setup.good_key()
+    setup.write(setup.env_file.name, f"\ufeffOPENROUTER_API_KEY={key}\r\n")
+    setup.use_fake()
+
+
+@row
+def env_file_unreadable(setup: Setup) -> None:
+    setup.unreadable.append(setup.write(".env", f"OPENROUTER_API_KEY={setup.good_key()}\n"))
+
+
+@row
+def env_file_is_a_directory(setup: Setup) -> None:
+    setup.env_file.mkdir()
+
+
+@row
+def key_file_missing(setup: Setup) -> None:
+    setup.write(".env", "OPENROUTER_API_KEY_FILE=no-such-key-file\n")
+
+
+@row
+def key_file_unreadable(setup: Setup) -> None:
+    setup.unreadable.append(setup.write("openrouter-key", f"{setup.good_key()}\n", 0o400))
+    setup.env["OPENROUTER_API_KEY_FILE"] = "openrouter-key"
+
+
+@row
+def key_file_not_utf8(setup: Setup) -> None:
+    setup.write("openrouter-key", b"sk-or-v1-\xff\xfe\n")
+    setup.write(".env", "OPENROUTER_API_KEY_FILE=openrouter-key\n")
+
+
+@row
+def key_file_not_chmoddable(setup: Setup) -> None:
+    """The env file holding the key is readable by others and owned by someone else.
+
+    Root-owned 0640 files, Kubernetes secret mounts and read-only filesystems
+    are like this: verify warns that it could not be made private, and carries on.
+    """
+    key = setup.good_key()
+    path = setup.write(setup.env_file.name, f"OPENROUTER_API_KEY={key}\n", 0o644)
+    setup.unchangeable.append(path)
+    setup.use_fake()
+
+
+@row
+def key_file_not_chmoddable_start(setup: Setup) -> None:
+    """The starter carries on, quietly: verify is where the warning belongs."""
+    key_file_not_chmoddable(setup)
+
+
+@row
+def key_file_not_chmoddable_login(setup: Setup) -> None:
+    """login --force replaces the file with a new one of its own, private from the start."""
+    key_file_not_chmoddable(setup)
+    setup.args.append("--force")
+    setup.creates.add(setup.env_file.name)
+
+
+@row
+def key_with_a_hash(setup: Setup) -> None:
+    """OpenRouter hands out a key with a #: login must quote it so that it reads back whole.
+
+    verify then checks the key read back from the file: only the whole key works.
+    """
+    key = new_key()[:40] + "#" + new_key()[-33:]
+    setup.fake.add_key(key, limit=5.0, limit_remaining=4.0)
+    setup.fake.respond("/api/v1/auth/keys", json_body={"key": key, "user_id": None})
+    setup.use_fake()
+    setup.creates.add(setup.env_file.name)
+
+
+# --- the starter's stream, broken mid-reply -------------------------------------------
+
+
+@row
+def malformed_stream(setup: Setup) -> None:
+    setup.write(".env", f"OPENROUTER_API_KEY={setup.good_key()}\n")
+    setup.env["OPENROUTER_BASE_URL"] = setup.fake.base_url
+    setup.fake.malformed_stream()
+
+
+@row
+def reset_mid_stream(setup: Setup) -> None:
+    setup.write(".env", f"OPENROUTER_API_KEY={setup.good_key()}\n")
+    setup.env["OPENROUTER_BASE_URL"] = setup.fake.base_url
+    setup.fake.reset_mid_stream()
+
+
+# --- server behaviours (verify and the starter against a hostile OpenRouter) -------------
+
+
+# --- login: callbacks, idle connections, targets it cannot write ------------------------
+
+
+if __name__ == "__main__":
+    refused = json.loads(os.environ.pop("REFUSE"))
+    refuse(pytest.MonkeyPatch(), refused["unreadable"], refused["unchangeable"])
+    runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
