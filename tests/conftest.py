@@ -18,13 +18,16 @@ import copier
 import pytest
 import yaml
 
+from browser import Browser
 from harness import (
+    CACHE,
     ROOT,
     FakeOpenRouter,
     Project,
     activate,
     install,
     project_at,
+    provide_chromium,
     provide_node,
 )
 
@@ -60,6 +63,30 @@ VARIANTS: dict[str, dict[str, Any]] = {
 def node_bin() -> Path:
     """Node.js >= 22.18 for the TypeScript projects (see harness.provide_node)."""
     return provide_node()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Headless Chromium for the login tests (see harness.provide_chromium)."""
+    CACHE.mkdir(exist_ok=True)
+    with exclusive(CACHE / "chromium.lock"):  # one apt-get at a time
+        return provide_chromium()
+
+
+@pytest.fixture
+def browser(chromium: Path, tmp_path: Path) -> Iterator[Browser]:
+    """A $BROWSER for login: headless Chromium, each visit reported back (tests/browser.py)."""
+    opened = Browser(chromium, tmp_path / "browser")
+    yield opened
+    opened.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--refresh-screenshots",
+        action="store_true",
+        help="copy the Python project's login page screenshots to docs/ (the README shows them)",
+    )
 
 
 def assert_streams_a_reply(project: Project, fake: FakeOpenRouter, command: list[str]) -> None:

@@ -171,6 +171,40 @@ def provide_old_node() -> Path:
     return bin_dir
 
 
+def provide_chromium() -> Path:
+    """Chromium for the real-browser login tests: the machine's, or Debian's package.
+
+    A machine without `chromium` on PATH gets Debian's package with apt-get, once
+    (about 20 s and 125 MB); the package lists are refreshed first only when apt
+    does not know the package yet. That needs root (CI runs as root); anywhere
+    else the message says what to install.
+    """
+    found = shutil.which("chromium")
+    if found:
+        return Path(found)
+    apt_get = shutil.which("apt-get")
+    if apt_get is None or os.geteuid() != 0:
+        raise AssertionError(
+            "The login browser tests need Chromium, and it is not on PATH. Install it "
+            "(Debian/Ubuntu: apt-get install chromium; elsewhere your system's chromium "
+            "package) or run the tests as root on Debian, which installs it."
+        )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    known = subprocess.run(["apt-cache", "show", "chromium"], capture_output=True, env=env)
+    steps = [] if known.returncode == 0 else [[apt_get, "update", "-q"]]
+    steps.append([apt_get, "install", "-y", "-q", "--no-install-recommends", "chromium"])
+    for step in steps:
+        result = subprocess.run(step, capture_output=True, text=True, env=env)
+        if result.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(step)} failed ({result.returncode}), so the login browser tests "
+                f"have no Chromium:\n{result.stderr.strip()}"
+            )
+    found = shutil.which("chromium")
+    assert found, "apt-get installed chromium, but there is no chromium on PATH"
+    return Path(found)
+
+
 def project_at(path: Path, language: str, answers: dict[str, Any]) -> Project:
     """A freshly rendered project, with a clean environment to run it in."""
     return Project(
