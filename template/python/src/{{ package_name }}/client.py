@@ -20,10 +20,12 @@ what crosses the network, whatever the environment holds:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import re
+import ssl
 import unicodedata
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -239,6 +241,12 @@ class _AsyncBoundedStream(httpx2.AsyncByteStream):
         await self._raw.aclose()
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The system's certificates, loaded once per process rather than once per client (~20 ms)."""
+    return httpx2.create_ssl_context()
+
+
 def create_client(
     settings: Settings, *, timeout: float = DEFAULT_TIMEOUT, max_retries: int = 2
 ) -> openai.OpenAI:
@@ -246,6 +254,7 @@ def create_client(
     options = _client_options(settings, timeout, max_retries)
     guard = _Guard(options["default_headers"])
     http_client = openai.DefaultHttpxClient(
+        verify=_tls(),
         follow_redirects=False,
         event_hooks={"request": [guard.request], "response": [guard.response]},
     )
@@ -259,6 +268,7 @@ def create_async_client(
     options = _client_options(settings, timeout, max_retries)
     guard = _Guard(options["default_headers"])
     http_client = openai.DefaultAsyncHttpxClient(
+        verify=_tls(),
         follow_redirects=False,
         event_hooks={"request": [guard.async_request], "response": [guard.async_response]},
     )
