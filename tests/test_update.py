@@ -105,9 +105,19 @@ def starter(language: str, project: Path) -> Path:
     return project / "src" / "main.ts"
 
 
+def starter_tests(language: str, project: Path) -> Path:
+    if language == "python":
+        return project / "tests" / "test_starter.py"
+    return project / "test" / "starter.test.ts"
+
+
 STARTER_TEMPLATE = {
     "python": "python/src/{{ package_name }}/__main__.py",
     "typescript": "typescript/src/main.ts",
+}
+STARTER_TESTS_TEMPLATE = {
+    "python": "python/tests/test_starter.py.jinja",
+    "typescript": "typescript/test/starter.test.ts",
 }
 README_FIX = ("- **Outage (HTTP 5xx).**", "- **Outage (HTTP 5xx or 529).**")
 CATALOG_FIX = (
@@ -142,6 +152,7 @@ def test_update_brings_fixes_and_keeps_edits_and_env_files(
     ]
     before = snapshot(real_env_files)
     edited_starter = own_starter.read_text()
+    own_tests = starter_tests(language, project).read_text()
 
     template.release(
         "v1.1.0",
@@ -149,6 +160,7 @@ def test_update_brings_fixes_and_keeps_edits_and_env_files(
             "shared/README.md.jinja": lambda text: text.replace(*README_FIX),
             "shared/catalog.yml": lambda text: text.replace(*CATALOG_FIX),
             STARTER_TEMPLATE[language]: lambda text: text.replace("Say hello", "Say hi"),
+            STARTER_TESTS_TEMPLATE[language]: lambda text: text.replace("Say hello", "Say hi"),
         },
     )
     update(project)
@@ -156,6 +168,7 @@ def test_update_brings_fixes_and_keeps_edits_and_env_files(
     assert snapshot(real_env_files) == before, "real env files must stay byte-identical"
     assert (project / ".env.development").read_text().count(key) == 1
     assert own_starter.read_text() == edited_starter, "the starter is the user's"
+    assert starter_tests(language, project).read_text() == own_tests, "so are its tests"
     text = readme.read_text()
     assert "## Deploying\n\nOur own notes." in text and README_FIX[1] in text
     catalog = next(project.glob("src/**/catalog.*"))

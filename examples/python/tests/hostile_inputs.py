@@ -4,7 +4,9 @@ EXPECTED (generated from the template's shared table, which the TypeScript
 flavour uses too) says which command runs (start, verify, login or keys), its
 exit status, and a phrase it must print. Whatever the row, the command must
 also print one clear message and never a key, lose no file and leave none
-behind, and end in bounded time and memory (tests/test_hostile_inputs.py).
+behind, and end in bounded time and memory (check() below). The starter's rows
+run in tests/test_starter.py, which belongs to you with the starter; the others
+in tests/test_hostile_inputs.py.
 
 What the operating system refuses (reading a file, changing its mode) is only
 declared here, in Setup.unreadable and Setup.unchangeable: the runner makes it
@@ -21,6 +23,7 @@ import json
 import os
 import runpy
 import sys
+import time
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +35,8 @@ import pytest
 from fake_openrouter import FakeOpenRouter, new_key
 
 PathLike = str | os.PathLike[str]
+#: Seconds any row may take: generous, since the fake answers at once and nothing waits.
+TIME_BOUND = 30.0
 
 
 def refuse(
@@ -189,6 +194,46 @@ class Row:
 
 
 ROWS: list[Row] = []
+
+
+def snapshot(directory: Path) -> dict[str, bytes | None]:
+    """Every file and directory under directory: a file's bytes, None for a directory."""
+    return {
+        str(path.relative_to(directory)): None if path.is_dir() else path.read_bytes()
+        for path in directory.rglob("*")
+    }
+
+
+def check(row: Row, setup: Setup, run: Callable[[], tuple[int, str, str]]) -> None:
+    """Run the row's command (run returns its exit status, stdout and stderr) and hold it to the
+    table: its exit status and phrase, one clear message, no key printed, no file lost or left."""
+    before = snapshot(setup.directory)
+    started = time.monotonic()
+
+    status, out, err = run()
+
+    assert time.monotonic() - started < TIME_BOUND
+    assert (status, row.phrase in out + err) == (row.exit_code, True), out + err
+    assert "Traceback" not in err and "    at " not in err
+    if row.command == "verify":
+        json.loads(out)  # strict JSON, even here
+        assert err == ""
+    else:
+        assert err.count("error: ") <= 1, err
+    if row.command == "start":
+        assert err.count("\n") <= 1, err
+    # Every key a row makes, the fake knows; the others come from the environment.
+    keys = {
+        *setup.fake.keys,
+        *(value for name, value in setup.env.items() if name.endswith("_KEY")),
+    }
+    assert not [key for key in keys if len(key) > 12 and key in out + err], "a key was printed"
+    after = snapshot(setup.directory)
+    assert set(before) <= set(after), "a file was lost"
+    assert set(after) - set(before) <= setup.creates, "a file was left behind"
+    assert not [name for name in after if ".tmp" in name]
+    changed = [name for name in before if before[name] != after[name]]
+    assert set(changed) <= setup.creates, f"{changed} changed"
 
 
 def row(prepare: Callable[[Setup], None]) -> Callable[[Setup], None]:

@@ -1,9 +1,14 @@
-"""The starter: python -m my_openrouter_app "prompt" streams one reply."""
+"""The starter: python -m my_openrouter_app "prompt" streams one reply.
+
+Like the starter, this file is yours: copier update never changes it, so these
+tests keep describing your starter as you change it.
+"""
 
 from __future__ import annotations
 
 import resource
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -11,10 +16,13 @@ from my_openrouter_app.__main__ import (
     main,
 )
 from my_openrouter_app.config import (
+    DEFAULT_ENVIRONMENT,
     DEFAULTS,
+    ENVIRONMENTS,
 )
 
 from fake_openrouter import CHAT, FakeOpenRouter, new_key
+from hostile_inputs import ROWS, Project, Row, Setup, check, refuse
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -164,3 +172,24 @@ def test_a_redirect_is_reported_never_followed(
     assert "redirected the request to http://localhost:" in err
     assert "rejected the key" not in err
     assert len(fake.requests) == 1
+
+
+STARTER_ROWS = [row for row in ROWS if row.command == "start"]
+
+
+@pytest.mark.parametrize("row", STARTER_ROWS, ids=[row.name for row in STARTER_ROWS])
+def test_hostile_input_gets_one_clear_message_and_loses_nothing(
+    row: Row, fake: FakeOpenRouter, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The starter's rows of the shared hostile-inputs table (hostile_inputs.py)."""
+    setup = Setup(Project(DEFAULT_ENVIRONMENT, ENVIRONMENTS), fake, isolated)
+    row.prepare(setup)
+
+    def start() -> tuple[int, str, str]:
+        with pytest.MonkeyPatch.context() as patch:  # undone before check() reads files back
+            for name, value in setup.env.items():
+                patch.setenv(name, value)
+            refuse(patch, setup.unreadable, setup.unchangeable)
+            return run(capsys, "Say hello", *setup.args)
+
+    check(row, setup, start)

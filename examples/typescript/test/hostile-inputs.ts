@@ -4,17 +4,23 @@
  * EXPECTED (generated from the template's shared table, which the Python flavour uses too) says
  * which command runs (start, verify, login or keys), its exit status, and a phrase it must print.
  * Whatever the row, the command must also print one clear message and never a key, lose no file
- * and leave none behind, and end in bounded time (hostile-inputs.test.ts).
+ * and leave none behind, and end in bounded time (check() below). The starter's rows run in
+ * starter.test.ts, which is yours with the starter; the others in hostile-inputs.test.ts.
  *
  * What the operating system refuses (reading a file, changing its mode) is only declared here, in
  * Setup.unreadable and Setup.unchangeable: the runner makes it so, whatever user runs the tests
  * (root may read and chmod anything).
  */
 
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { type FakeOpenRouter, newKey } from "./fake-openrouter.ts";
+import type { Ran } from "./fixtures.ts";
+
+/** Milliseconds any row may take: generous, since the fake answers at once and nothing waits. */
+const TIME_BOUND = 30_000;
 
 /** What the rows need to know about the project under test. */
 export interface Project {
@@ -97,6 +103,67 @@ const EXPECTED: Readonly<Record<string, readonly [command: string, exitCode: num
 };
 
 export const ROWS: Row[] = [];
+
+/** Every file and directory under directory: a file's bytes, null for a directory. */
+function snapshot(directory: string): Map<string, string | null> {
+  return new Map(
+    readdirSync(directory, { recursive: true, encoding: "utf8" }).map((name) => {
+      const path = join(directory, name);
+      return [name, statSync(path).isDirectory() ? null : readFileSync(path, "latin1")];
+    }),
+  );
+}
+
+/**
+ * Run the row's command and hold it to the table: its exit status and phrase, one clear message,
+ * no key printed, no file lost or left behind.
+ */
+export async function check(row: Row, setup: Setup, run: () => Promise<Ran>): Promise<void> {
+  const before = snapshot(setup.directory);
+  const started = performance.now();
+
+  const { status, stdout, stderr } = await run();
+
+  assert.ok(performance.now() - started < TIME_BOUND, "it took too long");
+  assert.equal(status, row.exitCode, stdout + stderr);
+  assert.ok((stdout + stderr).includes(row.phrase), stdout + stderr);
+  assert.ok(!stderr.includes("Traceback") && !stderr.includes("    at "), stderr);
+  if (row.command === "verify") {
+    JSON.parse(stdout); // strict JSON, even here
+    assert.equal(stderr, "");
+  } else {
+    assert.ok(stderr.split("error: ").length <= 2, stderr);
+  }
+  if (row.command === "start") {
+    assert.ok(stderr.split("\n").length <= 2, stderr);
+  }
+  // Every key a row makes, the fake knows; the others come from the environment.
+  const fromEnvironment = Object.entries(setup.env).filter(([name]) => name.endsWith("_KEY"));
+  const keys = [...setup.fake.keys.keys(), ...fromEnvironment.map(([, value]) => value)];
+  assert.deepEqual(
+    keys.filter((key) => (stdout + stderr).includes(key)),
+    [],
+    "a key was printed",
+  );
+  const after = snapshot(setup.directory);
+  assert.deepEqual(
+    [...before.keys()].filter((name) => !after.has(name)),
+    [],
+    "a file was lost",
+  );
+  const added = [...after.keys()].filter((name) => !before.has(name));
+  assert.deepEqual(
+    added.filter((name) => !setup.creates.has(name)),
+    [],
+    "a file was left behind",
+  );
+  const changed = [...before].filter(([name, contents]) => after.get(name) !== contents);
+  assert.deepEqual(
+    changed.map(([name]) => name).filter((name) => !setup.creates.has(name)),
+    [],
+    "a file changed",
+  );
+}
 
 /** Register the set-up of the row of this name in EXPECTED. */
 function row(name: string, prepare: (setup: Setup) => void): void {

@@ -1,11 +1,18 @@
-/** The starter: npm start -- "prompt" streams one reply. */
+/**
+ * The starter: npm start -- "prompt" streams one reply.
+ *
+ * Like the starter, this file is yours: copier update never changes it, so these tests keep
+ * describing your starter as you change it.
+ */
 
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { availableParallelism } from "node:os";
+import { describe, test } from "node:test";
 
-import { DEFAULTS } from "../src/config.ts";
+import { DEFAULT_ENVIRONMENT, DEFAULTS, ENVIRONMENTS } from "../src/config.ts";
 import { CHAT, newKey } from "./fake-openrouter.ts";
-import { closedPort, projectDirectory, run, startFake, useFake } from "./fixtures.ts";
+import { Command, closedPort, projectDirectory, run, startFake, useFake } from "./fixtures.ts";
+import { check, ROWS, Setup } from "./hostile-inputs.ts";
 
 test("streams the reply through OpenRouter's processing comments", async (t) => {
   const fake = await startFake(t);
@@ -143,4 +150,21 @@ test("a redirect is reported, never followed", async (t) => {
   assert.match(stderr, /redirected the request to http:\/\/localhost:/);
   assert.ok(!stderr.includes("rejected the key"));
   assert.equal(fake.requests.length, 1);
+});
+
+describe("hostile inputs get one clear message and lose nothing", {
+  concurrency: availableParallelism(),
+}, () => {
+  for (const row of ROWS.filter((each) => each.command === "start")) {
+    test(row.name, async (t) => {
+      const project = { environment: DEFAULT_ENVIRONMENT, environments: ENVIRONMENTS };
+      const setup = new Setup(project, await startFake(t), projectDirectory(t));
+      row.prepare(setup);
+      await check(row, setup, async () => {
+        const refuse = { unreadable: setup.unreadable, unchangeable: setup.unchangeable };
+        const options = { cwd: setup.directory, env: setup.env, refuse };
+        return new Command("main", ["Say hello", ...setup.args], options).exited;
+      });
+    });
+  }
 });
