@@ -233,7 +233,9 @@ def install(project: Project, node: Path | None = None) -> Project:
     activate(project, node)
     if project.language == "python":
         # The interpreter running the tests, so no other Python is looked for or downloaded.
-        project.run(*UV, "sync", "--quiet", "--python", sys.executable)
+        # Bytecode compiled once, as Python caches it on a user's first run: where
+        # PYTHONDONTWRITEBYTECODE is set (CI images), every command would compile the SDK again.
+        project.run(*UV, "sync", "--quiet", "--compile-bytecode", "--python", sys.executable)
     else:
         project.run(
             "npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"
