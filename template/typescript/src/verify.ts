@@ -148,14 +148,22 @@ function parseOptions(argv: readonly string[]): Options {
   return { env, json, chat, help, timeoutMs: seconds * 1000 };
 }
 
+/** Where the report goes: standard output, or a test's buffer. */
+export interface Output {
+  write(text: string): unknown;
+}
+
 /** Run verify; returns the exit status. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  output: Output = process.stdout,
+): Promise<number> {
   const json = argv.includes("--json");
   let outcome: Outcome;
   try {
     const options = parseOptions(argv);
     if (options.help) {
-      process.stdout.write(cli.help(COMMAND_LINE));
+      output.write(cli.help(COMMAND_LINE));
       return 0;
     }
     outcome = await verify(options);
@@ -180,9 +188,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       apiKey: "",
     };
   }
-  const output = json ? JSON.stringify(toJson(outcome)) : render(outcome, useColor());
+  const report = json ? JSON.stringify(toJson(outcome)) : render(outcome, useColor());
   // Nothing above prints the key; this is the last safeguard.
-  process.stdout.write(`${redact(output, outcome.apiKey)}\n`);
+  output.write(`${redact(report, outcome.apiKey)}\n`);
   return outcome.status;
 }
 
