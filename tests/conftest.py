@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,12 @@ from harness import (
     provide_chromium,
     provide_node,
 )
+
+# The commands the tests start get Ctrl-C as from a terminal (a Python handler is reset to the
+# default in a new program; an ignored signal stays ignored): a shell starts background jobs with
+# SIGINT ignored, and the tests that press Ctrl-C would wait for nothing.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 HOSTILE_TITLE = 'He said "it\'s" \\ {{ title }} {% raw %} </script> & ${HOME}'
 

@@ -29,6 +29,11 @@ PROJECT = Project(PROJECT_SLUG, ENVIRONMENTS)
 #: Generous: events end every wait long before it (the fake's request log, a printed line).
 PATIENCE = 60.0
 
+# Ctrl-C reaches the commands as it does from a terminal: a shell starts background jobs with
+# SIGINT ignored, and the tests that press Ctrl-C would wait for nothing.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
