@@ -90,8 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new cli.UsageError(catalog.say("usage.port").message);
     }
     const timeout = Number(values.timeout);
-    if (!(timeout >= 0.001 && timeout <= 86400)) {
-      throw new cli.UsageError(catalog.say("usage.timeout").message);
+    const [least, most] = catalog.TIMEOUT_RANGE;
+    if (!(timeout >= least && timeout <= most)) {
+      throw new cli.UsageError(catalog.say("usage.timeout", { least, most }).message);
     }
     const settings = loadSettings(values.env);
     environment = settings.environment;

@@ -85,8 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.port is not None and not 0 < args.port < 65536:
         parser.error(catalog.say("usage.port").message)
-    if not 0.001 <= args.timeout <= 86400:
-        parser.error(catalog.say("usage.timeout").message)
+    least, most = catalog.TIMEOUT_RANGE
+    if not least <= args.timeout <= most:  # NaN is in no range
+        parser.error(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
 
     try:
         settings = load_settings(args.env)
