@@ -15,7 +15,7 @@ import { APIConnectionError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
 import { createClient } from "./client.ts";
-import { keyProblem, PROJECT_SLUG, Problem, Settings } from "./config.ts";
+import { keyProblem, PROJECT_SLUG, Problem, redact, Settings } from "./config.ts";
 import { errorDetail, explain, isRecord } from "./explain.ts";
 
 /** How long account requests may take (the exchange, each /keys request), in milliseconds. */
@@ -225,7 +225,7 @@ export class Management {
 
   #refused(error: APIError, status: number): catalog.Text {
     if (status === 401 || status === 403) {
-      const detail = errorDetail(error.error, "no details");
+      const detail = redact(errorDetail(error.error, "no details"), this.#settings.apiKey); // as explain() does
       return catalog.say("keys.management_refused", { status, detail });
     }
     return explain(error, this.#settings, TIMEOUT_MS);

@@ -24,7 +24,7 @@ import openai
 
 from . import catalog
 from .client import create_client
-from .config import PROJECT_SLUG, Problem, Settings, key_problem
+from .config import PROJECT_SLUG, Problem, Settings, key_problem, redact
 from .explain import error_detail, explain
 
 #: How long account requests may take (the exchange, each /keys request).
@@ -212,6 +212,7 @@ class Management:
     def _refused(self, error: openai.APIStatusError) -> catalog.Text:
         if error.status_code in (401, 403):
             detail = error_detail(error.body, error.response.reason_phrase or "no details")
+            detail = redact(detail, self._settings.api_key)  # as explain() does
             return catalog.say("keys.management_refused", status=error.status_code, detail=detail)
         return explain(error, self._settings, TIMEOUT)
 
