@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from my_openrouter_app import account, envfile, keys
+from my_openrouter_app import account, catalog, envfile, keys
 from my_openrouter_app.config import (
     DEFAULT_ENVIRONMENT,
     PROJECT_SLUG,
@@ -111,7 +110,9 @@ def test_a_key_that_cannot_be_saved_is_deleted_again(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     def disk_full(path: Path, key: str) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+        # As write_key says any failure: a Problem naming the file and the reason.
+        reason = "No space left on device"
+        raise Problem(catalog.say("envfile.unwritable", file=path.name, reason=reason))
 
     monkeypatch.setenv("OPENROUTER_BASE_URL", fake.base_url)
     monkeypatch.setenv("OPENROUTER_MANAGEMENT_KEY", fake.add_management_key())

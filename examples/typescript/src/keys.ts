@@ -288,12 +288,10 @@ async function save(
   try {
     envfile.writeKey(envFile, key);
   } catch (error) {
-    const isFsError = error instanceof Error && "code" in error;
-    if (!(error instanceof Problem || isFsError)) {
-      throw error;
+    if (!(error instanceof Problem)) {
+      throw error; // writeKey says any failure to write as a Problem
     }
-    const detail = error instanceof Problem ? error.text.message : String(error.code);
-    const values = { file: basename(envFile), detail, command: again };
+    const values = { file: basename(envFile), detail: error.text.message, command: again };
     try {
       await management.delete(keyHash(key));
     } catch (left) {

@@ -177,13 +177,12 @@ function saveKey(envFile: string, key: string, again: string): void {
   try {
     envfile.writeKey(envFile, key);
   } catch (error) {
-    const isFsError = error instanceof Error && "code" in error;
-    if (!(error instanceof Problem || isFsError)) {
-      throw error;
+    if (!(error instanceof Problem)) {
+      throw error; // writeKey says any failure to write as a Problem
     }
     const text = catalog.say("login.save_failed", {
       file: basename(envFile),
-      detail: error instanceof Problem ? error.text.message : String(error.code),
+      detail: error.text.message,
       command: again,
     });
     throw new Problem(text, FAILED);

@@ -205,9 +205,8 @@ def save(management: account.Management, env_file: Path, key: str, again: str) -
     """Write a key just made into the env file; if that fails, delete the key again."""
     try:
         envfile.write_key(env_file, key)
-    except (OSError, Problem) as error:
-        detail = error.text.message if isinstance(error, Problem) else error.strerror
-        values = {"file": env_file.name, "detail": detail, "command": again}
+    except Problem as error:  # write_key says any failure so
+        values = {"file": env_file.name, "detail": error.text.message, "command": again}
         try:
             management.delete(key_hash(key))
         except Problem as left:

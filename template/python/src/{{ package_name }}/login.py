@@ -160,11 +160,8 @@ def save_key(env_file: Path, key: str, again: str) -> None:
     """Write the key into the env file; Problem (exit 1) if that fails."""
     try:
         envfile.write_key(env_file, key)
-    except (OSError, Problem) as error:
-        if isinstance(error, Problem):
-            detail = error.text.message
-        else:
-            detail = error.strerror or type(error).__name__
+    except Problem as error:  # write_key says any failure so
+        detail = error.text.message
         text = catalog.say("login.save_failed", file=env_file.name, detail=detail, command=again)
         raise Problem(text, status=1) from None
 
