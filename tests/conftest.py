@@ -13,6 +13,7 @@ import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import copier
@@ -31,6 +32,7 @@ from harness import (
     provide_chromium,
     provide_node,
 )
+from scenario_player import load_scenarios
 
 # The commands the tests start get Ctrl-C as from a terminal (a Python handler is reset to the
 # default in a new program; an ignored signal stays ignored): a shell starts background jobs with
@@ -179,6 +181,12 @@ def python_app(installed: Installed) -> Project:
 def typescript_app(installed: Installed) -> Project:
     """A TypeScript project with the default answers, installed."""
     return installed("typescript", "defaults")
+
+
+@pytest.fixture(scope="session")
+def keys_scenarios(python_app: Project) -> ModuleType:
+    """The shared keys and login scenarios, as the default Python project sets them up."""
+    return load_scenarios(python_app)
 
 
 @pytest.fixture(params=["python", "typescript"])

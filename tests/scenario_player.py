@@ -130,6 +130,26 @@ def play(app: Project, scenarios: ModuleType, scenario: Any, directory: Path) ->
     return Played(status, out, err)
 
 
+def play_both(
+    scenarios: ModuleType,
+    name: str,
+    python_app: Project,
+    typescript_app: Project,
+    directory: Path,
+) -> dict[str, Played]:
+    """Play the scenario of this name in both languages, each in its own directory below this
+    one. A command refused before any request (exit 2) says the same words in both."""
+    scenario = next(scenario for scenario in scenarios.SCENARIOS if scenario.name == name)
+    played = {
+        app.language: play(app, scenarios, scenario, directory / app.language)
+        for app in (python_app, typescript_app)
+    }
+    if scenario.exit_code == 2:
+        python = same_words(played["python"], python_app)
+        assert python == same_words(played["typescript"], typescript_app), python
+    return played
+
+
 def interrupt_when_received(process: subprocess.Popen[str], setup: Any) -> None:
     """Press Ctrl-C once the fake has the request the scenario names (polled: the fake
     records requests from its own threads), never waiting past PATIENCE or the process."""

@@ -15,27 +15,18 @@ from types import ModuleType
 import pytest
 
 from harness import Project
-from scenario_player import TABLE, load_scenarios, play, same_words
-
-
-@pytest.fixture(scope="module")
-def scenarios(python_app: Project) -> ModuleType:
-    return load_scenarios(python_app)
+from scenario_player import TABLE, play_both
 
 
 @pytest.mark.parametrize("name", list(TABLE["keys"]))
 def test_both_languages_do_the_same(
-    name: str, scenarios: ModuleType, python_app: Project, typescript_app: Project, tmp_path: Path
+    name: str,
+    keys_scenarios: ModuleType,
+    python_app: Project,
+    typescript_app: Project,
+    tmp_path: Path,
 ) -> None:
-    scenario = next(scenario for scenario in scenarios.SCENARIOS if scenario.name == name)
-    played = {
-        app.language: play(app, scenarios, scenario, tmp_path / app.language)
-        for app in (python_app, typescript_app)
-    }
-    if scenario.exit_code == 2:
-        # Refused before any request: the same words, whichever language says them.
-        python = same_words(played["python"], python_app)
-        assert python == same_words(played["typescript"], typescript_app), python
+    played = play_both(keys_scenarios, name, python_app, typescript_app, tmp_path)
     if name == "list_json":
         # The same JSON but for the hashes (each run's fake makes its own keys).
         rows = {

@@ -14,26 +14,18 @@ import pytest
 
 from conftest import HOSTILE_TITLE
 from harness import Project
-from scenario_player import TABLE, load_scenarios, play, same_words
-
-
-@pytest.fixture(scope="module")
-def scenarios(python_app: Project) -> ModuleType:
-    return load_scenarios(python_app)
+from scenario_player import TABLE, play_both
 
 
 @pytest.mark.parametrize("name", list(TABLE["login"]))
 def test_both_languages_do_the_same(
-    name: str, scenarios: ModuleType, python_app: Project, typescript_app: Project, tmp_path: Path
+    name: str,
+    keys_scenarios: ModuleType,
+    python_app: Project,
+    typescript_app: Project,
+    tmp_path: Path,
 ) -> None:
-    scenario = next(scenario for scenario in scenarios.SCENARIOS if scenario.name == name)
-    played = {
-        app.language: play(app, scenarios, scenario, tmp_path / app.language)
-        for app in (python_app, typescript_app)
-    }
-    if scenario.exit_code == 2:
-        python = same_words(played["python"], python_app)
-        assert python == same_words(played["typescript"], typescript_app), python
+    play_both(keys_scenarios, name, python_app, typescript_app, tmp_path)
 
 
 PAGES = [
@@ -86,7 +78,7 @@ def test_both_languages_serve_the_same_page_byte_for_byte(
     assert "&lt;img src=x onerror=alert(1)&gt;" in hostile and "<img" not in hostile
 
 
-def test_the_page_is_self_contained(python_app: Project, tmp_path: Path) -> None:
+def test_the_page_is_self_contained(python_app: Project) -> None:
     """No URL in the page at all: nothing to fetch, nothing that could call home."""
     page = rendered_pages(python_app)[0].decode()
     assert "http" not in page and "//" not in page.replace("<!DOCTYPE", "")

@@ -19,7 +19,6 @@ from my_openrouter_app.login import (
 )
 
 from conftest import PROJECT
-from fake_openrouter import FakeOpenRouter
 from keys_scenarios import Scenario, scenarios_for
 
 LOGIN = [scenario for scenario in scenarios_for(PROJECT) if scenario.program == "login"]
@@ -72,6 +71,6 @@ def test_text_from_the_callback_loses_its_control_characters() -> None:
     assert len(printable("x" * 500)) == 200
 
 
-def test_the_callback_listens_on_the_loopback_address_only(fake: FakeOpenRouter) -> None:
+def test_the_callback_listens_on_the_loopback_address_only() -> None:
     with CallbackServer.listen(0) as server:
         assert server.server_address[0] == "127.0.0.1"
