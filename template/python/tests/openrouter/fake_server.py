@@ -1,3 +1,4 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
 """A stand-in for OpenRouter's API on 127.0.0.1, so tests need no key and no network.
 
 It follows OpenRouter's API reference (the OpenAPI spec) for every endpoint the
@@ -21,7 +22,7 @@ answer 400, so a test fails if a client sends them.
         fake.respond("/api/v1/key", 429, error="Rate limit exceeded", headers={"Retry-After": "30"})
 
 Run as a command, it is an offline OpenRouter to try the app with (standard
-library only): `python tests/fake_openrouter.py [--port N] [--management-key KEY]`
+library only): `python tests/openrouter/fake_server.py [--port N] [--management-key KEY]`
 prints OPENROUTER_BASE_URL=... and OPENROUTER_API_KEY=... and serves until
 interrupted.
 """
@@ -1203,7 +1204,7 @@ class StalledListener:
 def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted; print the two lines the app needs to use it."""
     parser = argparse.ArgumentParser(
-        prog="python tests/fake_openrouter.py",
+        prog="python tests/openrouter/fake_server.py",
         description="An offline fake OpenRouter on 127.0.0.1, to try the app with no key "
         "and no network. Prints OPENROUTER_BASE_URL and OPENROUTER_API_KEY, then serves "
         "until interrupted.",
@@ -1227,7 +1228,7 @@ def main(argv: list[str] | None = None) -> int:
         fake.start()
     except OSError as error:
         print(
-            f"fake_openrouter: cannot listen on 127.0.0.1:{args.port}: {error.strerror}",
+            f"fake_server: cannot listen on 127.0.0.1:{args.port}: {error.strerror}",
             file=sys.stderr,
         )
         return 1

@@ -1,3 +1,4 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
 """The one place that builds OpenAI SDK clients pointed at OpenRouter.
 
 The starter, verify and the tests all get their client here, so what verify
@@ -16,6 +17,12 @@ what crosses the network, whatever the environment holds:
 - an answer is read up to catalog.MAX_ANSWER_BYTES (a JSON body, or one line
   of a stream), and a compressed one is never inflated past that: a server
   cannot make the app buffer gigabytes.
+
+The SDK's own options (timeout, max_retries, http_client, default_query...)
+pass through: create_client(settings, timeout=30, max_retries=5). A client
+built with an http_client of the caller's keeps its proxy and TLS settings and
+gets the guards too; the base URL, the key and the attribution headers are
+always the settings' (default_headers adds headers, never replaces those).
 """
 
 from __future__ import annotations
@@ -28,8 +35,8 @@ import re
 import ssl
 import unicodedata
 import zlib
-from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any, NoReturn, TypedDict
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import httpx2
@@ -37,10 +44,7 @@ import openai
 
 from . import catalog
 from .config import DEFAULT_TIMEOUT, Problem, Settings, describe_key_problem, key_problem
-
-# Starters generated before explain.py existed import explain from here.
 from .explain import AnswerTooLarge
-from .explain import explain as explain
 
 _NON_HEADER = re.compile(r"[^\x21-\x7e]")
 # Headers the SDK builds from OPENAI_ORG_ID and OPENAI_PROJECT_ID.
@@ -111,28 +115,44 @@ def _whole(text: str) -> int | None:
     return number if abs(number) < catalog.LARGEST_NUMBER else None
 
 
-class _ClientOptions(TypedDict):
-    api_key: str
-    base_url: str
-    default_headers: dict[str, str]
-    timeout: float
-    max_retries: int
+# What the settings decide, whatever the caller passes.
+_SETTINGS_OPTIONS = ("api_key", "base_url")
+
+Hooks = dict[str, list[Callable[..., Any]]]
 
 
-def _client_options(settings: Settings, timeout: float, max_retries: int) -> _ClientOptions:
-    """What both clients are built with; Problem for an unusable key."""
+def _client_options(settings: Settings, options: dict[str, Any]) -> dict[str, Any]:
+    """What both clients are built with: the caller's SDK options, then the settings'.
+
+    Problem for an unusable key; TypeError for an option the settings decide.
+    """
+    taken = [name for name in _SETTINGS_OPTIONS if name in options]
+    if taken:
+        raise TypeError(f"{', '.join(taken)}: set by the settings (OPENROUTER_*), not an option")
     problem = key_problem(settings.api_key)
     if problem:
         raise Problem(describe_key_problem(settings, problem))
     # Authorization too, so that no OPENAI_CUSTOM_HEADERS line can replace the key.
-    headers = {**attribution_headers(settings), "Authorization": f"Bearer {settings.api_key}"}
-    return _ClientOptions(
-        api_key=settings.api_key,
-        base_url=settings.base_url,
-        default_headers=headers,
-        timeout=timeout,
-        max_retries=max_retries,
-    )
+    headers = {
+        **(options.get("default_headers") or {}),
+        **attribution_headers(settings),
+        "Authorization": f"Bearer {settings.api_key}",
+    }
+    return {
+        "timeout": DEFAULT_TIMEOUT,
+        **options,
+        "api_key": settings.api_key,
+        "base_url": settings.base_url,
+        "default_headers": headers,
+    }
+
+
+def _guarded(client: httpx2.Client | httpx2.AsyncClient, hooks: Hooks) -> None:
+    """The guards, added to an HTTP client the caller built: no redirects, bounded answers."""
+    client.follow_redirects = False
+    client.event_hooks = {
+        name: [*client.event_hooks.get(name, []), *added] for name, added in hooks.items()
+    }
 
 
 def _unwanted_headers(ours: Iterable[str]) -> frozenset[str]:
@@ -247,29 +267,35 @@ def _tls() -> ssl.SSLContext:
     return httpx2.create_ssl_context()
 
 
-def create_client(
-    settings: Settings, *, timeout: float = DEFAULT_TIMEOUT, max_retries: int = 2
-) -> openai.OpenAI:
-    """An OpenAI client for OpenRouter. Raises Problem for an unusable key."""
-    options = _client_options(settings, timeout, max_retries)
-    guard = _Guard(options["default_headers"])
-    http_client = openai.DefaultHttpxClient(
-        verify=_tls(),
-        follow_redirects=False,
-        event_hooks={"request": [guard.request], "response": [guard.response]},
-    )
-    return openai.OpenAI(**options, http_client=http_client)
+def create_client(settings: Settings, **options: Any) -> openai.OpenAI:
+    """An OpenAI client for OpenRouter; options are openai.OpenAI's own (timeout, max_retries...).
+
+    Raises Problem for an unusable key.
+    """
+    built = _client_options(settings, options)
+    guard = _Guard(built["default_headers"])
+    hooks: Hooks = {"request": [guard.request], "response": [guard.response]}
+    if built.get("http_client") is None:
+        built["http_client"] = openai.DefaultHttpxClient(
+            verify=_tls(), follow_redirects=False, event_hooks=hooks
+        )
+    else:
+        _guarded(built["http_client"], hooks)
+    return openai.OpenAI(**built)
 
 
-def create_async_client(
-    settings: Settings, *, timeout: float = DEFAULT_TIMEOUT, max_retries: int = 2
-) -> openai.AsyncOpenAI:
-    """An AsyncOpenAI client for OpenRouter. Raises Problem for an unusable key."""
-    options = _client_options(settings, timeout, max_retries)
-    guard = _Guard(options["default_headers"])
-    http_client = openai.DefaultAsyncHttpxClient(
-        verify=_tls(),
-        follow_redirects=False,
-        event_hooks={"request": [guard.async_request], "response": [guard.async_response]},
-    )
-    return openai.AsyncOpenAI(**options, http_client=http_client)
+def create_async_client(settings: Settings, **options: Any) -> openai.AsyncOpenAI:
+    """An AsyncOpenAI client for OpenRouter; options are openai.AsyncOpenAI's own.
+
+    Raises Problem for an unusable key.
+    """
+    built = _client_options(settings, options)
+    guard = _Guard(built["default_headers"])
+    hooks: Hooks = {"request": [guard.async_request], "response": [guard.async_response]}
+    if built.get("http_client") is None:
+        built["http_client"] = openai.DefaultAsyncHttpxClient(
+            verify=_tls(), follow_redirects=False, event_hooks=hooks
+        )
+    else:
+        _guarded(built["http_client"], hooks)
+    return openai.AsyncOpenAI(**built)

@@ -1,4 +1,5 @@
-"""This project's keys, made and replaced by policy: python -m <package>.keys create|list|rotate.
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""This project's keys, made and replaced by policy: python -m <package>.openrouter.keys create|list|rotate.
 
 The key policy of the env examples, executed with a management key: one key
 per environment, named <slug>-<environment>-<date>, with the environment's
@@ -13,7 +14,8 @@ monthly credit limit and, in production, an expiry 90 days ahead.
   the old key first.
 
 The management key (OPENROUTER_MANAGEMENT_KEY, from the process environment or
-.env) is only ever sent to /keys; it is never printed or written.
+.env) is only ever sent to /keys; it is never printed or written. Saving and
+checking a new key is provision.py's, which login shares.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import account, catalog, envfile, verify
+from . import account, catalog, envfile, provision
 from .config import (
     ENVIRONMENTS,
+    PROCESS_ENVIRONMENT,
     PROJECT_SLUG,
     Problem,
     Settings,
@@ -42,7 +45,6 @@ from .config import (
     mask,
     redact,
 )
-from .login import refuse_unwritable
 
 MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY"
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -56,8 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     management_key = ""
     try:
-        management_key = read_management_key()
-        status: int = args.run(args, management_key)
+        settings = load_settings(args.env if "env" in args else None)
+        management_key = read_management_key(settings)
+        status: int = args.run(args, settings, management_key)
     except Problem as error:
         print(f"error: {redact(error.text.line(), management_key)}", file=sys.stderr)
         return error.status
@@ -118,12 +121,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_management_key(environ: dict[str, str] | None = None) -> str:
-    """OPENROUTER_MANAGEMENT_KEY from the process environment, else .env; Problem if none."""
-    environ = dict(os.environ) if environ is None else environ
-    dot_env = Path.cwd() / ".env"
-    key = environ.get(MANAGEMENT_KEY) or (
-        (envfile.read(dot_env) or {}).get(MANAGEMENT_KEY, "") if dot_env.is_file() else ""
+def read_management_key(settings: Settings) -> str:
+    """OPENROUTER_MANAGEMENT_KEY from the process environment, else .env; Problem if none.
+
+    Never from .env.<environment>: the management key is the account's, not one environment's.
+    """
+    sources = (PROCESS_ENVIRONMENT, ".env")
+    key = next(
+        (
+            values[MANAGEMENT_KEY]
+            for source, values in settings.layers
+            if source in sources and values.get(MANAGEMENT_KEY)
+        ),
+        "",
     )
     if not key:
         raise Problem(catalog.say("keys.no_management_key"))
@@ -139,16 +149,15 @@ def _say(message_id: catalog.MessageId, **values: object) -> None:
 # --- create -----------------------------------------------------------------------
 
 
-def create_key(args: argparse.Namespace, management_key: str) -> int:
-    settings = load_settings(args.env)
+def create_key(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
     environment = settings.environment
     limit_args = ["--limit", args.limit] if args.limit is not None else []
     again = command("keys", "create", "--env", environment, *limit_args)
     example = command("keys", "create", "--env", environment, "--limit", "100")
     limit = account.policy_limit(environment, args.limit, example=example)
-    env_file = Path.cwd() / f".env.{environment}"
-    refuse_unwritable(env_file, again)
-    if not args.force and envfile.holds_key(env_file):
+    env_file = settings.env_file
+    provision.preflight(settings, again)
+    if not args.force and provision.holds_key(settings):
         text = catalog.say(
             "keys.key_exists",
             file=env_file.name,
@@ -159,10 +168,9 @@ def create_key(args: argparse.Namespace, management_key: str) -> int:
     management = account.Management(settings, management_key)
     body = new_key(environment, limit=limit, limit_reset="monthly")
     data, key = _creating(lambda: management.create(body), env_file)
-    save(management, env_file, key, again)
+    save(management, settings, key, again)
     _say_created(data, body, env_file)
-    _warn_overridden(env_file)
-    return verify.main(["--env", environment])
+    return provision.check(settings)
 
 
 def new_key(
@@ -201,12 +209,12 @@ class _Interrupted(Exception):
     """Interrupted, and the user was told what state things are in."""
 
 
-def save(management: account.Management, env_file: Path, key: str, again: str) -> None:
-    """Write a key just made into the env file; if that fails, delete the key again."""
+def save(management: account.Management, settings: Settings, key: str, again: str) -> None:
+    """Write a key just made into the environment's env file; if that fails, delete the key again."""
     try:
-        envfile.write_key(env_file, key)
+        provision.save(settings, key)
     except Problem as error:  # write_key says any failure so
-        values = {"file": env_file.name, "detail": error.text.message, "command": again}
+        values = {"file": settings.env_file.name, "detail": error.text.message, "command": again}
         try:
             management.delete(key_hash(key))
         except Problem as left:
@@ -216,12 +224,6 @@ def save(management: account.Management, env_file: Path, key: str, again: str) -
             )
             raise Problem(text, status=1) from None
         raise Problem(catalog.say("keys.create_unsaved", **values), status=1) from None
-
-
-def _warn_overridden(env_file: Path) -> None:
-    if os.environ.get("OPENROUTER_API_KEY"):
-        text = catalog.say("login.overridden", file=env_file.name)
-        print(f"warning: {text.message}", file=sys.stderr)
 
 
 def _say_created(
@@ -242,10 +244,9 @@ def _say_created(
 # --- list -------------------------------------------------------------------------
 
 
-def list_keys(args: argparse.Namespace, management_key: str) -> int:
-    settings = load_settings()
+def list_keys(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
     prefix = f"{PROJECT_SLUG}-"
-    holders = env_files_by_hash(Path.cwd())
+    holders = env_files_by_hash(settings.directory)
     found = account.Management(settings, management_key).list()
     rows = [
         listing(record, holders)
@@ -350,14 +351,13 @@ def _text(value: object) -> str | None:
 # --- rotate -----------------------------------------------------------------------
 
 
-def rotate_key(args: argparse.Namespace, management_key: str) -> int:
-    settings = load_settings(args.env)
+def rotate_key(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
     environment = settings.environment
     again = command(
         "keys", "rotate", "--env", environment, *(["--compromised"] if args.compromised else [])
     )
-    env_file = Path.cwd() / f".env.{environment}"
-    refuse_unwritable(env_file, again)
+    env_file = settings.env_file
+    provision.preflight(settings, again)
     overriding = next((name for name in _OVERRIDES if os.environ.get(name)), None)
     if overriding is not None:
         text = catalog.say(
@@ -384,7 +384,7 @@ def rotate_key(args: argparse.Namespace, management_key: str) -> int:
         raise Problem(text, status=1)
     old_name = str(old.get("name") or old_hash[:12])
     body = successor(environment, old)
-    rotation = _Rotation(settings, management, env_file, again, old_key, old_name)
+    rotation = _Rotation(settings, management, again, old_key, old_name)
     return rotation.after_exposure(body) if args.compromised else rotation.replace(body)
 
 
@@ -408,14 +408,14 @@ class _Rotation:
         self,
         settings: Settings,
         management: account.Management,
-        env_file: Path,
         again: str,
         old_key: str,
         old_name: str,
     ) -> None:
+        self.settings = settings
         self.environment = settings.environment
         self.management = management
-        self.env_file = env_file
+        self.env_file = settings.env_file
         self.again = again
         self.old_key = old_key
         self.old_name = old_name
@@ -425,12 +425,12 @@ class _Rotation:
         file = self.env_file.name
         data, key = _creating(lambda: self.management.create(body), self.env_file)
         name, digest = str(data.get("name", body["name"])), key_hash(key)
-        save(self.management, self.env_file, key, self.again)
+        save(self.management, self.settings, key, self.again)
         _say_created(data, body, self.env_file, old_name=self.old_name)
         try:
-            verified = verify.main(["--env", self.environment]) == 0
+            verified = provision.check(self.settings) == 0
         except KeyboardInterrupt:
-            envfile.write_key(self.env_file, self.old_key)
+            provision.save(self.settings, self.old_key)
             _say(
                 "keys.interrupted_verifying",
                 file=file,
@@ -441,7 +441,7 @@ class _Rotation:
             )
             raise _Interrupted from None
         if not verified:
-            envfile.write_key(self.env_file, self.old_key)
+            provision.save(self.settings, self.old_key)
             _say(
                 "keys.successor_failed",
                 name=name,
@@ -494,7 +494,7 @@ class _Rotation:
         create = command("keys", "create", "--env", self.environment, "--force")
         try:
             data, key = self.management.create(body)
-            save(self.management, self.env_file, key, self.again)
+            save(self.management, self.settings, key, self.again)
         except KeyboardInterrupt:
             _say("keys.interrupted_compromised", file=self.env_file.name, command=create)
             raise _Interrupted from None
@@ -503,7 +503,7 @@ class _Rotation:
             _say("keys.compromised_unsaved", file=self.env_file.name, command=create)
             return 1
         _say_created(data, body, self.env_file)
-        return verify.main(["--env", self.environment])
+        return provision.check(self.settings)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Get a key by signing in to OpenRouter: python -m <package>.login [--env NAME].
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""Get a key by signing in to OpenRouter: python -m <package>.openrouter.login [--env NAME].
 
 OpenRouter's OAuth PKCE flow (RFC 7636): a random verifier and its S256
 challenge; the browser opens OpenRouter's /auth page, which sends it back with
@@ -10,7 +11,8 @@ callback: OpenRouter shows the code, and the user pastes it here.
 The key follows the project's key policy: the environment's credit limit
 (production: --limit) and the label <slug>-<environment>. It goes into
 .env.<environment> (mode 600) before the browser is told so, and is never
-printed; verify then checks it and decides the exit status.
+printed; verify then checks it and decides the exit status (provision.py, which
+keys shares).
 """
 
 from __future__ import annotations
@@ -27,12 +29,11 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from . import account, catalog, envfile, verify
+from . import account, catalog, provision
 from .config import ENVIRONMENTS, Problem, Settings, command, load_settings
 
 DEFAULT_PORT = 3000
@@ -99,9 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         example = command("login", "--env", environment, "--limit", "100")
         limit = account.policy_limit(environment, args.limit, example=example)
         account.require_base_url(settings)
-        env_file = Path.cwd() / f".env.{environment}"
-        refuse_unwritable(env_file, again)
-        if not args.force and envfile.holds_key(env_file) and not confirm_replace(env_file):
+        env_file = settings.env_file
+        provision.preflight(settings, again)
+        if not args.force and provision.holds_key(settings) and not confirm_replace(env_file.name):
             replace = command("login", "--env", environment, *limit_args, "--force")
             text = catalog.say("login.key_exists", file=env_file.name, login_command=replace)
             raise Problem(text, status=1)
@@ -109,11 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.headless:
             headless = command("login", "--env", environment, *limit_args, "--headless")
             key = sign_in_headless(request, timeout=args.timeout, again=headless)
-            save_key(env_file, key, again)
+            save_key(settings, key, again)
         else:
             sign_in(
                 request,
-                env_file,
                 port=args.port,
                 timeout=args.timeout,
                 open_browser=not args.no_browser,
@@ -127,42 +127,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130  # 128 + SIGINT, as shells report it
 
     print(catalog.say("login.saved", file=env_file.name).message, file=sys.stderr)
-    if os.environ.get("OPENROUTER_API_KEY"):
-        print(
-            f"warning: {catalog.say('login.overridden', file=env_file.name).message}",
-            file=sys.stderr,
-        )
-    return verify.main(["--env", environment])
+    return provision.check(settings)
 
 
-def refuse_unwritable(env_file: Path, again: str) -> None:
-    """Problem (exit 2) when the key could not be saved: checked before anyone signs in."""
-    reason = envfile.check_writable(env_file)
-    if reason is not None:
-        text = catalog.say(
-            "login.not_writable",
-            file=env_file.name,
-            reason=catalog.say(reason).message,
-            command=again,
-        )
-        raise Problem(text)
-
-
-def confirm_replace(env_file: Path) -> bool:
+def confirm_replace(file: str) -> bool:
     """Ask whether to replace the key, when there is a terminal to ask on."""
     if not sys.stdin.isatty():
         return False
-    answer = input(f"{env_file.name} already holds a key. Replace it? [y/N] ")
+    answer = input(f"{file} already holds a key. Replace it? [y/N] ")
     return answer.strip().lower() in ("y", "yes")
 
 
-def save_key(env_file: Path, key: str, again: str) -> None:
-    """Write the key into the env file; Problem (exit 1) if that fails."""
+def save_key(settings: Settings, key: str, again: str) -> None:
+    """Write the key into the environment's env file; Problem (exit 1) if that fails."""
     try:
-        envfile.write_key(env_file, key)
+        provision.save(settings, key)
     except Problem as error:  # write_key says any failure so
-        detail = error.text.message
-        text = catalog.say("login.save_failed", file=env_file.name, detail=detail, command=again)
+        file, detail = settings.env_file.name, error.text.message
+        text = catalog.say("login.save_failed", file=file, detail=detail, command=again)
         raise Problem(text, status=1) from None
 
 
@@ -194,7 +176,6 @@ class Authorization:
 
 def sign_in(
     request: Authorization,
-    env_file: Path,
     *,
     port: int | None,
     timeout: float,
@@ -223,7 +204,7 @@ def sign_in(
                 text = catalog.say("login.denied", detail=callback.error, login_command=again)
                 raise Problem(text, status=1)
             key = request.exchange(callback.code, again)
-            save_key(env_file, key, again)
+            save_key(settings, key, again)
         except Problem as problem:
             server.answer(failure_page(settings, problem.text.message, again))
             raise

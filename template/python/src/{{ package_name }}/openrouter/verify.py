@@ -1,4 +1,5 @@
-"""Check an environment's OpenRouter set-up: python -m <package>.verify [--env NAME].
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""Check an environment's OpenRouter set-up: python -m <package>.openrouter.verify [--env NAME].
 
 Three offline checks come first (config, key_format, base_url); if they pass,
 the requests behind the other five are sent together, so the whole run costs
@@ -8,6 +9,9 @@ completion (chat).
 
 Exit status: 0 every check passed or warned, 1 a check failed, 2 the
 configuration or the command line is unusable (nothing was sent).
+
+A command line second: run(settings) checks settings already loaded and prints
+the same report, for login and keys to check the key they just saved.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Literal, NoReturn
 from urllib.parse import quote, urlsplit
 
@@ -48,6 +51,8 @@ from .explain import error_detail, explain_connection_error, explain_status, mes
 
 Status = Literal["pass", "warn", "fail", "skip"]
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+#: Seconds verify waits for OpenRouter unless told otherwise (--timeout).
+DEFAULT_TIMEOUT = 10.0
 
 
 @dataclass
@@ -141,7 +146,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=10.0,
+        default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"give up after this many seconds, from {least:g} to {most:g} (default: 10)",
     )
@@ -154,16 +159,42 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run verify; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in argv
     try:
-        outcome = asyncio.run(verify(parse_args(argv)))
+        args = parse_args(argv)
     except UsageError as error:
-        if "--json" not in argv:
+        if not as_json:
             print(f"{command('verify')}: error: {error} (see --help)", file=sys.stderr)
             return 2
         environment = os.environ.get("APP_ENV") or DEFAULT_ENVIRONMENT
         config = Check("config", "fail", f"Bad command line: {error}")
-        outcome = Outcome(environment, skip_rest([config], "skip.preflight", "--chat" in argv), 2)
-    if "--json" in argv:
+        chat = "--chat" in argv
+        return report(Outcome(environment, skip_rest([config], "skip.preflight", chat), 2), as_json)
+    try:
+        settings = load_settings(args.env)
+    except Problem as error:
+        environment = args.env or os.environ.get("APP_ENV") or DEFAULT_ENVIRONMENT
+        config = Check.of("config", "fail", error.text)
+        outcome = Outcome(environment, skip_rest([config], "skip.preflight", args.chat), 2)
+    else:
+        outcome = asyncio.run(run_checks(settings, timeout=args.timeout, chat=args.chat))
+    return report(outcome, as_json)
+
+
+def run(
+    settings: Settings,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    chat: bool = False,
+    as_json: bool = False,
+) -> int:
+    """Check these settings and print the report, as the command does; returns the exit status."""
+    return report(asyncio.run(run_checks(settings, timeout=timeout, chat=chat)), as_json)
+
+
+def report(outcome: Outcome, as_json: bool) -> int:
+    """Print the outcome, as one JSON object or for people; returns its exit status."""
+    if as_json:
         output = json.dumps(outcome.to_json(), ensure_ascii=False, allow_nan=False)
     else:
         output = render(outcome, color=_use_color())
@@ -172,30 +203,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return outcome.status
 
 
-async def verify(args: argparse.Namespace) -> Outcome:
-    """Run the checks for the environment the arguments select."""
-    try:
-        settings = load_settings(args.env)
-    except Problem as error:
-        environment = args.env or os.environ.get("APP_ENV") or DEFAULT_ENVIRONMENT
-        config = Check.of("config", "fail", error.text)
-        return Outcome(environment, skip_rest([config], "skip.preflight", args.chat), 2)
-
+async def run_checks(settings: Settings, *, timeout: float, chat: bool) -> Outcome:
+    """Run the checks for these settings."""
     checks = [
-        config_check(settings, Path.cwd()),
+        config_check(settings),
         key_format_check(settings),
         base_url_check(settings),
     ]
     outcome = Outcome(settings.environment, checks, 0, api_key=settings.api_key)
     if any(check.status == "fail" for check in checks):
-        outcome.checks, outcome.status = skip_rest(checks, "skip.preflight", args.chat), 2
+        outcome.checks, outcome.status = skip_rest(checks, "skip.preflight", chat), 2
         return outcome
 
-    replies = await send_requests(settings, args.timeout, args.chat)
+    replies = await send_requests(settings, timeout, chat)
     reachability = reachability_check(settings, *replies.all_but_chat())
     checks.append(reachability)
     if reachability.status == "fail":
-        outcome.checks, outcome.status = skip_rest(checks, "skip.unreachable", args.chat), 1
+        outcome.checks, outcome.status = skip_rest(checks, "skip.unreachable", chat), 1
         return outcome
 
     key, outcome.key_info = key_check(settings, replies.key)
@@ -215,7 +239,7 @@ async def verify(args: argparse.Namespace) -> Outcome:
 # --- offline checks ---------------------------------------------------------
 
 
-def config_check(settings: Settings, directory: Path) -> Check:
+def config_check(settings: Settings) -> Check:
     found = catalog.say(
         "config.ok" if settings.api_key else "config.no_key",
         environment=settings.environment,
@@ -224,7 +248,7 @@ def config_check(settings: Settings, directory: Path) -> Check:
         key_source=settings.key_source,
     )
     keys: dict[str, str] = {}
-    for path in (directory / f".env.{environment}" for environment in ENVIRONMENTS):
+    for path in (settings.directory / f".env.{environment}" for environment in ENVIRONMENTS):
         try:
             key = (envfile.read(path) or {}).get("OPENROUTER_API_KEY")
         except Problem:
