@@ -2,7 +2,7 @@
 
 Projects are installed for real (uv for Python, npm for TypeScript) and run
 against the fake OpenRouter that generated Python projects ship
-(template/python/tests/fake_openrouter.py), which this module loads from its
+(template/python/tests/openrouter/fake_server.py), which this module loads from its
 file and re-exports: tests import FakeOpenRouter and new_key from here.
 """
 
@@ -28,7 +28,7 @@ def load_module(name: str, path: Path) -> ModuleType:
     """Import one file as module `name`, without putting its directory on sys.path.
 
     The module is registered under `name`, so files that `import name` (a rendered
-    project's verify_scenarios imports fake_openrouter) get this very module.
+    project's verify_scenarios imports fake_server) get this very module.
     """
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None, f"cannot load {path}"
@@ -39,11 +39,11 @@ def load_module(name: str, path: Path) -> ModuleType:
 
 
 # The fake OpenRouter lives once, in the Python tree, which ships it to every project.
-fake_openrouter = load_module(
-    "fake_openrouter", ROOT / "template" / "python" / "tests" / "fake_openrouter.py"
+fake_server = load_module(
+    "fake_server", ROOT / "template" / "python" / "tests" / "openrouter" / "fake_server.py"
 )
-FakeOpenRouter = fake_openrouter.FakeOpenRouter
-new_key = fake_openrouter.new_key
+FakeOpenRouter = fake_server.FakeOpenRouter
+new_key = fake_server.new_key
 
 MINIMUM_NODE = (22, 18)
 
@@ -86,7 +86,7 @@ class Project:
     def entry(self, name: str, *args: str) -> list[str]:
         """The command line of an entry point (start, verify, login), runnable from any directory."""
         if self.language == "python":
-            module = self.package if name == "start" else f"{self.package}.{name}"
+            module = self.package if name == "start" else f"{self.package}.openrouter.{name}"
             return [str(self.path / ".venv" / "bin" / "python"), "-m", module, *args]
         script = "main" if name == "start" else name
         return ["node", str(self.path / "src" / f"{script}.ts"), *args]

@@ -1,7 +1,7 @@
 """Play the shared keys and login scenarios against a generated project, as its user would.
 
 The scenarios live in template/shared/keys-scenarios.yml; a rendered Python
-project's tests/keys_scenarios.py sets each one up (the fake's behaviour, the
+project's tests/openrouter/keys_scenarios.py sets each one up (the fake's behaviour, the
 files, the environment, what the user does in the browser and at the terminal)
 and checks its outcome. Here the command runs as a process of either language:
 the user reads its stderr, types into its stdin, and presses Ctrl-C (SIGINT)
@@ -30,7 +30,8 @@ PATIENCE = 60.0  # generous: every wait ends on an event long before
 
 def load_scenarios(python_app: Project) -> ModuleType:
     """keys_scenarios, as rendered into the default Python project: one scenario per row."""
-    module = load_module("keys_scenarios", python_app.path / "tests" / "keys_scenarios.py")
+    path = python_app.path / "tests" / "openrouter" / "keys_scenarios.py"
+    module = load_module("keys_scenarios", path)
     names = [scenario.name for scenario in module.SCENARIOS]
     assert names == [*TABLE["keys"], *TABLE["login"]], "one scenario per row, in order"
     return module
@@ -163,5 +164,5 @@ def interrupt_when_received(process: subprocess.Popen[str], setup: Any) -> None:
 
 def same_words(played: Played, app: Project) -> str:
     """What a command printed on stderr, with the language's spelling of commands taken out."""
-    spelled = rf"python -m {app.package}\.(\w+)|npm run --silent (\w+)(?: --)?"
+    spelled = rf"python -m {app.package}\.openrouter\.(\w+)|npm run --silent (\w+)(?: --)?"
     return re.sub(spelled, lambda match: match[1] or match[2], played.err)

@@ -56,8 +56,8 @@ console.log(JSON.stringify(results));
 PYTHON_READER = """
 import base64, json, sys, tempfile
 from pathlib import Path
-from {package} import envfile
-from {package}.catalog import Problem
+from {package}.openrouter import envfile
+from {package}.openrouter.catalog import Problem
 
 files = json.load(sys.stdin)
 directory = Path(tempfile.mkdtemp(prefix="env-files-"))
@@ -83,7 +83,7 @@ console.log(JSON.stringify(texts.map((text) => ({ ...parseEnv(text) }))));
 """
 PARSE_WITH_PYTHON = """
 import json, sys
-from {package}.envfile import parse
+from {package}.openrouter.envfile import parse
 print(json.dumps([parse(text) for text in json.load(sys.stdin)]))
 """
 PIECES = [

@@ -2,7 +2,7 @@
 
 tests/reference/openrouter.yml holds, per endpoint and error, the fields and JSON types of
 the body and the line of OpenRouter's openapi.yaml they come from. Each fake runs as the
-offline command users run (`python tests/fake_openrouter.py`, `npm run --silent fake`) and is
+offline command users run (`python tests/openrouter/fake_server.py`, `npm run --silent fake`) and is
 called with plain HTTP. The switchable behaviours (hostile answers, registries, modes) are
 turned on through a small driver per language that calls the fake's own API by the same
 names (snake_case / camelCase), so the two APIs stay parallel too.
@@ -35,7 +35,7 @@ from harness import ROOT, Project
 
 REFERENCE = yaml.safe_load((Path(__file__).parent / "reference" / "openrouter.yml").read_text())
 SHAPES: dict[str, Any] = REFERENCE["shapes"]
-PYTHON_FAKE = ROOT / "template" / "python" / "tests" / "fake_openrouter.py"
+PYTHON_FAKE = ROOT / "template" / "python" / "tests" / "openrouter" / "fake_server.py"
 MANAGEMENT_KEY = "sk-or-v1-" + "6d" * 32
 KEY = "sk-or-v1-" + "ab" * 32
 DISABLED_KEY = "sk-or-v1-" + "cd" * 32
@@ -227,7 +227,7 @@ def key_of(server: Server) -> str:
 
 PYTHON_DRIVER = r"""
 import json, re, sys
-from fake_openrouter import FakeOpenRouter, StalledListener
+from fake_server import FakeOpenRouter, StalledListener
 
 def snake(name):
     return re.sub(r"(?<=[a-z])(?=[A-Z0-9])", "_", name).lower()

@@ -1,7 +1,7 @@
 """Hostile machines, files and servers, in both languages: template/shared/hostile-inputs.yml.
 
 The rows are the ones the generated projects test themselves with: a rendered Python project's
-tests/hostile_inputs.py sets each up by name. Here each row runs against the Python and the
+tests/openrouter/hostile_scenarios.py sets each up by name. Here each row runs against the Python and the
 TypeScript project alike, as users run them (a process in a project directory), and the
 operating system really refuses what the row says it refuses: a file it may not read is mode
 000, a file it may not chmod belongs to another user, and as root the command runs without the
@@ -46,8 +46,9 @@ UNPRIVILEGED = "-dac_override,-dac_read_search,-fowner"
 
 @pytest.fixture(scope="module")
 def rows(python_app: Project) -> ModuleType:
-    """hostile_inputs, as rendered into the default Python project."""
-    module = load_module("hostile_inputs", python_app.path / "tests" / "hostile_inputs.py")
+    """hostile_scenarios, as rendered into the default Python project."""
+    path = python_app.path / "tests" / "openrouter" / "hostile_scenarios.py"
+    module = load_module("hostile_scenarios", path)
     assert [row.name for row in module.ROWS] == list(EXPECTED), "one set-up per row"
     return module
 
@@ -64,7 +65,7 @@ def refuse(app: Project, setup: Any, command: list[str]) -> tuple[list[str], dic
     user: as root, nobody's, and the command runs without the capabilities that let root read
     and chmod anything; otherwise root's, through sudo. Without root or sudo no file can belong
     to another user: each project's own means then make chmod fail as the system would (Python:
-    its tests/hostile_inputs.py; TypeScript: its test/refuse.ts preload).
+    its tests/openrouter/hostile_scenarios.py; TypeScript: its test/refuse.ts preload).
     """
     for path in setup.unreadable:
         path.chmod(0)
@@ -82,7 +83,8 @@ def refuse(app: Project, setup: Any, command: list[str]) -> tuple[list[str], dic
     refused = {"unreadable": [], "unchangeable": [str(path) for path in setup.unchangeable]}
     if app.language == "python":
         python, _, module, *args = command
-        command = [python, str(app.path / "tests" / "hostile_inputs.py"), module, *args]
+        runner = app.path / "tests" / "openrouter" / "hostile_scenarios.py"
+        command = [python, str(runner), module, *args]
     else:
         node, *rest = command
         command = [node, "--import", str(app.path / "test" / "refuse.ts"), *rest]

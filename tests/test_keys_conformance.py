@@ -1,7 +1,7 @@
 """Both languages' keys command, against one fake OpenRouter, in every scenario of the shared table.
 
 template/shared/keys-scenarios.yml says what must happen; a rendered Python
-project's tests/keys_scenarios.py sets each scenario up; tests/scenario_player.py
+project's tests/openrouter/keys_scenarios.py sets each scenario up; tests/scenario_player.py
 runs the command as its user would (a process; Ctrl-C when the fake has the
 request) in the Python and the TypeScript project alike.
 """

@@ -29,7 +29,7 @@ def test_both_languages_do_the_same(
 
 
 PAGES = [
-    (True, "", "python -m app.verify --env development"),
+    (True, "", "python -m app.openrouter.verify --env development"),
     (False, "Sign-in was not completed: access_denied.", "npm run --silent login -- --env x"),
     (False, "<img src=x onerror=alert(1)> & 'quotes' \"too\" — ✨", "login --limit 25"),
 ]
@@ -41,8 +41,8 @@ def rendered_pages(app: Project) -> list[bytes]:
     if app.language == "python":
         script = (
             "import json, sys;"
-            f"from {app.package}.config import load_settings;"
-            f"from {app.package}.login import page;"
+            f"from {app.package}.openrouter.config import load_settings;"
+            f"from {app.package}.openrouter.login import page;"
             "settings = load_settings('staging', environ={'OPENROUTER_APP_TITLE': sys.argv[2]});"
             "pages = [page(settings, signed_in=s, detail=d, next_command=c).hex()"
             " for s, d, c in json.loads(sys.argv[1])];"

@@ -9,23 +9,38 @@ import pytest
 from conftest import VARIANTS, Installed, assert_streams_a_reply
 from harness import UV, FakeOpenRouter, Project
 
+# The tests of what differs between answer variants: the settings the project was generated
+# with (environments, title, model), and the starter that sends them.
+VARIANT_TESTS = ("tests/openrouter/test_config.py", "tests/test_starter.py")
+
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
-def project(request: pytest.FixtureRequest, installed: Installed) -> Project:
-    return installed("python", request.param)
+def variant(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def project(variant: str, installed: Installed) -> Project:
+    return installed("python", variant)
 
 
 def test_passes_its_own_formatter_linter_type_checker_and_tests(
-    project: Project, tmp_path_factory: pytest.TempPathFactory
+    project: Project, variant: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """After `uv sync` (the fixture), `uv run` finds every development tool in the project."""
+    """After `uv sync` (the fixture), `uv run` finds every development tool in the project.
+
+    The whole suite runs once, for the default answers. The other variants' trees differ
+    only in the rendered settings, README and env examples: every file is formatted, linted
+    and type-checked, and the tests of the settings run.
+    """
     project.run(*UV, "run", "ruff", "format", "--check", ".")
     project.run(*UV, "run", "ruff", "check", ".")
     # One mypy cache for the variants this worker checks, as on a developer's machine: the
     # SDK's types are analysed once (6 s), each project's own modules every time.
     cache = tmp_path_factory.getbasetemp() / "mypy-cache"
     project.run(*UV, "run", "mypy", env={"MYPY_CACHE_DIR": str(cache)})
-    project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider")
+    tests = () if variant == "defaults" else VARIANT_TESTS
+    project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider", *tests)
 
 
 def test_the_title_survives_every_quoting(project: Project) -> None:
@@ -33,7 +48,7 @@ def test_the_title_survives_every_quoting(project: Project) -> None:
     title = project.answers["app_title"].strip()
     example = next(project.path.glob(".env.*.example")).read_text(encoding="utf-8")
     script = (
-        f"import json, sys; from {project.package}.config import DEFAULTS; from {project.package}.envfile import parse as parse_env; "
+        f"import json, sys; from {project.package}.openrouter.config import DEFAULTS; from {project.package}.openrouter.envfile import parse as parse_env; "
         "print(json.dumps([DEFAULTS['OPENROUTER_APP_TITLE'], parse_env(sys.stdin.read())['OPENROUTER_APP_TITLE']]))"
     )
     default, from_example = json.loads(project.run("python", "-c", script, input=example).stdout)

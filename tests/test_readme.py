@@ -99,7 +99,9 @@ def test_the_pip_alternative_works_as_written(copie: Any, fake: FakeOpenRouter) 
     assert tuple(int(part) for part in pip_version.split(".")[:2]) >= (25, 1), pip_version
     for tool in ("ruff", "mypy"):
         project.run(str(bin_dir / tool), "--version")
-    project.run(str(bin_dir / "pytest"), "-q", "-p", "no:cacheprovider", "tests/test_config.py")
+    project.run(
+        str(bin_dir / "pytest"), "-q", "-p", "no:cacheprovider", "tests/openrouter/test_config.py"
+    )
 
 
 @pytest.mark.parametrize("language", ["python", "typescript"])

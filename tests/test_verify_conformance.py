@@ -2,7 +2,7 @@
 
 The scenarios are the ones the generated projects test themselves with: their
 expected results come from template/shared/verify-scenarios.yml, and a rendered
-Python project's tests/verify_scenarios.py sets them up. Here they run against
+Python project's tests/openrouter/verify_scenarios.py sets them up. Here they run against
 the Python and the TypeScript project alike, as users run them: a separate
 process, in a project directory, with the key in an env file or the environment.
 Every --json output is parsed as strict JSON, and each run's peak memory is
@@ -38,7 +38,8 @@ EXPECTED = yaml.safe_load((SHARED / "verify-scenarios.yml").read_text())
 @pytest.fixture(scope="module")
 def scenarios(python_app: Project) -> ModuleType:
     """verify_scenarios, as rendered into the default Python project."""
-    module = load_module("verify_scenarios", python_app.path / "tests" / "verify_scenarios.py")
+    path = python_app.path / "tests" / "openrouter" / "verify_scenarios.py"
+    module = load_module("verify_scenarios", path)
     assert sorted(scenario.name for scenario in module.SCENARIOS) == sorted(EXPECTED), (
         "one scenario per name"
     )

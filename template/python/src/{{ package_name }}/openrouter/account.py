@@ -1,3 +1,4 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
 """OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
 
 Only login and keys import this module, so the starter and verify start no

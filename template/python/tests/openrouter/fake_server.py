@@ -1,0 +1,1249 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""A stand-in for OpenRouter's API on 127.0.0.1, so tests need no key and no network.
+
+It follows OpenRouter's API reference (the OpenAPI spec) for every endpoint the
+project calls: GET /key (and the legacy /auth/key), GET /model/{author}/{slug}
+(variants, routers and ~aliases resolved), the per-model endpoints, the public
+2 MB /models catalogue, chat completions (OpenAI-served models refuse fewer
+than 16 tokens; streams carry ": OPENROUTER PROCESSING" comments and may end in
+an error chunk), the management API (/keys, /credits), OAuth PKCE (/auth,
+POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page for every
+other path, which is what a wrong base URL gets.
+
+Any path can be switched to a canned or hostile answer: respond(), hang(),
+drop(), gzip_bomb(), malformed_stream(), reset_mid_stream(), redirect(),
+raw_json(), data_policy_404(), insufficient_credits(), provider_rate_limit();
+restore() switches it back. respond(), hang() and drop() can be limited to one
+method (DELETE /keys/{hash}, not GET). Headers named in refused_headers make it
+answer 400, so a test fails if a client sends them.
+
+    with FakeOpenRouter() as fake:
+        key = fake.add_key(limit=5)
+        fake.respond("/api/v1/key", 429, error="Rate limit exceeded", headers={"Retry-After": "30"})
+
+Run as a command, it is an offline OpenRouter to try the app with (standard
+library only): `python tests/openrouter/fake_server.py [--port N] [--management-key KEY]`
+prints OPENROUTER_BASE_URL=... and OPENROUTER_API_KEY=... and serves until
+interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import hashlib
+import json
+import math
+import re
+import secrets
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.message import Message
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+API = "/api/v1"
+CHAT = f"{API}/chat/completions"
+MODEL = "google/gemini-2.5-flash-lite"
+OPENAI_MODEL = "openai/gpt-5.2"
+ALIAS = "~openai/gpt-latest"
+ROUTER = "openrouter/auto"
+USER_ID = "user_2fakeOpenRouter0000000000"
+WORKSPACE_ID = "7d6a4c3e-0f1b-4e59-9a2d-5b8c1e0f4a7d"
+PAGE_SIZE = 100  # GET /keys returns the most recent 100 keys per page
+MIN_OPENAI_TOKENS = 16
+DATA_POLICY = (
+    "No endpoints found matching your data policy (Paid model training). "
+    "Configure: https://openrouter.ai/settings/privacy"
+)
+HTML_404 = (
+    b"<!DOCTYPE html><html><head><title>404: This page could not be found</title>"
+    b"</head><body><h1>404</h1><p>This page could not be found.</p></body></html>"
+)
+# Fields GET /key reports that the management API's key objects do not, and the reverse.
+KEY_ONLY = ("is_free_tier", "is_management_key", "is_provisioning_key", "rate_limit")
+LISTING_ONLY = ("hash", "name", "disabled", "created_at", "updated_at", "workspace_id")
+LIMIT_RESETS = ("daily", "weekly", "monthly", None)
+UTC_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
+MODEL_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+(:[\w.-]+)?")
+
+
+def new_key() -> str:
+    """A key shaped like OpenRouter's: sk-or-v1- and 64 hex characters."""
+    return "sk-or-v1-" + secrets.token_hex(32)
+
+
+def key_hash(key: str) -> str:
+    """The key's hash as OpenRouter names it (/keys/{hash}, settings links): sha256 hex."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def key_label(key: str) -> str:
+    """How OpenRouter labels a key: its first and last characters, "sk-or-v1-au7...890"."""
+    return f"{key[:12]}...{key[-3:]}"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def key_data(**overrides: Any) -> dict[str, Any]:
+    """What GET /key reports for an ordinary key with a 10 USD monthly limit (every spec field)."""
+    return {
+        "label": "sk-or-v1-abc...def",
+        "limit": 10.0,
+        "limit_remaining": 7.5,
+        "limit_reset": "monthly",
+        "include_byok_in_limit": False,
+        "usage": 2.5,
+        "usage_daily": 0.25,
+        "usage_weekly": 1.0,
+        "usage_monthly": 2.5,
+        "byok_usage": 0.0,
+        "byok_usage_daily": 0.0,
+        "byok_usage_weekly": 0.0,
+        "byok_usage_monthly": 0.0,
+        "is_free_tier": False,
+        "is_management_key": False,
+        "is_provisioning_key": False,
+        "creator_user_id": USER_ID,
+        "rate_limit": {
+            "requests": -1,
+            "interval": "10s",
+            "note": "This field is deprecated and safe to ignore.",
+        },
+        "expires_at": None,
+        **overrides,
+    }
+
+
+def endpoint(provider: str, model: str = MODEL) -> dict[str, Any]:
+    """One provider endpoint of a model, as GET /models/{author}/{slug}/endpoints lists it."""
+    base = model.split(":")[0]
+    return {
+        "name": f"{provider} | {base}",
+        "model_id": base,
+        "model_name": _display_name(base),
+        "context_length": 1048576,
+        "pricing": {"prompt": "0.0000001", "completion": "0.0000004", "request": "0"},
+        "provider_name": provider,
+        "tag": provider.lower().replace(" ", "-"),
+        "quantization": None,
+        "max_completion_tokens": 65536,
+        "max_prompt_tokens": None,
+        "supported_parameters": ["max_tokens", "temperature", "top_p", "stop", "seed"],
+        "status": 0,
+        "uptime_last_30m": 99.9,
+        "uptime_last_5m": 100.0,
+        "uptime_last_1d": 99.7,
+        "supports_implicit_caching": True,
+        "latency_last_30m": {"p50": 310.0, "p75": 420.0, "p90": 610.0, "p99": 1200.0},
+        "throughput_last_30m": {"p50": 95.0, "p75": 80.0, "p90": 60.0, "p99": 30.0},
+    }
+
+
+def model_data(model: str, **overrides: Any) -> dict[str, Any]:
+    """GET /model/{author}/{slug}'s Model for a concrete model id (":free" variants cost 0)."""
+    base = model.split(":")[0]
+    price = "0" if model.endswith(":free") else "0.0000001"
+    return {
+        "id": model,
+        "canonical_slug": base,
+        "name": _display_name(model),
+        "created": 1750000000,
+        "description": f"{model}, as the fake OpenRouter serves it.",
+        "context_length": 1048576,
+        "architecture": {
+            "modality": "text->text",
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+            "tokenizer": "Other",
+            "instruct_type": None,
+        },
+        "pricing": {"prompt": price, "completion": price, "request": "0", "image": "0"},
+        "top_provider": {
+            "context_length": 1048576,
+            "max_completion_tokens": 65536,
+            "is_moderated": base.startswith("openai/"),
+        },
+        "per_request_limits": None,
+        "supported_parameters": ["max_tokens", "temperature", "top_p", "stop", "seed"],
+        "default_parameters": None,
+        "supported_voices": None,
+        "links": {"details": f"{API}/models/{model}/endpoints"},
+        **overrides,
+    }
+
+
+def router_data(model: str) -> dict[str, Any]:
+    """A router (openrouter/auto) as GET /model reports it: no price of its own (-1)."""
+    return model_data(
+        model,
+        name="Auto Router",
+        description="Picks a model for each prompt.",
+        context_length=2000000,
+        architecture={
+            "modality": "text->text",
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+            "tokenizer": "Router",
+            "instruct_type": None,
+        },
+        pricing={"prompt": "-1", "completion": "-1"},
+        top_provider={"context_length": None, "max_completion_tokens": None, "is_moderated": False},
+    )
+
+
+def _display_name(model: str) -> str:
+    author, _, slug = model.partition("/")
+    return f"{author[:1].upper()}{author[1:]}: {slug}"
+
+
+def _default_endpoints(model: str) -> list[dict[str, Any]]:
+    if model.startswith("openai/"):
+        return [endpoint("OpenAI", model), endpoint("Azure", model)]
+    return [endpoint("DeepInfra", model), endpoint("Together", model)]
+
+
+@dataclass
+class Canned:
+    """A fixed answer for one path, replacing the normal behaviour.
+
+    kind is "reply" (status, body, headers), "hang" (accept, never answer),
+    "drop" (close without answering), "gzip_bomb", "malformed_stream" or
+    "reset" (see FakeOpenRouter's methods).
+    """
+
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str]
+    hang: bool = False
+    kind: str = "reply"
+    size: int = 0  # gzip_bomb: how many bytes the body expands to
+
+
+@dataclass
+class Request:
+    """A request as the fake received it."""
+
+    method: str
+    path: str
+    headers: Message  # case-insensitive, like HTTP headers
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Grant:
+    """An authorization code issued by /auth, waiting for POST /auth/keys."""
+
+    challenge: str | None
+    method: str
+    label: str | None
+    limit: float | None
+
+
+@dataclass
+class _Lookup:
+    """What a model id names: a concrete model, a :variant of one, a router or a ~alias."""
+
+    kind: str
+    concrete: str  # the model that answers a chat
+    endpoints: list[dict[str, Any]]
+
+
+@dataclass
+class FakeOpenRouter:
+    """The fake server. Start it with `with`, or start() and stop()."""
+
+    latency: float = 0.0
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    models: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {
+            MODEL: [endpoint("Google", MODEL), endpoint("Google AI Studio", MODEL)],
+            OPENAI_MODEL: _default_endpoints(OPENAI_MODEL),
+        }
+    )
+    model_info: dict[str, dict[str, Any]] = field(default_factory=dict)  # Model overrides
+    aliases: dict[str, str] = field(default_factory=lambda: {ALIAS: OPENAI_MODEL})
+    routers: set[str] = field(default_factory=lambda: {ROUTER})
+    any_model: bool = False  # every author/slug id is known and routable (the command)
+    reply: str = "Hello from the fake OpenRouter."
+    stream_error: str | None = None
+    legacy_key_endpoint_only: bool = False
+    auth_error: str | None = None  # /auth redirects with ?error=<this> (e.g. access_denied)
+    affordable_tokens: int | None = None  # chat asking for more answers 402
+    refused_headers: set[str] = field(default_factory=set)  # any request with one: 400
+    credits: dict[str, float] = field(
+        default_factory=lambda: {"total_credits": 100.0, "total_usage": 25.5}
+    )
+    port: int = 0
+    requests: list[Request] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # authorization codes issued, in order
+    deleted_keys: list[str] = field(default_factory=list)
+    bytes_sent: int = 0
+    max_in_flight: int = 0  # the most requests it was answering at once
+    _in_flight: int = 0
+    _canned: dict[tuple[str, str], Canned] = field(default_factory=dict)  # (method or *, path)
+    _grants: dict[str, Grant] = field(default_factory=dict)
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _server: ThreadingHTTPServer | None = None
+
+    # --- setting up -------------------------------------------------------------
+
+    def serve_model(self, model: str, **info: Any) -> None:
+        """Make a model known and routable (a :variant makes its base model known too).
+
+        info overrides fields of the Model that GET /model reports.
+        """
+        self.models[model] = _default_endpoints(model)
+        base = model.split(":")[0]
+        self.models.setdefault(base, _default_endpoints(base))
+        if info:
+            self.model_info[model] = info
+
+    def add_unroutable_model(self, model: str) -> None:
+        """A model OpenRouter knows but no provider serves: zero endpoints."""
+        self.models[model] = []
+
+    def add_alias(self, alias: str, target: str) -> None:
+        """A ~author/slug alias resolving to target (made known if it is not)."""
+        if target not in self.models:
+            self.serve_model(target)
+        self.aliases[alias] = target
+
+    def add_router(self, model: str) -> None:
+        """A router id like openrouter/auto: it picks a model for each request."""
+        self.routers.add(model)
+
+    def add_key(self, key: str | None = None, /, **data: Any) -> str:
+        """Register a key that GET /key and chat accept; data overrides key_data().
+
+        data may also set the management API's fields (name, disabled, ...);
+        a disabled key is refused like an unknown one.
+        """
+        key = key or new_key()
+        label = key_label(key)
+        listing = {
+            "label": label,
+            "hash": key_hash(key),
+            "name": data.get("label", label),
+            "disabled": False,
+            "created_at": utc_now(),
+            "updated_at": None,
+            "workspace_id": WORKSPACE_ID,
+        }
+        self.keys[key] = key_data(**{**listing, **data})
+        return key
+
+    def add_management_key(self, key: str | None = None, /, **data: Any) -> str:
+        """Register a management key: /keys and /credits accept it; chat refuses it (403)."""
+        fields: dict[str, Any] = {
+            "is_management_key": True,
+            "is_provisioning_key": True,
+            "limit": None,
+            "limit_remaining": None,
+            "limit_reset": None,
+        }
+        return self.add_key(key, **{**fields, **data})
+
+    def respond(
+        self,
+        path: str,
+        status: int = 200,
+        *,
+        json_body: Any = None,
+        error: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        user_id: str | None = None,
+        body: bytes | None = None,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+        hang: bool = False,
+        method: str | None = None,
+    ) -> None:
+        """Answer requests for path (e.g. "/api/v1/key") with this, from now on.
+
+        error= gives OpenRouter's error body for the status (with metadata= and a
+        top-level user_id= when given); hang=True accepts the request and never
+        answers; method= limits it to requests with that method.
+        """
+        if error is not None:
+            json_body = _error_body(status, error, metadata, user_id)
+        if body is None:
+            body = json.dumps(json_body).encode() if json_body is not None else b""
+        kind = "hang" if hang else "reply"
+        canned = Canned(status, body, content_type, dict(headers or {}), hang, kind)
+        self._canned[(method or "*", path)] = canned
+
+    def restore(self, path: str, method: str | None = None) -> None:
+        """Answer path normally again."""
+        self._canned.pop((method or "*", path), None)
+
+    def hang(self, path: str, method: str | None = None) -> None:
+        """Accept requests for path (with that method) and never answer."""
+        self.respond(path, hang=True, method=method)
+
+    def drop(self, path: str, method: str | None = None) -> None:
+        """Close requests for path (with that method) without answering: a network error."""
+        self._canned[(method or "*", path)] = Canned(0, b"", "", {}, kind="drop")
+
+    def raw_json(
+        self, path: str, text: str, status: int = 200, headers: dict[str, str] | None = None
+    ) -> None:
+        """Answer with this exact JSON text: NaN, Infinity, 400-digit numbers, duplicate keys."""
+        self.respond(path, status, body=text.encode(), headers=headers)
+
+    def gzip_bomb(self, path: str, *, expanded: int = 1 << 30) -> None:
+        """Answer 200 with Content-Encoding: gzip, about 1 MB that inflates to `expanded` bytes.
+
+        The body is JSON whitespace, so only a bound on the inflated size stops a
+        client; the fake streams it from one compressed block (it stays small).
+        """
+        headers = {"Content-Encoding": "gzip"}
+        self._canned[("*", path)] = Canned(
+            200, b"", "application/json", headers, kind="gzip_bomb", size=expanded
+        )
+
+    def malformed_stream(self, path: str = CHAT) -> None:
+        """Answer with an event stream whose second data: line is broken JSON, then close."""
+        canned = Canned(200, b"", "text/event-stream", {}, kind="malformed_stream")
+        self._canned[("*", path)] = canned
+
+    def reset_mid_stream(self, path: str = CHAT) -> None:
+        """Start an event stream, send one chunk, then reset the connection (TCP RST)."""
+        self._canned[("*", path)] = Canned(200, b"", "text/event-stream", {}, kind="reset")
+
+    def redirect(self, path: str, location: str | None = None, status: int = 307) -> None:
+        """Answer with a redirect; by default to the same path on another origin.
+
+        The default origin is http://localhost:<port>: the same fake (requests that
+        follow it show up with that Host), but another origin to a client.
+        """
+        if location is None:
+            assert self._server is not None, "start the fake first"
+            location = f"http://localhost:{self._server.server_address[1]}{path}"
+        self.respond(path, status, body=b"", headers={"Location": location})
+
+    def data_policy_404(self, path: str = CHAT) -> None:
+        """OpenRouter's 404 when the account's privacy settings exclude every provider."""
+        self.respond(path, 404, error=DATA_POLICY, user_id=USER_ID)
+
+    def insufficient_credits(
+        self, path: str = CHAT, *, requested: int = 1024, affordable: int = 27
+    ) -> None:
+        """OpenRouter's 402 when max_tokens times the price exceeds what the key may spend."""
+        message = _fewer_max_tokens(requested, affordable)
+        self.respond(path, 402, error=message, metadata={"provider_name": None}, user_id=USER_ID)
+
+    def provider_rate_limit(
+        self,
+        path: str = CHAT,
+        *,
+        provider: str = "DeepInfra",
+        model: str = MODEL,
+        retry_after: int | None = None,
+    ) -> None:
+        """A 429 from the provider (not OpenRouter's own limits), with metadata.provider_name."""
+        message = (
+            f"{model} is temporarily rate-limited upstream. Please retry shortly, or add your "
+            "own key to accumulate your rate limits: https://openrouter.ai/settings/integrations"
+        )
+        metadata = {"raw": message, "provider_name": provider, "is_byok": False}
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        self.respond(path, 429, error=message, metadata=metadata, user_id=USER_ID, headers=headers)
+
+    # --- running ------------------------------------------------------------------
+
+    @property
+    def origin(self) -> str:
+        assert self._server is not None, "start the fake first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def base_url(self) -> str:
+        return self.origin + API
+
+    @property
+    def last_code(self) -> str | None:
+        """The authorization code /auth issued last (what the headless page shows)."""
+        return self.codes[-1] if self.codes else None
+
+    def start(self) -> FakeOpenRouter:
+        fake = self
+
+        class Handler(_Handler):
+            server_fake = fake
+
+        self._server = _QuietServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> FakeOpenRouter:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def paths(self) -> list[str]:
+        """The paths requested so far, in order."""
+        return [request.path for request in self.requests]
+
+    # --- what the registries say ----------------------------------------------------
+
+    def _lookup(self, model: str) -> _Lookup | None:
+        if model in self.routers:
+            routable = [m for m, endpoints in self.models.items() if endpoints and ":" not in m]
+            return _Lookup(
+                "router", MODEL if MODEL in routable or not routable else routable[0], []
+            )
+        if model in self.aliases:
+            target = self._lookup(self.aliases[model])
+            return None if target is None else _Lookup("alias", target.concrete, [])
+        if model in self.models:
+            kind = "variant" if ":" in model else "model"
+            return _Lookup(kind, model, self.models[model])
+        base = model.split(":")[0]
+        if base != model and base in self.models:
+            return _Lookup("variant", model, self.models[base])
+        if self.any_model and MODEL_ID.fullmatch(model) and not model.startswith("openrouter/"):
+            return _Lookup("variant" if ":" in model else "model", model, _default_endpoints(base))
+        return None
+
+    def _model_object(self, model: str) -> dict[str, Any] | None:
+        found = self._lookup(model)
+        if found is None:
+            return None
+        if found.kind == "router":
+            return router_data(model)
+        if found.kind == "alias":
+            target = self._model_object(found.concrete) or model_data(found.concrete)
+            alias_target = {"slug": found.concrete, "name": target["name"]}
+            links = {"details": f"{API}/models/{model}/endpoints"}
+            name = _display_name(model.lstrip("~"))
+            return {
+                **target,
+                "id": model,
+                "canonical_slug": model,
+                "name": name,
+                "alias_target": alias_target,
+                "links": links,
+            }
+        info = self.model_info.get(model) or self.model_info.get(model.split(":")[0]) or {}
+        return model_data(model, **info)
+
+    def _key_by_hash(self, digest: str) -> str | None:
+        for key, record in self.keys.items():
+            if record.get("hash") == digest and not _is_management(record):
+                return key
+        return None
+
+
+def _is_management(record: dict[str, Any]) -> bool:
+    return bool(record.get("is_management_key") or record.get("is_provisioning_key"))
+
+
+def _error_body(
+    status: int, message: str, metadata: dict[str, Any] | None = None, user_id: str | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": status, "message": message}
+    if metadata is not None:
+        error["metadata"] = metadata
+    return {"error": error, **({"user_id": user_id} if user_id else {})}
+
+
+def _fewer_max_tokens(requested: int, affordable: int) -> str:
+    return (
+        f"This request requires more credits, or fewer max_tokens. You requested up to "
+        f"{requested} tokens, but can only afford {affordable}. To increase, visit "
+        "https://openrouter.ai/settings/credits and upgrade to a paid account"
+    )
+
+
+class _Refused(Exception):
+    """The request was answered with an error; stop handling it."""
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hang up mid-answer on purpose in tests: nothing to report."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_fake: FakeOpenRouter
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: tests read the fake's records instead."""
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def _handle(self, method: str) -> None:
+        fake = self.server_fake
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        path = urlsplit(self.path).path
+        with fake._lock:
+            fake.requests.append(Request(method, self.path, self.headers, body))
+            fake._in_flight += 1
+            fake.max_in_flight = max(fake.max_in_flight, fake._in_flight)
+        try:
+            self._answer(method, path, body)
+        except (_Refused, ConnectionError):
+            pass  # answered already, or the client hung up
+        finally:
+            with fake._lock:
+                fake._in_flight -= 1
+
+    def _answer(self, method: str, path: str, body: bytes) -> None:
+        fake = self.server_fake
+        if fake.latency:
+            time.sleep(fake.latency)
+        refused = sorted(name for name in fake.refused_headers if name in self.headers)
+        if refused:
+            self._error(400, f"This server refuses requests with {', '.join(refused)}")
+            return
+        canned = fake._canned.get((method, path)) or fake._canned.get(("*", path))
+        if canned is not None:
+            self._play(canned)
+            return
+        routes: dict[tuple[str, str], Callable[[bytes], None]] = {
+            ("GET", f"{API}/key"): self._key,
+            ("GET", f"{API}/auth/key"): self._key,
+            ("GET", f"{API}/models"): self._catalogue,
+            ("POST", CHAT): self._chat,
+            ("GET", "/auth"): self._authorize,
+            ("POST", f"{API}/auth/keys"): self._exchange,
+            ("GET", f"{API}/keys"): self._list_keys,
+            ("POST", f"{API}/keys"): self._create_key,
+            ("GET", f"{API}/credits"): self._credits,
+        }
+        route = routes.get((method, path))
+        if route is not None:
+            route(body)
+        elif path == f"{API}/auth/keys":
+            self._error(405, "Method Not Allowed")
+        elif method == "GET" and path.startswith(f"{API}/models/") and path.endswith("/endpoints"):
+            self._endpoints(unquote(path[len(f"{API}/models/") : -len("/endpoints")]))
+        elif method == "GET" and path.startswith(f"{API}/model/"):
+            self._model(unquote(path[len(f"{API}/model/") :]))
+        elif method in ("GET", "PATCH", "DELETE") and path.startswith(f"{API}/keys/"):
+            self._one_key(method, unquote(path[len(f"{API}/keys/") :]), body)
+        else:
+            self._send(404, HTML_404, "text/html; charset=utf-8")
+
+    def _play(self, canned: Canned) -> None:
+        if canned.kind == "hang":
+            self.server_fake._stopping.wait()
+        elif canned.kind == "drop":
+            self.close_connection = True  # and not a byte of an answer
+        elif canned.kind == "gzip_bomb":
+            self._gzip_bomb(canned)
+        elif canned.kind in ("malformed_stream", "reset"):
+            self._broken_stream(canned.kind)
+        else:
+            self._send(canned.status, canned.body, canned.content_type, canned.headers)
+
+    # --- keys -------------------------------------------------------------------------
+
+    def _key(self, body: bytes) -> None:
+        fake = self.server_fake
+        if fake.legacy_key_endpoint_only and self.path.startswith(f"{API}/key"):
+            self._error(404, "Not Found")
+            return
+        record = fake.keys[self._caller_key()]
+        self._json(200, {"data": {k: v for k, v in record.items() if k not in LISTING_ONLY}})
+
+    def _list_keys(self, body: bytes) -> None:
+        self._management_key()
+        query = parse_qs(urlsplit(self.path).query)
+        include_disabled = query.get("include_disabled", ["false"])[0]
+        offset = query.get("offset", ["0"])[0]
+        if include_disabled not in ("true", "false") or not offset.isdigit():
+            self._error(400, "Invalid request parameters")
+            return
+        listed = [
+            _listing(record)
+            for record in reversed(self.server_fake.keys.values())
+            if not _is_management(record)
+            and (include_disabled == "true" or not record.get("disabled"))
+        ]
+        start = int(offset)
+        self._json(200, {"data": listed[start : start + PAGE_SIZE]})
+
+    def _create_key(self, body: bytes) -> None:
+        self._management_key()
+        asked = self._json_body(body)
+        problem = _key_problem(asked, creating=True)
+        if problem:
+            self._error(400, f"Invalid request parameters: {problem}")
+            return
+        fake = self.server_fake
+        key = fake.add_key(
+            None,
+            name=asked["name"],
+            limit=asked.get("limit"),
+            limit_remaining=asked.get("limit"),
+            limit_reset=asked.get("limit_reset"),
+            include_byok_in_limit=asked.get("include_byok_in_limit", False),
+            expires_at=asked.get("expires_at"),
+            **{name: 0.0 for name in _USAGE},
+        )
+        self._json(201, {"data": _listing(fake.keys[key]), "key": key})
+
+    def _one_key(self, method: str, digest: str, body: bytes) -> None:
+        self._management_key()
+        fake = self.server_fake
+        key = fake._key_by_hash(digest)
+        if key is None:
+            self._error(404, "Resource not found")
+            return
+        record = fake.keys[key]
+        if method == "DELETE":
+            del fake.keys[key]
+            fake.deleted_keys.append(key)
+            self._json(200, {"deleted": True})
+            return
+        if method == "PATCH":
+            asked = self._json_body(body)
+            problem = _key_problem(asked, creating=False)
+            if problem:
+                self._error(400, f"Invalid request parameters: {problem}")
+                return
+            record.update({k: asked[k] for k in _PATCHABLE if k in asked})
+            if "limit" in asked:
+                limit = asked["limit"]
+                record["limit_remaining"] = None if limit is None else limit - record["usage"]
+            record["updated_at"] = utc_now()
+        self._json(200, {"data": _listing(record)})
+
+    def _credits(self, body: bytes) -> None:
+        self._management_key()
+        self._json(200, {"data": self.server_fake.credits})
+
+    # --- models -----------------------------------------------------------------------
+
+    def _catalogue(self, body: bytes) -> None:
+        fake = self.server_fake
+        known = [
+            fake._model_object(model) for model in [*fake.models, *fake.aliases, *fake.routers]
+        ]
+        padding = [
+            model_data(
+                f"vendor-{i // 10}/model-{i}",
+                description="A model of the fake catalogue, padded to OpenRouter's size. " * 6,
+            )
+            for i in range(1800)
+        ]
+        self._json(200, {"data": [m for m in known if m is not None] + padding})
+
+    def _model(self, model: str) -> None:
+        found = self.server_fake._model_object(model)
+        if found is None:
+            self._error(404, f"Model {model} not found")
+            return
+        self._json(200, {"data": found})
+
+    def _endpoints(self, model: str) -> None:
+        found = self.server_fake._lookup(model)
+        if found is None:
+            self._error(404, f"Model {model} not found")
+            return
+        about = self.server_fake._model_object(model) or model_data(model)
+        data = {
+            "id": about["id"],
+            "name": about["name"],
+            "created": about["created"],
+            "description": about.get("description", ""),
+            "architecture": {"tokenizer": "Other", "instruct_type": None, **about["architecture"]},
+            "endpoints": found.endpoints,
+        }
+        self._json(200, {"data": data})
+
+    # --- chat -------------------------------------------------------------------------
+
+    def _chat(self, body: bytes) -> None:
+        fake = self.server_fake
+        key = self._caller_key()
+        record = fake.keys[key]
+        user = record.get("creator_user_id")
+        if _is_management(record):
+            message = "Management keys cannot be used to make API calls to completion endpoints"
+            self._error(403, message, user_id=user)
+            return
+        request = self._json_body(body)
+        model = str(request.get("model", ""))
+        found = fake._lookup(model)
+        if found is None:
+            self._error(400, f"{model} is not a valid model ID", user_id=user)
+            return
+        if found.kind in ("model", "variant") and not found.endpoints:
+            self._error(404, f"No endpoints found for {model}.", user_id=user)
+            return
+        limit = _tokens(request)
+        if found.concrete.startswith("openai/") and limit is not None and limit < MIN_OPENAI_TOKENS:
+            self._error(400, "Provider returned error", _below_minimum(limit), user)
+            return
+        wanted = 65536 if limit is None else limit
+        if fake.affordable_tokens is not None and wanted > fake.affordable_tokens:
+            message = _fewer_max_tokens(wanted, fake.affordable_tokens)
+            self._error(402, message, {"provider_name": None}, user)
+            return
+        answered = model if found.kind == "variant" else found.concrete
+        if not request.get("stream"):
+            self._json(200, _completion(answered, fake.reply, limit))
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self._write(b": OPENROUTER PROCESSING\n\n")
+        for index, word in enumerate(fake.reply.split(" ")):
+            self._event(_chunk(answered, {"content": word if index == 0 else " " + word}))
+            self._write(b": OPENROUTER PROCESSING\n\n")
+        if fake.stream_error is not None:
+            error = {
+                "code": 502,
+                "message": fake.stream_error,
+                "metadata": {"error_type": "provider_unavailable"},
+            }
+            self._event({**_chunk(answered, {"content": ""}, "error"), "error": error})
+        else:
+            self._event(_chunk(answered, {}, "stop"))
+        self._write(b"data: [DONE]\n\n")
+
+    # --- OAuth ------------------------------------------------------------------------
+
+    def _authorize(self, body: bytes) -> None:
+        fake = self.server_fake
+        query = {name: values[0] for name, values in parse_qs(urlsplit(self.path).query).items()}
+        callback = query.get("callback_url")
+        challenge = query.get("code_challenge")
+        method = query.get("code_challenge_method", "plain" if challenge else "")
+        limit = query.get("limit")
+        if (
+            (challenge and method not in ("S256", "plain"))
+            or (callback is None and not challenge)  # headless needs a challenge
+            or (limit is not None and not _is_amount(limit))
+        ):
+            self._send(400, b"<html><body>Bad authorization request</body></html>", "text/html")
+            return
+        if callback is not None and fake.auth_error is not None:
+            self._redirect(callback, {"error": fake.auth_error})
+            return
+        code = secrets.token_urlsafe(16)
+        label = query.get("key_label")
+        grant = Grant(challenge or None, method, label, None if limit is None else float(limit))
+        fake._grants[code] = grant
+        fake.codes.append(code)
+        if callback is None:
+            page = (
+                "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+                "<title>Authorization code</title></head><body>"
+                "<p>Copy this code into the app that asked for it:</p>"
+                f"<p><code id='code'>{escape(code)}</code></p></body></html>"
+            )
+            self._send(200, page.encode(), "text/html; charset=utf-8")
+            return
+        self._redirect(callback, {"code": code})
+
+    def _exchange(self, body: bytes) -> None:
+        fake = self.server_fake
+        asked = self._json_body(body)
+        method = asked.get("code_challenge_method")
+        if not isinstance(asked.get("code"), str):
+            self._error(400, "Invalid request parameters")
+            return
+        if method not in ("S256", "plain", None):
+            self._error(400, "Invalid code_challenge_method")
+            return
+        grant = fake._grants.pop(asked["code"], None)  # single use, whatever happens next
+        verifier = str(asked.get("code_verifier", ""))
+        if method == "S256":
+            digest = hashlib.sha256(verifier.encode()).digest()
+            verifier = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        if grant is not None and grant.challenge is not None:
+            if (method or "plain") != grant.method:  # not the method /auth was given
+                self._error(400, "Invalid code_challenge_method")
+                return
+            if verifier != grant.challenge:
+                grant = None
+        if grant is None:
+            self._error(403, "Invalid code or code_verifier")
+            return
+        data: dict[str, Any] = {"limit": grant.limit, "limit_remaining": grant.limit}
+        if grant.label is not None:
+            data.update(label=grant.label, name=grant.label)
+        key = fake.add_key(None, limit_reset=None, **{name: 0.0 for name in _USAGE}, **data)
+        self._json(200, {"key": key, "user_id": USER_ID})
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _caller_key(self) -> str:
+        """The caller's key if the fake knows it and it is enabled; otherwise answer 401."""
+        authorization = self.headers.get("Authorization")
+        if authorization is None:
+            self._error(401, "Missing Authentication header")
+            raise _Refused
+        key = authorization.removeprefix("Bearer ")
+        record = self.server_fake.keys.get(key)
+        if not authorization.startswith("Bearer ") or record is None or record.get("disabled"):
+            self._error(401, "User not found.")
+            raise _Refused
+        return key
+
+    def _management_key(self) -> str:
+        key = self._caller_key()
+        record = self.server_fake.keys[key]
+        if not _is_management(record):
+            message = "Only management keys can perform this operation"
+            self._error(403, message, user_id=record.get("creator_user_id"))
+            raise _Refused
+        return key
+
+    def _json_body(self, body: bytes) -> dict[str, Any]:
+        try:
+            document = json.loads(body or b"{}")
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            self._error(400, "Invalid JSON body")
+            raise _Refused
+        return document
+
+    def _redirect(self, callback: str, params: dict[str, str]) -> None:
+        separator = "&" if "?" in callback else "?"
+        location = f"{callback}{separator}{urlencode(params)}"
+        self._send(302, b"", "text/html", {"Location": location})
+
+    def _error(
+        self,
+        status: int,
+        message: str,
+        metadata: dict[str, Any] | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        self._json(status, _error_body(status, message, metadata, user_id))
+
+    def _json(self, status: int, document: Any) -> None:
+        self._send(status, json.dumps(document).encode(), "application/json")
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self._write(body)
+
+    def _gzip_bomb(self, canned: Canned) -> None:
+        header, block, count, trailer = _gzip_bomb_parts(canned.size)
+        self.send_response(200)
+        self.send_header("Content-Type", canned.content_type)
+        self.send_header("Content-Length", str(len(header) + len(block) * count + len(trailer)))
+        for name, value in canned.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self._write(header)
+        for _ in range(count):
+            self._write(block)
+        self._write(trailer)
+
+    def _broken_stream(self, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self._write(b": OPENROUTER PROCESSING\n\n")
+        self._event(_chunk(MODEL, {"content": self.server_fake.reply.split(" ")[0]}))
+        if kind == "malformed_stream":
+            self._write(b'data: {"id":"gen-fake","choices":[{"delta":{"content":\n\n')
+            return
+        # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+    def _event(self, document: dict[str, Any]) -> None:
+        self._write(f"data: {json.dumps(document)}\n\n".encode())
+
+    def _write(self, data: bytes) -> None:
+        self.wfile.write(data)
+        self.wfile.flush()
+        with self.server_fake._lock:
+            self.server_fake.bytes_sent += len(data)
+
+
+_USAGE = (
+    "usage",
+    "usage_daily",
+    "usage_weekly",
+    "usage_monthly",
+    "byok_usage",
+    "byok_usage_daily",
+    "byok_usage_weekly",
+    "byok_usage_monthly",
+)
+_PATCHABLE = ("name", "disabled", "include_byok_in_limit", "limit", "limit_reset")
+
+
+def _listing(record: dict[str, Any]) -> dict[str, Any]:
+    """A key object of the management API: GET /key's fields without the is_* flags."""
+    return {k: v for k, v in record.items() if k not in KEY_ONLY}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_amount(text: str) -> bool:
+    try:
+        return math.isfinite(float(text)) and float(text) >= 0
+    except ValueError:
+        return False
+
+
+def _key_problem(asked: dict[str, Any], *, creating: bool) -> str | None:
+    """What is wrong with a POST /keys or PATCH /keys/{hash} body, as the spec validates it."""
+    name = asked.get("name")
+    if creating and not (isinstance(name, str) and name):
+        return "name must be a non-empty string"
+    if "name" in asked and not isinstance(name, str):
+        return "name must be a string"
+    if "limit" in asked and asked["limit"] is not None and not _is_number(asked["limit"]):
+        return "limit must be a number or null"
+    if "limit_reset" in asked and asked["limit_reset"] not in LIMIT_RESETS:
+        return "limit_reset must be daily, weekly, monthly or null"
+    flags = ("include_byok_in_limit",) if creating else ("include_byok_in_limit", "disabled")
+    for flag in flags:
+        if flag in asked and not isinstance(asked[flag], bool):
+            return f"{flag} must be a boolean"
+    expires = asked.get("expires_at") if creating else None
+    if expires is not None and not (isinstance(expires, str) and _is_utc(expires)):
+        return "expires_at must be a UTC date-time with seconds (YYYY-MM-DDTHH:MM:SSZ)"
+    return None
+
+
+def _is_utc(text: str) -> bool:
+    if not UTC_SECONDS.fullmatch(text):
+        return False
+    try:
+        datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+def _below_minimum(limit: int) -> dict[str, Any]:
+    """OpenAI's refusal of max_tokens < 16, as OpenRouter passes it on (metadata.raw)."""
+    raw = {
+        "error": {
+            "message": (
+                "Invalid 'max_output_tokens': integer below minimum value. "
+                f"Expected a value >= {MIN_OPENAI_TOKENS}, but got {limit} instead."
+            ),
+            "type": "invalid_request_error",
+            "param": "max_output_tokens",
+            "code": "integer_below_min_value",
+        }
+    }
+    return {"raw": json.dumps(raw, indent=2), "provider_name": "OpenAI", "is_byok": False}
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_bomb_parts(size: int) -> tuple[bytes, bytes, int, bytes]:
+    """A gzip member of `size` spaces built from one compressed 1 MiB block, repeated.
+
+    A full flush ends each block on a byte boundary with no back-references, so
+    the block can be sent any number of times; the trailer holds the real CRC.
+    """
+    unit = b" " * (1 << 20)
+    count = max(1, size // len(unit))
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(unit) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(unit, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    final_block = b"\x03\x00"  # an empty final block with fixed Huffman codes
+    trailer = final_block + struct.pack("<II", crc, (count * len(unit)) & 0xFFFFFFFF)
+    return header, block, count, trailer
+
+
+def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+    return {
+        "id": "gen-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
+
+
+def _tokens(request: dict[str, Any]) -> int | None:
+    """The request's token limit: max_completion_tokens, else the older max_tokens, if whole."""
+    value = request.get("max_completion_tokens")
+    if value is None:
+        value = request.get("max_tokens")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _completion(model: str, reply: str, max_tokens: int | None) -> dict[str, Any]:
+    """A whole reply, or its first max_tokens words (one word, one token)."""
+    words = reply.split(" ")
+    room = len(words) if max_tokens is None else max_tokens
+    cut = room < len(words)
+    content = " ".join(words[:room]) if cut else reply
+    return {
+        "id": "gen-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "system_fingerprint": "fp_fake",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "length" if cut else "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+    }
+
+
+# --- a server that accepts and never speaks ------------------------------------------
+
+
+class StalledListener:
+    """A TCP listener on 127.0.0.1 that accepts connections and never sends a byte.
+
+    Point an https base URL at it and the TLS handshake stalls forever, as behind
+    a broken proxy. `accepted` counts connections, so a test can wait for the event.
+
+        with StalledListener() as stalled:
+            run_verify(base_url=stalled.base_url)
+    """
+
+    def __init__(self) -> None:
+        self.accepted = 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._connections: list[socket.socket] = []
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return int(self._socket.getsockname()[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"https://127.0.0.1:{self.port}{API}"
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            self._connections.append(connection)
+            self.accepted += 1
+
+    def stop(self) -> None:
+        self._closed = True
+        self._socket.close()
+        for connection in self._connections:
+            connection.close()
+
+    def __enter__(self) -> StalledListener:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+# --- the command: an offline OpenRouter to try the app with --------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until interrupted; print the two lines the app needs to use it."""
+    parser = argparse.ArgumentParser(
+        prog="python tests/openrouter/fake_server.py",
+        description="An offline fake OpenRouter on 127.0.0.1, to try the app with no key "
+        "and no network. Prints OPENROUTER_BASE_URL and OPENROUTER_API_KEY, then serves "
+        "until interrupted.",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="port to listen on (default: a free one)"
+    )
+    parser.add_argument(
+        "--management-key",
+        metavar="KEY",
+        help="also accept KEY as a management key (to try the keys command)",
+    )
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    fake = FakeOpenRouter(port=args.port, any_model=True)
+    key = fake.add_key(name="fake-openrouter")
+    if args.management_key:
+        fake.add_management_key(args.management_key, name="fake-openrouter-management")
+    try:
+        fake.start()
+    except OSError as error:
+        print(
+            f"fake_server: cannot listen on 127.0.0.1:{args.port}: {error.strerror}",
+            file=sys.stderr,
+        )
+        return 1
+    stopped = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stopped.set())
+    try:
+        print(f"OPENROUTER_BASE_URL={fake.base_url}\nOPENROUTER_API_KEY={key}", flush=True)
+        stopped.wait()
+    except BrokenPipeError:
+        pass  # nobody reads our output: stop quietly
+    finally:
+        fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
