@@ -114,7 +114,7 @@ def starter_tests(language: str, project: Path) -> Path:
 
 
 STARTER_TEMPLATE = {
-    "python": "python/src/{{ package_name }}/__main__.py",
+    "python": "python/src/{{ package_name }}/__main__.py.jinja",
     "typescript": "typescript/src/main.ts",
 }
 STARTER_TESTS_TEMPLATE = {
