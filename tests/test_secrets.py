@@ -122,6 +122,60 @@ def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers_never_printing_t
     assert key not in printed and other not in printed, "the hook printed a key"
 
 
+def test_npm_install_sets_a_git_hook_that_refuses_staged_keys_and_conflict_markers(
+    copie: Any, node_bin: Path
+) -> None:
+    """A TypeScript project installs its key hook as Node projects do, with no Python tool:
+    `npm install` in a git repository (simple-git-hooks, from package.json's prepare script)."""
+    project = render(copie, "typescript")
+    git(project.path, "init", "-q")
+    install(project, node_bin)
+    hook = project.path / ".git" / "hooks" / "pre-commit"
+    assert "node scripts/pre-commit.cjs" in hook.read_text()
+
+    def commit(message: str) -> subprocess.CompletedProcess[str]:
+        return project.run(
+            "git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
+            "commit", "-q", "-m", message, check=False,
+        )  # fmt: skip
+
+    git(project.path, "add", "-A")
+    clean = commit("A fresh project")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    key = new_key()
+    (project.path / "settings.ts").write_text(f'export const KEY = "{key}";\n')
+    git(project.path, "add", "settings.ts")
+    (project.path / "settings.ts").write_text("export const KEY = process.env.KEY;\n")
+    refused = commit("A key, staged (the working tree no longer holds it)")
+    printed = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert f"settings.ts:1: an OpenRouter API key (sk-or-v1-…{key[-4:]})" in printed, printed
+    assert key not in printed, "the hook printed a key"
+    committed = git(project.path, "ls-tree", "-r", "--name-only", "HEAD").stdout.split()
+    assert "settings.ts" not in committed
+
+    git(project.path, "add", "settings.ts")
+    (project.path / "notes.md").write_text("<<<<<<< mine\na\n=======\nb\n>>>>>>> theirs\n")
+    git(project.path, "add", "notes.md")
+    refused = commit("A conflict marker")
+    printed = refused.stdout + refused.stderr  # git shows a hook's output on stderr
+    assert refused.returncode != 0
+    assert "notes.md:1: an unresolved conflict marker" in printed, printed
+    assert "notes.md:5: an unresolved conflict marker" in printed, printed
+
+    git(project.path, "rm", "-q", "--cached", "notes.md")
+    fixed = commit("The key comes from the environment")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+
+
+def test_npm_install_outside_a_git_repository_installs_no_hook_and_succeeds(
+    copie: Any, node_bin: Path
+) -> None:
+    project = install(render(copie, "typescript"), node_bin)  # fails if npm install fails
+    assert not (project.path / ".git").exists()
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_answered_key_file_is_made_private_on_first_use(
     copie: Any, node_bin: Path, language: str
