@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sysconfig
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -38,14 +40,19 @@ def test_a_daily_job_verifies_the_key_only_when_the_secret_exists(
 
     job = workflow["jobs"]["verify-key"]
     assert "schedule" in job["if"]
-    assert job["env"]["OPENROUTER_API_KEY"] == "${{ secrets.OPENROUTER_API_KEY }}"
     expected = "production" if "production" in environments else environments[-1]
     assert f"'{expected}'" in job["env"]["APP_ENV"]
+    assert job["environment"] == {"name": job["env"]["APP_ENV"], "deployment": False}
+    # The job knows whether the secret exists; only the verify step gets the key, so
+    # installing (and the install scripts of every package) never sees it.
+    assert job["env"]["HAS_KEY"] == "${{ secrets.OPENROUTER_API_KEY != '' }}"
     skip, *work = job["steps"]
-    assert skip["if"] == "env.OPENROUTER_API_KEY == ''"
-    assert all(step["if"] == "env.OPENROUTER_API_KEY != ''" for step in work), (
+    assert skip["if"] == "env.HAS_KEY != 'true'"
+    assert all(step["if"] == "env.HAS_KEY == 'true'" for step in work), (
         "every step needs the secret"
     )
+    assert [step for step in work if "secrets." in yaml.safe_dump(step)] == [work[-1]]
+    assert work[-1]["env"] == {"OPENROUTER_API_KEY": "${{ secrets.OPENROUTER_API_KEY }}"}
     assert "verify" in work[-1]["run"] and "--json" in work[-1]["run"]
 
 
@@ -126,3 +133,51 @@ def test_workflows_read_only_with_actions_pinned_and_dependabot_updating_them(
     ecosystems = {update["package-ecosystem"] for update in dependabot["updates"]}
     assert ecosystems == {"pip" if language == "python" else "npm", "github-actions"}
     assert all(update["directory"] == "/" for update in dependabot["updates"])
+
+
+def zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor at its strictest persona (auditor: pedantic and more), offline (no GitHub API,
+    no network), ignoring any config; a file it cannot parse fails instead of being skipped."""
+    command = [
+        str(Path(sysconfig.get_path("scripts")) / "zizmor"),
+        *("--offline", "--no-config", "--persona", "auditor"),
+        *("--collect", "all", "--strict-collection"),
+        *("--format", "plain", "--color", "never", "--no-progress"),
+        *map(str, paths),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("language", ["python", "typescript"])
+@pytest.mark.parametrize(
+    "environments", [["development", "staging", "production"], ["development", "staging"]]
+)
+def test_generated_workflows_and_dependabot_pass_zizmor_with_no_findings(
+    copie: Any, language: str, environments: list[str]
+) -> None:
+    """Pinned actions, no persisted credentials, least privilege, no expansion in run:, the
+    key scoped to one step of an environment's job, Dependabot with a cooldown and groups."""
+    result = copie.copy(extra_answers={"language": language, "environments": environments})
+    assert result.exit_code == 0, result.exception
+    github = result.project_dir / ".github"
+    audited = sorted(github.rglob("*.yml"))
+    assert [path.relative_to(github).as_posix() for path in audited] == [
+        "dependabot.yml",
+        "workflows/ci.yml",
+    ]
+    ran = zizmor(result.project_dir)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "No findings to report" in ran.stdout, ran.stdout + ran.stderr
+    for path in audited:
+        assert f"completed {path}" in ran.stderr, f"zizmor did not audit {path}: {ran.stderr}"
+
+    dependabot = yaml.safe_load((github / "dependabot.yml").read_text())
+    for update in dependabot["updates"]:
+        assert update["cooldown"]["default-days"] >= 7
+        assert update["groups"], "one pull request per group, not one per package"
+
+
+def test_the_template_repository_workflows_pass_zizmor_with_no_findings() -> None:
+    ran = zizmor(ROOT)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "No findings to report" in ran.stdout, ran.stdout + ran.stderr

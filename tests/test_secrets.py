@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import stat
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+import gitleaks
 from conftest import render
 from harness import FakeOpenRouter, install, new_key
 
@@ -119,6 +122,60 @@ def test_the_pre_commit_hook_refuses_a_key_and_conflict_markers_never_printing_t
     assert key not in printed and other not in printed, "the hook printed a key"
 
 
+def test_npm_install_sets_a_git_hook_that_refuses_staged_keys_and_conflict_markers(
+    copie: Any, node_bin: Path
+) -> None:
+    """A TypeScript project installs its key hook as Node projects do, with no Python tool:
+    `npm install` in a git repository (simple-git-hooks, from package.json's prepare script)."""
+    project = render(copie, "typescript")
+    git(project.path, "init", "-q")
+    install(project, node_bin)
+    hook = project.path / ".git" / "hooks" / "pre-commit"
+    assert "node scripts/pre-commit.cjs" in hook.read_text()
+
+    def commit(message: str) -> subprocess.CompletedProcess[str]:
+        return project.run(
+            "git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
+            "commit", "-q", "-m", message, check=False,
+        )  # fmt: skip
+
+    git(project.path, "add", "-A")
+    clean = commit("A fresh project")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    key = new_key()
+    (project.path / "settings.ts").write_text(f'export const KEY = "{key}";\n')
+    git(project.path, "add", "settings.ts")
+    (project.path / "settings.ts").write_text("export const KEY = process.env.KEY;\n")
+    refused = commit("A key, staged (the working tree no longer holds it)")
+    printed = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert f"settings.ts:1: an OpenRouter API key (sk-or-v1-…{key[-4:]})" in printed, printed
+    assert key not in printed, "the hook printed a key"
+    committed = git(project.path, "ls-tree", "-r", "--name-only", "HEAD").stdout.split()
+    assert "settings.ts" not in committed
+
+    git(project.path, "add", "settings.ts")
+    (project.path / "notes.md").write_text("<<<<<<< mine\na\n=======\nb\n>>>>>>> theirs\n")
+    git(project.path, "add", "notes.md")
+    refused = commit("A conflict marker")
+    printed = refused.stdout + refused.stderr  # git shows a hook's output on stderr
+    assert refused.returncode != 0
+    assert "notes.md:1: an unresolved conflict marker" in printed, printed
+    assert "notes.md:5: an unresolved conflict marker" in printed, printed
+
+    git(project.path, "rm", "-q", "--cached", "notes.md")
+    fixed = commit("The key comes from the environment")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+
+
+def test_npm_install_outside_a_git_repository_installs_no_hook_and_succeeds(
+    copie: Any, node_bin: Path
+) -> None:
+    project = install(render(copie, "typescript"), node_bin)  # fails if npm install fails
+    assert not (project.path / ".git").exists()
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_answered_key_file_is_made_private_on_first_use(
     copie: Any, node_bin: Path, language: str
@@ -136,3 +193,120 @@ def test_the_answered_key_file_is_made_private_on_first_use(
         )
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert "made private" in json.loads(result.stdout)["checks"][0]["message"]
+
+
+def hex64(seed: str) -> str:
+    """64 hex digits, the same on every run."""
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+KEY, OTHER = f"sk-or-v1-{hex64('key')}", f"sk-or-v1-{hex64('other')}"
+
+# Files the key check refuses or lets through: the hook test's own, and the edges
+# of a key's shape. gitleaks, with the project's config, must judge each alike.
+KEY_CASES: dict[str, bytes] = {
+    "settings.py": f'# Settings\nKEY = "{KEY}"\nOTHER = "{OTHER}"\n'.encode(),
+    "notes.md": b"<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n",
+    ".env.development.example": (
+        "OPENROUTER_API_KEY=\n# OPENROUTER_API_KEY=sk-or-v1-...\n"
+        "# sk-or-v1-<your key> sk-or-v1-… sk-or-v1-xxxx sk-or-v1-0000 sk-or-v1-your-key-here\n"
+        "# OPENROUTER_API_KEY=sk-or-v1-replace-with-your-key\n"
+    ).encode(),
+    "zeros.env": f"OPENROUTER_API_KEY=sk-or-v1-{'0' * 64}\n".encode(),
+    "upper.env": f"OPENROUTER_API_KEY=sk-or-v1-{hex64('upper').upper()}\n".encode(),
+    "prefix-upper.env": f"OPENROUTER_API_KEY={KEY.upper()}\n".encode(),
+    "short.env": f"OPENROUTER_API_KEY={KEY[:-1]}\n".encode(),
+    "long.env": f"OPENROUTER_API_KEY={KEY}0\n".encode(),
+    "glued.sh": f"export TOKEN=x{KEY}y\n".encode(),
+    "two-on-a-line.json": f'{{"a": "{KEY}", "b": "{OTHER}"}}\n'.encode(),
+    "url.txt": f"\n\n\nhttps://example.com/?key={OTHER}&x=1\n".encode(),
+    "crlf.env": f"A=1\r\nOPENROUTER_API_KEY={KEY}\r\n".encode(),
+    "latin1.txt": b"caf\xe9\n" + KEY.encode() + b"\n",
+    "split.txt": f"{KEY[:40]}\n{KEY[40:]}\n".encode(),
+    "placeholder-words.txt": f"# replace {KEY}: your key here\n".encode(),
+}
+
+FOUND = re.compile(
+    r"^(?P<file>[^\n]+):(?P<line>\d+): an OpenRouter API key \(sk-or-v1-…(?P<end>\w{4})\)$"
+)
+
+
+def hook_command(project: Path, language: str, node_bin: Path) -> list[str]:
+    """The key check as the project's pre-commit config runs it."""
+    if language == "python":
+        return [sys.executable, str(project / "scripts" / "no_openrouter_keys.py")]
+    return [str(node_bin / "node"), str(project / "scripts" / "no-openrouter-keys.cjs")]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_gitleaks_config_finds_what_the_key_hook_refuses(
+    copie: Any, node_bin: Path, tmp_path: Path, language: str
+) -> None:
+    """The project's .gitleaks.toml, read as gitleaks reads it (tests/gitleaks.py), reports
+    the keys the pre-commit hook reports, file by file and line by line, and nothing else."""
+    result = copie.copy(extra_answers={"language": language})
+    assert result.exit_code == 0, result.exception
+    project = result.project_dir
+    config = gitleaks.load(project / ".gitleaks.toml")
+    assert config.raw["extend"] == {"useDefault": True}, "gitleaks' own rules stay on"
+    [rule] = config.rules
+    assert rule.id == "openrouter-api-key" and rule.keywords == ["sk-or-v1-"]
+    assert config.allowlists, "the placeholders are allowed"
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for name, data in KEY_CASES.items():
+        (cases / name).write_bytes(data)
+    hook = subprocess.run(
+        [*hook_command(project, language, node_bin), *KEY_CASES],
+        cwd=cases,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    refused = {
+        (match["file"], int(match["line"]), match["end"])
+        for match in map(FOUND.match, hook.stdout.splitlines())
+        if match
+    }
+    assert hook.returncode == (1 if refused else 0), hook.stdout + hook.stderr
+    reported = {
+        (name, line, secret[-4:])
+        for name, data in KEY_CASES.items()
+        for _, line, secret in gitleaks.findings(config, name, data)
+    }
+    assert reported == refused
+    by_file = {name for name, _, _ in refused}
+    assert by_file == {
+        "settings.py", "zeros.env", "long.env", "glued.sh", "two-on-a-line.json", "url.txt",
+        "crlf.env", "latin1.txt", "placeholder-words.txt",
+    }, "the cases cover both verdicts"  # fmt: skip
+
+    # The placeholders docs write for a key pass every rule (gitleaks' generic-api-key takes
+    # "sk-or-v1-placeholder-0123456789" for a secret); no key of the rule's shape does.
+    placeholders = ["sk-or-v1-...", "sk-or-v1-<your key>", "sk-or-v1-…", "sk-or-v1-xxxx"]
+    placeholders += ["sk-or-v1-your-key-here", "sk-or-v1-placeholder-0123456789"]
+    for secret, allowed in [*((each, True) for each in placeholders), (KEY, False)]:
+        verdict = any(
+            each.allows("README.md", secret, secret, secret) for each in config.allowlists
+        )
+        assert verdict is allowed, secret
+
+    # A fresh project holds no key, for either (the hook test checks every tracked file).
+    files = [
+        path
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    ]
+    for path in files:
+        relative = path.relative_to(project).as_posix()
+        assert gitleaks.findings(config, relative, path.read_bytes()) == [], relative
+
+
+def test_the_gitleaks_config_is_one_file_in_both_languages(copie: Any) -> None:
+    texts = set()
+    for language in LANGUAGES:
+        result = copie.copy(extra_answers={"language": language})
+        assert result.exit_code == 0, result.exception
+        texts.add((result.project_dir / ".gitleaks.toml").read_text(encoding="utf-8"))
+    assert len(texts) == 1
