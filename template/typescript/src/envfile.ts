@@ -14,9 +14,10 @@ import {
   closeSync,
   constants,
   fchmodSync,
+  fstatSync,
   fsyncSync,
   openSync,
-  readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -101,17 +102,50 @@ export function reason(error: NodeJS.ErrnoException): string {
   }
 }
 
+/** Why a FIFO, a device or a socket is not read as a file. */
+export const NOT_REGULAR = "it is not a regular file (a pipe, a device or a socket)";
+
+/**
+ * The bytes of a regular file, at most limit + 1 of them (more than limit: too large).
+ *
+ * Only a regular file is read: a FIFO, a device (/dev/zero), a socket or a directory throws a
+ * system error at once, never waited on or read without end.
+ */
+export function readBounded(path: string, limit: number): Buffer {
+  // Non-blocking: opening a FIFO waits for no writer.
+  const descriptor = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const file = fstatSync(descriptor);
+    if (file.isDirectory()) {
+      throw Object.assign(new Error("it is a directory"), { code: "EISDIR" });
+    }
+    if (!file.isFile()) {
+      throw Object.assign(new Error(NOT_REGULAR), { code: "ENOTREG" });
+    }
+    const data = Buffer.alloc(limit + 1);
+    let length = 0;
+    let read: number;
+    do {
+      read = readSync(descriptor, data, length, data.length - length, null);
+      length += read;
+    } while (read > 0 && length < data.length);
+    return data.subarray(0, length);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 /**
  * The text of an env file, or undefined if there is no such file.
  *
- * Any other failure is a Problem naming the file: one it may not read, a directory, bytes that are
- * not UTF-8 (with the offset of the first one). A byte-order mark is dropped, unless keepBom (to
- * write the file back).
+ * Any other failure is a Problem naming the file: one it may not read, a directory or anything
+ * else but a regular file, one over catalog.MAX_ENV_FILE_BYTES, bytes that are not UTF-8 (with the
+ * offset of the first one). A byte-order mark is dropped, unless keepBom (to write the file back).
  */
 export function readText(path: string, { keepBom = false } = {}): string | undefined {
   let data: Buffer;
   try {
-    data = readFileSync(path);
+    data = readBounded(path, catalog.MAX_ENV_FILE_BYTES);
   } catch (error) {
     if (!isSystemError(error)) {
       throw error;
@@ -122,6 +156,10 @@ export function readText(path: string, { keepBom = false } = {}): string | undef
     throw new Problem(
       catalog.say("envfile.unreadable", { file: basename(path), reason: reason(error) }),
     );
+  }
+  if (data.length > catalog.MAX_ENV_FILE_BYTES) {
+    const limit = catalog.MAX_ENV_FILE_BYTES / 1024;
+    throw new Problem(catalog.say("envfile.too_large", { file: basename(path), limit }));
   }
   try {
     return decode(data, { keepBom });

@@ -27,6 +27,8 @@ _BLANK = " \t\n"
 _KEY_LINE = re.compile(r"^[ \t]*(?:export [ \t]*)?OPENROUTER_API_KEY[ \t]*=[ \t]*")
 
 Privacy = Literal["private", "made_private", "left_readable"]
+#: Why a FIFO, a device or a socket is not read as a file.
+NOT_REGULAR = "it is not a regular file (a pipe, a device or a socket)"
 
 
 def parse(text: str) -> dict[str, str]:
@@ -100,21 +102,52 @@ def reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 
 
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, at most limit + 1 of them (more than limit: too large).
+
+    Only a regular file is read: a FIFO, a device (/dev/zero), a socket or a
+    directory raises OSError at once, never waited on or read without end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)  # non-blocking: opening a FIFO waits for no writer
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise OSError(None, NOT_REGULAR)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(descriptor, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
 def read_text(path: Path, *, keep_bom: bool = False) -> str | None:
     """The text of an env file, or None if there is no such file.
 
     Any other failure is a Problem naming the file: one it may not read, a
-    directory, bytes that are not UTF-8 (with the offset of the first one).
-    A byte-order mark is dropped, unless keep_bom (to write the file back).
+    directory or anything else but a regular file, one over
+    catalog.MAX_ENV_FILE_BYTES, bytes that are not UTF-8 (with the offset of
+    the first one). A byte-order mark is dropped, unless keep_bom (to write the
+    file back).
     """
     try:
-        with path.open("rb") as file:
-            data = file.read()
+        data = read_bounded(path, catalog.MAX_ENV_FILE_BYTES)
     except FileNotFoundError:
         return None
     except OSError as error:
         text = catalog.say("envfile.unreadable", file=path.name, reason=reason(error))
         raise Problem(text) from None
+    if len(data) > catalog.MAX_ENV_FILE_BYTES:
+        limit = catalog.MAX_ENV_FILE_BYTES // 1024
+        raise Problem(catalog.say("envfile.too_large", file=path.name, limit=limit))
     try:
         return decode(data, keep_bom=keep_bom)
     except UnicodeDecodeError as error:
