@@ -22,6 +22,11 @@ from harness import ROOT, Project
 CASES: dict[str, list[Any]] = yaml.safe_load(
     (ROOT / "template" / "shared" / "env-files.yml").read_text(encoding="utf-8")
 )
+WRITES: dict[str, list[str]] = yaml.safe_load(
+    (ROOT / "template" / "shared" / "env-writes.yml").read_text(encoding="utf-8")
+)
+#: Stands for the key in the write cases: shaped like one, never one.
+KEY = "sk-or-v1-" + "0f" * 32
 
 # Reads each file (name -> base64 bytes) with util.parseEnv (the text, without a byte-order
 # mark) and with the project's envfile.read(), which may refuse it (a Problem).
@@ -151,6 +156,82 @@ def test_the_python_parser_is_nodes_on_random_files(
     )
     different = [(text, n, p) for text, n, p in zip(texts, node, python, strict=True) if n != p]
     assert not different, f"{len(different)} files read differently, e.g. {different[:3]}"
+
+
+# Writing a key into texts: each writer's result, or "problem" where it refuses.
+WRITE_WITH_NODE = """
+import { parseEnv } from "node:util";
+import { withKey } from "./src/envfile.ts";
+const { key, texts } = JSON.parse(await new Response(process.stdin).text());
+const written = texts.map((text) => {
+  try {
+    return withKey(text, key, "<file>");
+  } catch {
+    return "problem";
+  }
+});
+const read = (text) => ({ ...parseEnv(text.replace(/^\\uFEFF/, "")) });
+console.log(JSON.stringify({ written, before: texts.map(read), after: written.map(read) }));
+"""
+WRITE_WITH_PYTHON = """
+import json, sys
+from {package}.catalog import Problem
+from {package}.envfile import with_key
+given = json.load(sys.stdin)
+written = []
+for text in given["texts"]:
+    try:
+        written.append(with_key(text, given["key"], "<file>"))
+    except Problem:
+        written.append("problem")
+print(json.dumps(written))
+"""
+
+
+def write_in_both(
+    python_app: Project, typescript_app: Project, texts: list[str]
+) -> tuple[dict[str, Any], list[str]]:
+    given = json.dumps({"key": KEY, "texts": texts})
+    node = typescript_app.run(
+        "node", "--input-type=module", "-e", WRITE_WITH_NODE, input=given
+    ).stdout
+    python = python_app.run(
+        "python", "-c", WRITE_WITH_PYTHON.format(package=python_app.package), input=given
+    ).stdout
+    return json.loads(node), json.loads(python)
+
+
+def test_each_write_case_changes_only_the_key_for_node_in_both_projects(
+    python_app: Project, typescript_app: Project
+) -> None:
+    texts = [before for before, _ in WRITES.values()]
+    node, python = write_in_both(python_app, typescript_app, texts)
+    for index, (name, (_, after)) in enumerate(WRITES.items()):
+        expected = after.replace("{key}", KEY)
+        assert node["after"][index] == {**node["before"][index], "OPENROUTER_API_KEY": KEY}, name
+        assert (node["written"][index], python[index]) == (expected, expected), name
+
+
+def test_both_writers_change_only_the_key_on_random_files(
+    python_app: Project, typescript_app: Project
+) -> None:
+    chance = random.Random(20261128)  # the same files every run
+    pieces = [*PIECES, "OPENROUTER_API_KEY", "OPENROUTER_API_KEY=", "export OPENROUTER_API_KEY="]
+    texts = [
+        "".join(chance.choice(pieces) for _ in range(chance.randint(0, 16))) for _ in range(3000)
+    ]
+    node, python = write_in_both(python_app, typescript_app, texts)
+    different = [
+        (text, n, p) for text, n, p in zip(texts, node["written"], python, strict=True) if n != p
+    ]
+    assert not different, f"{len(different)} files written differently, e.g. {different[:3]}"
+    for text, written, before, after in zip(
+        texts, node["written"], node["before"], node["after"], strict=True
+    ):
+        if written != "problem":
+            assert after == {**before, "OPENROUTER_API_KEY": KEY}, (text, written)
+    refused = node["written"].count("problem")
+    assert refused < len(texts) // 10, f"{refused} of {len(texts)} files refused"
 
 
 NOT_UTF8 = {

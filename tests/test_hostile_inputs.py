@@ -102,11 +102,19 @@ def give_back(setup: Any) -> None:
 
 
 def snapshot(directory: Path) -> dict[str, bytes | None]:
-    """Every file and directory under directory: a file's bytes, None for a directory."""
-    return {
-        str(path.relative_to(directory)): None if path.is_dir() else path.read_bytes()
-        for path in directory.rglob("*")
-    }
+    """Every file and directory under directory: a file's bytes, None for a directory.
+
+    A link stands for where it points, a FIFO or a socket for its kind: neither is read.
+    """
+    return {str(path.relative_to(directory)): content(path) for path in directory.rglob("*")}
+
+
+def content(path: Path) -> bytes | None:
+    if path.is_symlink():
+        return b"a link to " + os.fsencode(os.readlink(path))
+    if path.is_dir():
+        return None
+    return path.read_bytes() if path.is_file() else b"not a regular file"
 
 
 @dataclass

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
 import re
 import stat
 import subprocess
@@ -16,7 +18,7 @@ import yaml
 
 import gitleaks
 from conftest import render
-from harness import FakeOpenRouter, install, new_key
+from harness import ROOT, FakeOpenRouter, Project, install, new_key
 
 LANGUAGES = ["python", "typescript"]
 
@@ -193,6 +195,119 @@ def test_the_answered_key_file_is_made_private_on_first_use(
         )
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert "made private" in json.loads(result.stdout)["checks"][0]["message"]
+
+
+# --- the key hook on every spelling of a key: template/shared/key-hook.yml ----------------
+
+HOOK_CASES: dict[str, list[Any]] = yaml.safe_load(
+    (Path(__file__).parent.parent / "template" / "shared" / "key-hook.yml").read_text()
+)
+ENCODINGS = {
+    "utf-8": ("utf-8", b""),
+    "utf-16le": ("utf-16-le", b""),
+    "utf-16be": ("utf-16-be", b""),
+    "utf-16le-bom": ("utf-16-le", b"\xff\xfe"),
+    "utf-16be-bom": ("utf-16-be", b"\xfe\xff"),
+}
+
+
+def hook(app: Project, *paths: Path) -> subprocess.CompletedProcess[str]:
+    """Run the project's own key hook on these files, as pre-commit runs it."""
+    if app.language == "python":
+        command = [sys.executable, "scripts/no_openrouter_keys.py"]
+    else:
+        command = ["node", "scripts/no-openrouter-keys.cjs"]
+    return app.run(*command, *map(str, paths), check=False)
+
+
+def hook_file(name: str, directory: Path) -> tuple[Path, str]:
+    """The row's file, written; and the key it holds."""
+    text, saved_as, _, _ = HOOK_CASES[name]
+    key = new_key()
+    b64 = {
+        "{base64}": base64.b64encode(key.encode()),
+        "{base64_1}": base64.b64encode(b"\x01" + key.encode()),
+        "{base64_2}": base64.b64encode(b"\x01\x02" + key.encode()),
+        "{blob}": base64.b64encode(bytes(range(200)) + key.encode() + bytes(range(99))),
+    }
+    for placeholder, encoded in b64.items():
+        text = text.replace(placeholder, encoded.decode())
+    encoding, mark = ENCODINGS[saved_as]
+    path = directory / f"{name}.txt"
+    path.write_bytes(mark + text.replace("{key}", key).encode(encoding))
+    return path, key
+
+
+@pytest.mark.parametrize("name", list(HOOK_CASES))
+def test_the_key_hooks_find_every_spelling_of_a_key_and_say_the_same(
+    name: str, python_app: Project, typescript_app: Project, tmp_path: Path
+) -> None:
+    path, key = hook_file(name, tmp_path)
+    _, _, phrases, status = HOOK_CASES[name]
+    said = {}
+    for app in (python_app, typescript_app):
+        result = hook(app, path)
+        printed = result.stdout + result.stderr
+        assert result.returncode == status, f"{app.language}: {printed}"
+        at = 0
+        for phrase in phrases:
+            at = printed.find(phrase, at)
+            assert at != -1, f"{app.language} did not say {phrase!r}: {printed}"
+        if phrases:
+            assert f"…{key[-4:]}" in printed
+        assert key not in printed and key[9:] not in printed, f"{app.language} printed the key"
+        said[app.language] = printed
+    assert said["python"] == said["typescript"]
+
+
+def test_the_key_hooks_refuse_what_they_cannot_read(
+    python_app: Project, typescript_app: Project, tmp_path: Path
+) -> None:
+    """Fail closed: a file that cannot be checked could hold a key."""
+    (tmp_path / "a-directory").mkdir()
+    said = {}
+    for app in (python_app, typescript_app):
+        result = hook(app, tmp_path / "a-directory", tmp_path / "gone.txt")
+        assert result.returncode == 1, result.stdout
+        assert "a-directory: cannot be read (it is a directory)" in result.stdout
+        assert "gone.txt: cannot be read (it does not exist)" in result.stdout
+        said[app.language] = result.stdout
+    assert said["python"] == said["typescript"]
+
+
+def test_the_key_hooks_find_a_key_in_a_600_mb_file_across_a_chunk_border_in_bounded_memory(
+    python_app: Project, typescript_app: Project, tmp_path: Path
+) -> None:
+    """Chunks of the catalog's size, each read with the end of the one before: a key that a
+    border cuts in two is found, and the hook's memory does not grow with the file."""
+    chunk = int(
+        yaml.safe_load((ROOT / "template" / "shared" / "catalog.yml").read_text())[
+            "key_hook_chunk_bytes"
+        ]
+    )
+    key, encoded = new_key(), base64.b64encode(new_key().encode())
+    path = tmp_path / "huge.bin"
+    with path.open("wb") as file:  # sparse: zeros cost no disk
+        file.truncate(600 * 1024 * 1024)
+        file.seek(300 * chunk - 30)
+        file.write(key.encode())
+        file.seek(400 * chunk - 50)
+        file.write(b"\n" + encoded + b"\n")
+    for app in (python_app, typescript_app):
+        command = (
+            [sys.executable, "scripts/no_openrouter_keys.py"]
+            if app.language == "python"
+            else ["node", "scripts/no-openrouter-keys.cjs"]
+        )
+        process = subprocess.Popen(
+            [*command, str(path)], cwd=app.path, env=app.env, stdout=subprocess.PIPE, text=True
+        )
+        _, wait_status, usage = os.wait4(process.pid, 0)
+        out = process.stdout.read() if process.stdout else ""
+        assert os.waitstatus_to_exitcode(wait_status) == 1, out
+        assert f"huge.bin:1: an OpenRouter API key (sk-or-v1-…{key[-4:]})" in out, out
+        assert "huge.bin:2: an OpenRouter API key (sk-or-v1-…" in out and ", base64)" in out, out
+        assert usage.ru_maxrss < 256 * 1024, f"{app.language} peaked at {usage.ru_maxrss} KiB"
 
 
 def hex64(seed: str) -> str:

@@ -18,6 +18,7 @@ import pty
 import subprocess
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +183,12 @@ def test_both_languages_report_the_same(
             f"{app.language} printed a key"
         )
         assert "Traceback" not in result.stderr and "    at " not in result.stderr
+        raw = [
+            c
+            for c in result.stdout + result.stderr
+            if c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+        ]
+        assert not raw, f"{app.language}: raw control characters reached the terminal: {raw}"
         report = strict_json(result.stdout)
         statuses = " ".join(check["status"] for check in report["checks"])
         assert (result.returncode, statuses) == (scenario.exit_code, scenario.statuses), (

@@ -324,7 +324,7 @@ function sayCreated(
 
 // --- list -------------------------------------------------------------------------
 
-/** One key as list shows it: what the management API says, and where it is used. */
+/** One key as list shows it: what the management API says (printable), and where it is used. */
 interface Listing {
   name: string;
   environment: string | null;
@@ -371,17 +371,17 @@ function envFilesByHash(directory: string): Map<string, string> {
 }
 
 function listing(record: account.KeyRecord, holders: Map<string, string>): Listing {
-  const name = String(record.name);
+  const name = catalog.printable(String(record.name));
   const environment = NAME.exec(name.slice(PROJECT_SLUG.length + 1));
   const digest = text(record.hash);
   return {
     name,
     environment: environment?.[1] ?? null,
-    hash: digest,
+    hash: shown(digest),
     limit: number(record.limit),
-    limit_reset: text(record.limit_reset),
+    limit_reset: shown(record.limit_reset),
     usage_monthly: number(record.usage_monthly),
-    expires_at: text(record.expires_at),
+    expires_at: shown(record.expires_at),
     disabled: record.disabled === true,
     file: (digest && holders.get(digest)) ?? null,
   };
@@ -445,6 +445,11 @@ function number(value: unknown): number | null {
 
 function text(value: unknown): string | null {
   return typeof value === "string" ? value : null;
+}
+
+/** A text the server sent, as list shows it: printable (see catalog.printable). */
+function shown(value: unknown): string | null {
+  return typeof value === "string" ? catalog.printable(value) : null;
 }
 
 // --- rotate -----------------------------------------------------------------------

@@ -263,10 +263,13 @@ function isFailure(done: Check): boolean {
 
 const MOST_NESTED = 8;
 
-/** What GET /key said, for --json: the key masked wherever it appears, nesting bounded. */
+/**
+ * What GET /key said, for --json: the key masked wherever it appears, every text printable,
+ * nesting bounded.
+ */
 function reported(value: unknown, apiKey: string, depth = 0): unknown {
   if (typeof value === "string") {
-    return redact(value, apiKey);
+    return catalog.printable(redact(value, apiKey));
   }
   if (depth >= MOST_NESTED) {
     return null;
@@ -276,7 +279,10 @@ function reported(value: unknown, apiKey: string, depth = 0): unknown {
   }
   if (isRecord(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([name, item]) => [name, reported(item, apiKey, depth + 1)]),
+      Object.entries(value).map(([name, item]) => [
+        catalog.printable(name),
+        reported(item, apiKey, depth + 1),
+      ]),
     );
   }
   return value;

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs, {
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -15,8 +16,8 @@ import { basename, join } from "node:path";
 import { type TestContext, test } from "node:test";
 
 import { Problem } from "../src/config.ts";
-import { BOM, makePrivate, read, writeKey } from "../src/envfile.ts";
-import { ENV_FILES } from "./env-files.ts";
+import { makePrivate, read, writeKey } from "../src/envfile.ts";
+import { ENV_FILES, KEY_WRITES } from "./env-files.ts";
 import { newKey } from "./fake-openrouter.ts";
 import { projectDirectory } from "./fixtures.ts";
 import { refuse } from "./refuse.ts";
@@ -76,19 +77,8 @@ test("a file that cannot be made private is left readable", (t) => {
   assert.equal(makePrivate(path), "leftReadable");
 });
 
-const WRITES: [name: string, before: string, after: string][] = [
-  ["empty", "", "OPENROUTER_API_KEY={key}\n"],
-  ["no final newline", "# mine\nOTHER=1", "# mine\nOTHER=1\nOPENROUTER_API_KEY={key}\n"],
-  ["crlf", "A=1\r\nOPENROUTER_API_KEY=\r\nB=2\r\n", "A=1\r\nOPENROUTER_API_KEY={key}\r\nB=2\r\n"],
-  ["crlf added", "A=1\r\nB=2\r\n", "A=1\r\nB=2\r\nOPENROUTER_API_KEY={key}\r\n"],
-  ["cr only", "A=1\rB=2\r", "A=1\rB=2\r\nOPENROUTER_API_KEY={key}\n"],
-  ["bom", `${BOM}OPENROUTER_API_KEY=old\nB=2\n`, `${BOM}OPENROUTER_API_KEY={key}\nB=2\n`],
-  ["export", "export OPENROUTER_API_KEY = old # note\n", "export OPENROUTER_API_KEY = {key}\n"],
-  ["twice", "OPENROUTER_API_KEY=a\nOPENROUTER_API_KEY=b\n", "OPENROUTER_API_KEY={key}\n".repeat(2)],
-];
-
-for (const [name, before, after] of WRITES) {
-  test(`writeKey changes only the key's line: ${name}`, (t) => {
+for (const [name, [before, after]] of Object.entries(KEY_WRITES)) {
+  test(`writeKey changes only the key's value: ${name}`, (t) => {
     const path = join(projectDirectory(t), ".env.staging");
     writeFileSync(path, before);
     const key = newKey();
@@ -124,15 +114,45 @@ test("a missing file starts as its example", (t) => {
   assert.equal(written, `# example\nOPENROUTER_API_KEY=${key}\nA=1\n`);
 });
 
-test("writeKey refuses a file that would not read the key back", (t) => {
-  // The key's line sits inside a quoted value: changing it would change that value.
+test("writeKey refuses a key no env file can spell", (t) => {
   const directory = projectDirectory(t);
   const path = join(directory, ".env.staging");
-  const before = 'NOTE="first\nOPENROUTER_API_KEY=\nlast"\n';
-  writeFileSync(path, before);
-  assert.match(problem(() => writeKey(path, newKey())).text.message, /would not read back/);
-  assert.equal(readFileSync(path, "utf8"), before);
+  writeFileSync(path, "OPENROUTER_API_KEY=old\n");
+  assert.match(
+    problem(() => writeKey(path, "sk-or-v1-#\"'`")).text.message,
+    /no env file can quote/,
+  );
+  assert.equal(readFileSync(path, "utf8"), "OPENROUTER_API_KEY=old\n");
   assert.deepEqual(readdirSync(directory), [".env.staging"]);
+});
+
+// A linked env file (shared, or kept elsewhere) stays linked: its target gets the key.
+test("writeKey writes through a symlink and keeps it", (t) => {
+  const directory = projectDirectory(t);
+  mkdirSync(join(directory, "secrets"));
+  const target = join(directory, "secrets", "development.env");
+  writeFileSync(target, "# shared\nOPENROUTER_API_KEY=old\n");
+  const path = join(directory, ".env.staging");
+  symlinkSync(join("secrets", "development.env"), path);
+  const key = newKey();
+  writeKey(path, key);
+  assert.ok(lstatSync(path).isSymbolicLink());
+  assert.equal(readFileSync(target, "utf8"), `# shared\nOPENROUTER_API_KEY=${key}\n`);
+  assert.equal(statSync(target).mode & 0o777, 0o600);
+  assert.deepEqual(readdirSync(join(directory, "secrets")), ["development.env"]);
+});
+
+test("writeKey through a dangling symlink creates its target", (t) => {
+  const directory = projectDirectory(t);
+  const path = join(directory, ".env.staging");
+  symlinkSync("elsewhere.env", path);
+  const key = newKey();
+  writeKey(path, key);
+  assert.ok(lstatSync(path).isSymbolicLink());
+  assert.equal(
+    readFileSync(join(directory, "elsewhere.env"), "utf8"),
+    `OPENROUTER_API_KEY=${key}\n`,
+  );
 });
 
 /** Replace functions of a built-in module (default and named exports alike) for one test. */

@@ -12,6 +12,14 @@ import { isConcrete, main } from "../src/verify.ts";
 import { cleanEnvironment, projectDirectory, type Ran, run, startFake } from "./fixtures.ts";
 import { type Project, SCENARIOS, type Scenario, Setup, scenariosFor } from "./verify-scenarios.ts";
 
+/** What must never reach a terminal raw: control and format characters, line separators. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** Whether the text holds any of them, besides line breaks and tabs. */
+function unprintable(text: string): boolean {
+  return UNPRINTABLE.test(text.replaceAll(/[\n\t]/g, ""));
+}
+
 const PROJECT: Project = {
   environment: DEFAULT_ENVIRONMENT,
   environments: ENVIRONMENTS,
@@ -94,6 +102,7 @@ async function holds(t: TestContext, scenario: Scenario) {
   const printed = json.stdout + json.stderr;
   const leaked = keys.filter((key) => key && key.length > 12 && printed.includes(key));
   assert.deepEqual(leaked, [], "a key was printed");
+  assert.ok(!unprintable(printed), `raw control characters: ${JSON.stringify(printed)}`);
 }
 
 // One at a time: most run in this process (verifyHere).
@@ -104,7 +113,8 @@ describe("verify reports", () => {
 });
 
 // The human report says what --json says; a few situations cover its layout.
-for (const name of ["all_good", "revoked_key", "no_key", "timeout_out_of_range"]) {
+const HOSTILE = ["hostile_error_message", "hostile_key_label", "hostile_model_name"];
+for (const name of ["all_good", "revoked_key", "no_key", "timeout_out_of_range", ...HOSTILE]) {
   test(`the human report (${name}) has every check and --json's exit status`, async (t) => {
     const scenario = SCENARIOS.find((candidate) => candidate.name === name);
     assert.ok(scenario);
@@ -116,6 +126,7 @@ for (const name of ["all_good", "revoked_key", "no_key", "timeout_out_of_range"]
     assert.ok(CHECKS.every((check) => human.stdout.includes(check)) || /error:/.test(human.stderr));
     const printed = human.stdout + human.stderr;
     assert.ok(!setup.key || !printed.includes(setup.key), "a key was printed");
+    assert.ok(!unprintable(printed), `raw control characters: ${JSON.stringify(printed)}`);
   });
 }
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import secrets
 import stat
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from . import catalog
 from .catalog import Problem
@@ -24,14 +23,28 @@ from .catalog import Problem
 BOM = "\ufeff"
 # What Node's parser trims around names and values: spaces, tabs and line breaks, nothing else.
 _BLANK = " \t\n"
-# A line that sets the key, as parse() reads names: `export ` may come first.
-_KEY_LINE = re.compile(r"^[ \t]*(?:export [ \t]*)?OPENROUTER_API_KEY[ \t]*=[ \t]*")
 
 Privacy = Literal["private", "made_private", "left_readable"]
+#: Why a FIFO, a device or a socket is not read as a file.
+NOT_REGULAR = "it is not a regular file (a pipe, a device or a socket)"
+
+
+class Assignment(NamedTuple):
+    """One NAME=value of a .env file, and where the value is spelled in the file's text."""
+
+    name: str
+    value: str
+    start: int  # the value's first character (its opening quote), in the text as given
+    end: int  # just past its last (its closing quote, or the last before a # comment)
 
 
 def parse(text: str) -> dict[str, str]:
-    """The variables a .env file's text sets, exactly as Node's util.parseEnv reads them.
+    """The variables a .env file's text sets, exactly as Node's util.parseEnv reads them."""
+    return {assignment.name: assignment.value for assignment in assignments(text)}
+
+
+def assignments(text: str) -> list[Assignment]:
+    """Every assignment of a .env file's text, in order, exactly as Node's util.parseEnv reads it.
 
     A port of Node 24's parser (src/node_dotenv.cc), so that odd files read the
     same in both flavours: every carriage return is dropped first (so CR-only
@@ -39,46 +52,65 @@ def parse(text: str) -> dict[str, str]:
     after an optional `export `; "...", '...' and `...` values may span lines,
     and only "..." turns \\n into a line break; an unquoted value ends at #;
     a quote left open takes the rest of its line as written; later lines win.
+    Each value's span is where it is spelled in text, carriage returns counted:
+    what with_key() replaces, and nothing else.
     """
-    values: dict[str, str] = {}
-    content = text.replace("\r", "").strip(_BLANK)
-    while content:
-        if content[0] in "\n#":  # an empty line or a comment
-            content = content.partition("\n")[2]
+    content = text.replace("\r", "")
+    # Where each character of content sits in text; the end of content maps past the end of text.
+    where = [index for index, character in enumerate(text) if character != "\r"]
+    found: list[Assignment] = []
+
+    def add(name: str, value: str, start: int, end: int) -> None:
+        # An empty value sits right after its `=`; any other spans its first to its last character.
+        stop = where[end - 1] + 1
+        found.append(Assignment(name, value, where[start] if start < end else stop, stop))
+
+    end = len(content.rstrip(_BLANK))
+    at = _skip_blanks(content, 0, end)
+    while at < end:
+        if content[at] in "\n#":  # an empty line or a comment
+            newline = content.find("\n", at, end)
+            at = end if newline == -1 else newline + 1
             continue
-        equals, newline = content.find("="), content.find("\n")
+        equals, newline = content.find("=", at, end), content.find("\n", at, end)
         if equals == -1 or -1 < newline < equals:  # no `=` on this line: skip it
             if newline == -1:
                 break
-            content = content[newline + 1 :].strip(_BLANK)
+            at = _skip_blanks(content, newline + 1, end)
             continue
-        key, content = content[:equals].strip(_BLANK), content[equals + 1 :]
-        if not content or content[0] == "\n":  # KEY= with nothing after it
-            values[key] = ""
+        name, at = content[at:equals].strip(_BLANK), equals + 1
+        if at == end or content[at] == "\n":  # NAME= with nothing after it
+            add(name, "", at, at)
             continue
-        content = content.strip(_BLANK)
-        if not key:
+        at = _skip_blanks(content, at, end)
+        if not name:
             continue
-        if key.startswith("export "):
-            key = key[len("export ") :].strip(_BLANK)
-        if not content:
-            values[key] = ""
-            break
-        quote = content[0]
-        closing = content.find(quote, 1) if quote in "\"'`" else -1
+        if name.startswith("export "):
+            name = name[len("export ") :].strip(_BLANK)
+        quote = content[at]
+        closing = content.find(quote, at + 1, end) if quote in "\"'`" else -1
         if closing != -1:
-            value = content[1:closing]
-            values[key] = value.replace("\\n", "\n") if quote == '"' else value
-            newline = content.find("\n", closing + 1)
-            content = "" if newline == -1 else content[newline + 1 :]
+            value = content[at + 1 : closing]
+            add(name, value.replace("\\n", "\n") if quote == '"' else value, at, closing + 1)
+            newline = content.find("\n", closing + 1, end)
+            at = end if newline == -1 else newline + 1
             continue
-        line, _, content = content.partition("\n")
+        newline = content.find("\n", at, end)
+        line_end = end if newline == -1 else newline
+        line = content[at:line_end]
         if quote in "\"'`":  # never closed: the line as written
-            values[key] = line
+            add(name, line, at, line_end)
         else:
-            values[key] = line.partition("#")[0].strip(_BLANK)
-        content = content.strip(_BLANK)
-    return values
+            value = line.partition("#")[0].strip(_BLANK)
+            add(name, value, at, at + len(value))
+        at = end if newline == -1 else _skip_blanks(content, newline + 1, end)
+    return found
+
+
+def _skip_blanks(content: str, at: int, end: int) -> int:
+    while at < end and content[at] in _BLANK:
+        at += 1
+    return at
 
 
 def decode(data: bytes, *, keep_bom: bool = False) -> str:
@@ -101,21 +133,52 @@ def reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 
 
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, at most limit + 1 of them (more than limit: too large).
+
+    Only a regular file is read: a FIFO, a device (/dev/zero), a socket or a
+    directory raises OSError at once, never waited on or read without end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)  # non-blocking: opening a FIFO waits for no writer
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise OSError(None, NOT_REGULAR)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(descriptor, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
 def read_text(path: Path, *, keep_bom: bool = False) -> str | None:
     """The text of an env file, or None if there is no such file.
 
     Any other failure is a Problem naming the file: one it may not read, a
-    directory, bytes that are not UTF-8 (with the offset of the first one).
-    A byte-order mark is dropped, unless keep_bom (to write the file back).
+    directory or anything else but a regular file, one over
+    catalog.MAX_ENV_FILE_BYTES, bytes that are not UTF-8 (with the offset of
+    the first one). A byte-order mark is dropped, unless keep_bom (to write the
+    file back).
     """
     try:
-        with path.open("rb") as file:
-            data = file.read()
+        data = read_bounded(path, catalog.MAX_ENV_FILE_BYTES)
     except FileNotFoundError:
         return None
     except OSError as error:
         text = catalog.say("envfile.unreadable", file=path.name, reason=reason(error))
         raise Problem(text) from None
+    if len(data) > catalog.MAX_ENV_FILE_BYTES:
+        limit = catalog.MAX_ENV_FILE_BYTES // 1024
+        raise Problem(catalog.say("envfile.too_large", file=path.name, limit=limit))
     try:
         return decode(data, keep_bom=keep_bom)
     except UnicodeDecodeError as error:
@@ -152,61 +215,66 @@ def make_private(path: Path) -> Privacy:
     return "made_private"
 
 
-def quoted(value: str) -> str:
-    """The value as an env file must spell it to read back exactly: bare if it can be.
+def spellings(value: str) -> list[str]:
+    """The ways an env file may spell the value so that it reads back exactly, best first.
 
-    A #, surrounding spaces or a leading quote need quotes; the first kind of
-    quote that reads back whole is used. Problem if none does.
+    Bare if it can be; a #, surrounding spaces or a leading quote need quotes.
+    Problem if no kind of quote reads back whole.
     """
-    for spelled in (value, f'"{value}"', f"'{value}'", f"`{value}`"):
-        if parse(f"VALUE={spelled}\n").get("VALUE") == value:
-            return spelled
-    raise Problem(catalog.say("envfile.unwritable_value"))
+    found = [
+        spelled
+        for spelled in (value, f'"{value}"', f"'{value}'", f"`{value}`")
+        if parse(f"VALUE={spelled}\n").get("VALUE") == value
+    ]
+    if not found:
+        raise Problem(catalog.say("envfile.unwritable_value"))
+    return found
 
 
 def with_key(text: str, key: str, file: str) -> str:
-    """The env file's text with the key set: only the OPENROUTER_API_KEY line changes.
+    """The env file's text with the key set: only the value of OPENROUTER_API_KEY changes.
 
-    Every other byte stays: comments, the byte-order mark, CRLF line endings.
-    Without such a line, one is added. Problem if the result would not read
-    back as this key (the line sits inside a multi-line quoted value, say).
+    The file is read as parse() reads it, and only the value of the assignment
+    that counts (the last) is replaced: every other byte stays, inline comments,
+    text inside other (multi-line) values, the byte-order mark and CRLF line
+    endings included. Without such an assignment, one is added at the end.
+    The value is spelled as spellings() says, the first way that reads back in
+    its place; Problem if none does, or if the file would then read as anything
+    but its old variables with this key.
     """
     bom = BOM if text.startswith(BOM) else ""
     body = text.removeprefix(BOM)
+    expected = {**parse(body), "OPENROUTER_API_KEY": key}
+    found = [a for a in assignments(body) if a.name == "OPENROUTER_API_KEY"]
     newline = "\r\n" if "\r\n" in body else "\n"
-    value = quoted(key)
-    lines = body.split("\n")
-    replaced = False
-    for index, line in enumerate(lines):
-        match = _KEY_LINE.match(line)
-        if match:
-            ending = "\r" if line.endswith("\r") else ""
-            lines[index] = f"{match[0]}{value}{ending}"
-            replaced = True
-    updated = "\n".join(lines)
-    if not replaced:
-        if updated and not updated.endswith("\n"):
-            updated += newline
-        updated += f"OPENROUTER_API_KEY={value}{newline}"
-    if parse(updated).get("OPENROUTER_API_KEY") != key:
-        raise Problem(catalog.say("envfile.key_unreadable_after_write", file=file))
-    return bom + updated
+    ending = "" if not body or body.endswith("\n") else newline
+    for spelled in spellings(key):
+        if found:
+            updated = body[: found[-1].start] + spelled + body[found[-1].end :]
+        else:
+            updated = f"{body}{ending}OPENROUTER_API_KEY={spelled}{newline}"
+        if parse(updated) == expected:
+            return bom + updated
+    raise Problem(catalog.say("envfile.key_unreadable_after_write", file=file))
 
 
 def write_key(path: Path, key: str) -> None:
-    """Put the key in the env file, mode 600 from the start: only its OPENROUTER_API_KEY line changes.
+    """Put the key in the env file, mode 600 from the start: only its OPENROUTER_API_KEY value changes.
 
     A missing file starts as a copy of its .example. The new text goes to a
     temporary file next to it (.env.<environment>.tmp-<random>, which .gitignore
     covers, created exclusively and never through a symlink), reaches the disk,
     then replaces the file in one step: an interruption leaves the old file
     whole, and a failure leaves no temporary file behind (and is a Problem).
+    An env file that is a symbolic link stays one: the file it points to is
+    replaced so, from a temporary file next to that one.
     """
     text = read_text(path, keep_bom=True)
     if text is None:
         text = read_text(path.with_name(path.name + ".example"), keep_bom=True) or ""
     updated = with_key(text, key, path.name).encode("utf-8")
-    temporary = path.with_name(f"{path.name}.tmp-{secrets.token_hex(6)}")
+    target = linked(path)
+    temporary = target.with_name(f"{target.name}.tmp-{secrets.token_hex(6)}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         descriptor = os.open(temporary, flags, 0o600)
@@ -217,7 +285,7 @@ def write_key(path: Path, key: str) -> None:
                 file.write(updated)
                 file.flush()
                 os.fsync(file.fileno())
-            os.replace(temporary, path)
+            os.replace(temporary, target)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
@@ -226,13 +294,20 @@ def write_key(path: Path, key: str) -> None:
         raise Problem(failure) from None
 
 
+def linked(path: Path) -> Path:
+    """The file a path names: itself, or the end of its chain of symbolic links (which may not exist)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def check_writable(path: Path) -> catalog.MessageId | None:
     """Why write_key() could not write the file, or None if it can.
 
     Checked before anything is asked of OpenRouter, so that a key is never
     issued only to be lost. The permission bits count even for root: a file or
-    directory made read-only was made so on purpose.
+    directory made read-only was made so on purpose. A symbolic link is judged
+    by the file it points to.
     """
+    path = linked(path)
     directory = path.parent
     if not directory.is_dir():
         return "login.directory_missing"

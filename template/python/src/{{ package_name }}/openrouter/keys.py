@@ -277,14 +277,14 @@ def env_files_by_hash(directory: Path) -> dict[str, str]:
 
 
 def listing(record: dict[str, Any], holders: dict[str, str]) -> dict[str, Any]:
-    """One key as list shows it: what the management API says, and where it is used."""
-    name = str(record["name"])
+    """One key as list shows it: what the management API says (printable), and where it is used."""
+    name = catalog.printable(str(record["name"]))
     environment = _NAME.fullmatch(name.removeprefix(f"{PROJECT_SLUG}-"))
     digest = record.get("hash")
     return {
         "name": name,
         "environment": environment[1] if environment else None,
-        "hash": digest if isinstance(digest, str) else None,
+        "hash": catalog.printable(digest) if isinstance(digest, str) else None,
         "limit": _number(record.get("limit")),
         "limit_reset": _text(record.get("limit_reset")),
         "usage_monthly": _number(record.get("usage_monthly")),
@@ -345,7 +345,8 @@ def _number(value: object) -> float | None:
 
 
 def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    """A text the server sent, as list shows it: printable (see catalog.printable)."""
+    return catalog.printable(value) if isinstance(value, str) else None
 
 
 # --- rotate -----------------------------------------------------------------------

@@ -642,13 +642,17 @@ def _usd(amount: float | None) -> str:
 
 
 def _reported(value: Any, api_key: str, depth: int = 0) -> Any:
-    """What GET /key said, for --json: the key masked wherever it appears, nesting bounded."""
+    """What GET /key said, for --json: the key masked wherever it appears, every text
+    printable, nesting bounded."""
     if isinstance(value, str):
-        return redact(value, api_key)
+        return catalog.printable(redact(value, api_key))
     if depth >= _MOST_NESTED:
         return None
     if isinstance(value, dict):
-        return {str(name): _reported(item, api_key, depth + 1) for name, item in value.items()}
+        return {
+            catalog.printable(str(name)): _reported(item, api_key, depth + 1)
+            for name, item in value.items()
+        }
     if isinstance(value, list):
         return [_reported(item, api_key, depth + 1) for item in value]
     return value
