@@ -64,7 +64,15 @@ def problems(value: Any, kind: Any, where: str = "body") -> list[str]:
     return [] if any(not found for found in alternatives) else alternatives[0]
 
 
+def same(value: Any, allowed: Any) -> bool:
+    """Equal and of the same JSON type (0 is not false, 1 is not true)."""
+    return value == allowed and isinstance(value, bool) == isinstance(allowed, bool)
+
+
 def problems_of_one(value: Any, kind: str, where: str) -> list[str]:
+    if kind.startswith("="):  # a literal: "=true", "=chat.completion"
+        literal = yaml.safe_load(kind[1:])
+        return [] if same(value, literal) else [f"{where}: expected {literal!r}, got {value!r:.80}"]
     if kind.startswith("[") and kind.endswith("]"):
         if not isinstance(value, list):
             return [f"{where}: expected an array, got {value!r:.80}"]
@@ -73,6 +81,11 @@ def problems_of_one(value: Any, kind: str, where: str) -> list[str]:
             for i, item in enumerate(value)
             for found in problems(item, kind[1:-1], f"{where}[{i}]")
         ]
+    if kind in SHAPES and "enum" in SHAPES[kind]:
+        allowed = SHAPES[kind]["enum"]
+        if any(same(value, one) for one in allowed):
+            return []
+        return [f"{where}: {value!r:.80} is not one of {kind} {allowed}"]
     if kind in SHAPES:
         shape = SHAPES[kind]
         if not isinstance(value, dict):
@@ -101,6 +114,8 @@ def check(answer: Answer, name: str) -> Any:
     assert answer.status == entry["status"], f"{name}: HTTP {answer.status} {answer.body[:300]!r}"
     document = answer.json()
     assert problems(document, entry["body"]) == [], f"{name} (openapi.yaml:{entry['spec']})"
+    for header in entry.get("headers", []):
+        assert header in answer.headers, f"{name}: no {header} header"
     if entry["status"] >= 400:
         assert document["error"]["code"] == entry["status"], "HTTP status = error.code"
         if "message" in entry:
@@ -601,15 +616,37 @@ def test_key_creation_accepts_what_the_spec_allows(fake: Server) -> None:
 
 
 def test_only_management_keys_reach_the_management_api(fake: Server) -> None:
+    """An ordinary key gets 401 where the spec documents only that, 403 where it has a 403."""
     key = key_of(fake)
-    for method, path, body in [
-        ("GET", "/keys", None),
-        ("POST", "/keys", {"name": "x"}),
-        ("GET", "/keys/abc", None),
-        ("DELETE", "/keys/abc", None),
-        ("GET", "/credits", None),
+    some_id = "550e8400-e29b-41d4-a716-446655440000"
+    for method, path, body, refusal in [
+        ("GET", "/keys", None, "ordinary_key_refused"),
+        ("POST", "/keys", {"name": "x"}, "not_a_management_key"),
+        ("GET", "/keys/abc", None, "ordinary_key_refused"),
+        ("PATCH", "/keys/abc", {}, "ordinary_key_refused"),
+        ("DELETE", "/keys/abc", None, "ordinary_key_refused"),
+        ("GET", "/credits", None, "not_a_management_key"),
+        ("GET", "/guardrails", None, "ordinary_key_refused"),
+        ("POST", "/guardrails", {"name": "x"}, "not_a_management_key"),
+        ("GET", "/guardrails/assignments/keys", None, "ordinary_key_refused"),
+        ("GET", f"/guardrails/{some_id}", None, "ordinary_key_refused"),
+        ("PATCH", f"/guardrails/{some_id}", {}, "ordinary_key_refused"),
+        ("DELETE", f"/guardrails/{some_id}", None, "ordinary_key_refused"),
+        ("GET", f"/guardrails/{some_id}/assignments/keys", None, "ordinary_key_refused"),
+        (
+            "POST",
+            f"/guardrails/{some_id}/assignments/keys",
+            {"key_hashes": ["x"]},
+            "ordinary_key_refused",
+        ),
+        (
+            "POST",
+            f"/guardrails/{some_id}/assignments/keys/remove",
+            {"key_hashes": ["x"]},
+            "ordinary_key_refused",
+        ),
     ]:
-        check(fake.call(method, path, key, body), "not_a_management_key")
+        check(fake.call(method, path, key, body), refusal)
         check(fake.call(method, path, "sk-or-v1-" + "0" * 64, body), "key_unknown")
 
 
