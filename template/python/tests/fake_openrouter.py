@@ -578,7 +578,12 @@ class FakeOpenRouter:
         }
 
     def fail_model(self, model: str, status: int = 503, message: str | None = None) -> None:
-        """Chats on model fail with this status; with fallbacks, the next model answers."""
+        """Chats on model fail with this status; with fallbacks, the next model answers.
+
+        The model is made known (served) if it is not.
+        """
+        if model not in self.models and model not in self.aliases and model not in self.routers:
+            self.serve_model(model)
         self.failing_models[model] = (status, message or f"{model} is temporarily unavailable")
 
     def key_limit_exceeded(self, path: str = CHAT, *, reset: str | None = None) -> None:
@@ -614,7 +619,10 @@ class FakeOpenRouter:
 
     def assign_guardrail(self, guardrail_id: str, key_hash: str) -> None:
         """Assign a key (by hash) to a guardrail, replacing the key's previous assignment."""
-        record = next(r for r in self.keys.values() if r.get("hash") == key_hash)
+        found = [r for r in self.keys.values() if r.get("hash") == key_hash]
+        if not found:
+            raise KeyError(f"no key has the hash {key_hash}")
+        record = found[0]
         self.key_assignments = [a for a in self.key_assignments if a["key_hash"] != key_hash]
         self.key_assignments.append(
             {
@@ -988,14 +996,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- guardrails -------------------------------------------------------------------
 
-    def _page(self, default: int, most: int) -> tuple[int, int] | None:
-        """offset and limit of a list's query, or None after answering 400."""
+    def _page(self, default: int, most: int, *, strict: bool = True) -> tuple[int, int] | None:
+        """offset and limit of a list's query, or None after answering 400.
+
+        Not strict (where the spec documents no 400), a limit out of range is brought into
+        it and what is not a number counts as not given.
+        """
         query = parse_qs(urlsplit(self.path).query)
         offset = query.get("offset", ["0"])[0]
         limit = query.get("limit", [str(default)])[0]
         if not (offset.isdigit() and limit.isdigit() and 1 <= int(limit) <= most):
-            self._error(400, "Invalid request parameters")
-            return None
+            if strict:
+                self._error(400, "Invalid request parameters")
+                return None
+            offset = offset if offset.isdigit() else "0"
+            limit = str(min(max(int(limit), 1), most)) if limit.isdigit() else str(default)
         return int(offset), int(limit)
 
     def _list_guardrails(self, body: bytes) -> None:
@@ -1025,7 +1040,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _all_key_assignments(self, body: bytes) -> None:
         self._management_key()
-        page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX)
+        page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX, strict=False)
         if page is not None:
             self._assignments(self.server_fake.key_assignments, page)
 
@@ -1071,7 +1086,7 @@ class _Handler(BaseHTTPRequestHandler):
             record.update(fields, updated_at=utc_now())
             self._json(200, {"data": record})
         elif method == "GET":
-            page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX)
+            page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX, strict=False)
             if page is not None:
                 mine = [a for a in fake.key_assignments if a["guardrail_id"] == guardrail_id]
                 self._assignments(mine, page)

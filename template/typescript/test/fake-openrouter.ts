@@ -670,8 +670,14 @@ export class FakeOpenRouter {
     };
   }
 
-  /** Chats on model fail with this status; with fallbacks, the next model answers. */
+  /**
+   * Chats on model fail with this status; with fallbacks, the next model answers. The model is
+   * made known (served) if it is not.
+   */
   failModel(model: string, options: { status?: number; message?: string } = {}): void {
+    if (!this.models.has(model) && !this.aliases.has(model) && !this.routers.has(model)) {
+      this.serveModel(model);
+    }
     this.failingModels.set(model, {
       status: options.status ?? 503,
       message: options.message ?? `${model} is temporarily unavailable`,
@@ -1131,7 +1137,7 @@ export class FakeOpenRouter {
 
   #allKeyAssignments(exchange: Exchange): void {
     exchange.managementKey();
-    const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX);
+    const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX, false);
     if (page !== null) {
       assignments(exchange, this.keyAssignments, page);
     }
@@ -1179,7 +1185,7 @@ export class FakeOpenRouter {
       copyZdr(record, fields);
       exchange.json(200, { data: record });
     } else if (method === "GET") {
-      const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX);
+      const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX, false);
       if (page !== null) {
         const mine = this.keyAssignments.filter((found) => found.guardrail_id === guardrailId);
         assignments(exchange, mine, page);
@@ -1487,10 +1493,20 @@ class Exchange {
     return key;
   }
 
-  /** offset and limit of a list's query, or null after answering 400. */
-  page(fallback: number, most: number): { start: number; size: number } | null {
-    const offset = this.url.searchParams.get("offset") ?? "0";
-    const limit = this.url.searchParams.get("limit") ?? String(fallback);
+  /**
+   * offset and limit of a list's query, or null after answering 400. Not strict (where the
+   * spec documents no 400), a limit out of range is brought into it and what is not a number
+   * counts as not given.
+   */
+  page(fallback: number, most: number, strict = true): { start: number; size: number } | null {
+    let offset = this.url.searchParams.get("offset") ?? "0";
+    let limit = this.url.searchParams.get("limit") ?? String(fallback);
+    if (!strict) {
+      offset = /^\d+$/.test(offset) ? offset : "0";
+      limit = /^\d+$/.test(limit)
+        ? String(Math.min(Math.max(Number(limit), 1), most))
+        : String(fallback);
+    }
     if (
       !/^\d+$/.test(offset) ||
       !/^\d+$/.test(limit) ||
