@@ -3,15 +3,21 @@
  *
  * It follows OpenRouter's API reference (the OpenAPI spec) for every endpoint the project
  * calls: GET /key (and the legacy /auth/key), GET /model/{author}/{slug} (variants, routers and
- * ~aliases resolved), the per-model endpoints, the public 2 MB /models catalogue, chat
- * completions (OpenAI-served models refuse fewer than 16 tokens; streams carry
- * ": OPENROUTER PROCESSING" comments and may end in an error chunk), the management API (/keys,
- * /credits), OAuth PKCE (/auth, POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page
- * for every other path, which is what a wrong base URL gets.
+ * ~aliases resolved), the per-model endpoints, the public 2 MB /models catalogue (paged by offset
+ * and limit), chat completions (usage with its cost; the `models` fallback list and `provider`
+ * preferences; OpenAI-served models refuse fewer than 16 tokens; streams carry
+ * ": OPENROUTER PROCESSING" comments, model and provider on every chunk, usage on the last, and
+ * may end in an error chunk), the management API (/keys, /credits, /guardrails and their key
+ * assignments; an ordinary key gets 401, or 403 where the spec documents one), OAuth PKCE (/auth,
+ * POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page for every other path, which
+ * is what a wrong base URL gets.
  *
  * Any path can be switched to a canned or hostile answer: respond(), hang(), drop(), gzipBomb(),
  * malformedStream(), resetMidStream(), redirect(), rawJson(), dataPolicy404(),
- * insufficientCredits(), providerRateLimit(); restore() switches it back. respond(), hang() and
+ * insufficientCredits(), providerRateLimit(), rateLimit(), keyLimitExceeded(); restore() switches
+ * it back. Models and keys have switches of their own: failModel() (the next of `models`
+ * answers), freeModelLimit() (429 on :free models), exhaustKey() (402), endpointDown(),
+ * expireModel(); addGuardrail() and assignGuardrail() set up guardrails. respond(), hang() and
  * drop() can be limited to one method (DELETE /keys/{hash}, not GET). Headers named in
  * refusedHeaders make it answer 400, so a test fails if a client sends them.
  *
