@@ -1200,7 +1200,7 @@ class _Handler(BaseHTTPRequestHandler):
             if found is None:
                 self._error(400, f"{model} is not a valid model ID", user_id=user)
                 return
-        remaining = record.get("limit_remaining")
+        remaining: Any = record.get("limit_remaining")
         if _is_number(remaining) and remaining <= 0:  # the key's own limit is spent
             self._error(402, INSUFFICIENT_CREDITS, {"provider_name": None}, user)
             return
