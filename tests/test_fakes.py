@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,10 +36,14 @@ from harness import ROOT, Project
 
 REFERENCE = yaml.safe_load((Path(__file__).parent / "reference" / "openrouter.yml").read_text())
 SHAPES: dict[str, Any] = REFERENCE["shapes"]
+OPERATIONS: dict[str, Any] = REFERENCE["operations"]
 PYTHON_FAKE = ROOT / "template" / "python" / "tests" / "openrouter" / "fake_server.py"
 MANAGEMENT_KEY = "sk-or-v1-" + "6d" * 32
 KEY = "sk-or-v1-" + "ab" * 32
 DISABLED_KEY = "sk-or-v1-" + "cd" * 32
+SPENT_KEY = "sk-or-v1-" + "ef" * 32
+OTHER_WORKSPACE = "0df9e665-d932-5740-b2c7-b52af166bc11"
+RESET_MS = 1_900_000_000_000
 KEY_LINE = re.compile(r"OPENROUTER_API_KEY=sk-or-v1-[0-9a-f]{64}\n")
 BASE_LINE = re.compile(r"OPENROUTER_BASE_URL=http://127\.0\.0\.1:(\d+)/api/v1\n")
 LANGUAGES = ["python", "typescript"]
@@ -64,7 +69,15 @@ def problems(value: Any, kind: Any, where: str = "body") -> list[str]:
     return [] if any(not found for found in alternatives) else alternatives[0]
 
 
+def same(value: Any, allowed: Any) -> bool:
+    """Equal and of the same JSON type (0 is not false, 1 is not true)."""
+    return value == allowed and isinstance(value, bool) == isinstance(allowed, bool)
+
+
 def problems_of_one(value: Any, kind: str, where: str) -> list[str]:
+    if kind.startswith("="):  # a literal: "=true", "=chat.completion"
+        literal = yaml.safe_load(kind[1:])
+        return [] if same(value, literal) else [f"{where}: expected {literal!r}, got {value!r:.80}"]
     if kind.startswith("[") and kind.endswith("]"):
         if not isinstance(value, list):
             return [f"{where}: expected an array, got {value!r:.80}"]
@@ -73,6 +86,11 @@ def problems_of_one(value: Any, kind: str, where: str) -> list[str]:
             for i, item in enumerate(value)
             for found in problems(item, kind[1:-1], f"{where}[{i}]")
         ]
+    if kind in SHAPES and "enum" in SHAPES[kind]:
+        allowed = SHAPES[kind]["enum"]
+        if any(same(value, one) for one in allowed):
+            return []
+        return [f"{where}: {value!r:.80} is not one of {kind} {allowed}"]
     if kind in SHAPES:
         shape = SHAPES[kind]
         if not isinstance(value, dict):
@@ -101,6 +119,8 @@ def check(answer: Answer, name: str) -> Any:
     assert answer.status == entry["status"], f"{name}: HTTP {answer.status} {answer.body[:300]!r}"
     document = answer.json()
     assert problems(document, entry["body"]) == [], f"{name} (openapi.yaml:{entry['spec']})"
+    for header in entry.get("headers", []):
+        assert header in answer.headers, f"{name}: no {header} header"
     if entry["status"] >= 400:
         assert document["error"]["code"] == entry["status"], "HTTP status = error.code"
         if "message" in entry:
@@ -296,6 +316,17 @@ SETUP: list[list[Any]] = [
     ["serveModel", ["acme/tiny:beta"], {"context_length": None}],
     ["set", ["affordableTokens", 100], {}],
     ["set", ["authError", "access_denied"], {}],
+    ["addKey", [SPENT_KEY], {"limit": 5}],
+    ["exhaustKey", [SPENT_KEY], {}],
+    ["rateLimit", ["/hostile/limited"], {"limit": 20, "remaining": 0, "resetMs": RESET_MS}],
+    ["rateLimit", ["/hostile/limited-retry"], {"retryAfter": 9}],
+    ["keyLimitExceeded", ["/hostile/key-limit"], {"reset": "monthly"}],
+    ["serveModel", ["meta-llama/llama-3.3-70b-instruct:free"], {}],
+    ["freeModelLimit", [], {}],
+    ["failModel", ["acme/broken"], {}],
+    ["failModel", ["acme/rate-limited"], {"status": 429, "message": "Rate limit exceeded"}],
+    ["endpointDown", ["acme/shaky"], {"provider": "Together", "status": -5}],
+    ["expireModel", ["acme/sunset", "2027-01-31"], {}],
 ]
 
 
@@ -432,6 +463,29 @@ def test_endpoints_list_providers_and_are_empty_for_routers_and_aliases(fake: Se
     check(fake.call("GET", "/models/~nobody/nothing-latest/endpoints"), "endpoints_unknown")
 
 
+def test_models_list_is_paged_as_the_reference_says(fake: Server) -> None:
+    """Without offset and limit the whole list; with either, pages of 500 (at most 1000)."""
+    whole = check(fake.call("GET", "/models"), "models_list")
+    total = whole["total_count"]
+    assert total == len(whole["data"]) > 1000 and whole["links"]["next"] is None
+    first = check(fake.call("GET", "/models?limit=2"), "models_list")
+    assert [m["id"] for m in first["data"]] == [m["id"] for m in whole["data"][:2]]
+    assert (first["total_count"], first["links"]["next"]) == (
+        total,
+        "/api/v1/models?offset=2&limit=2",
+    )
+    page = check(fake.call("GET", "/models?offset=2"), "models_list")
+    assert (
+        len(page["data"]) == 500 and page["links"]["next"] == "/api/v1/models?offset=502&limit=500"
+    )
+    most = check(fake.call("GET", "/models?offset=1&limit=1000"), "models_list")
+    assert len(most["data"]) == 1000
+    last = check(fake.call("GET", f"/models?offset={total - 1}&limit=5"), "models_list")
+    assert len(last["data"]) == 1 and last["links"]["next"] is None
+    for query in ["limit=0", "limit=1001", "offset=-1", "limit=ten"]:
+        check(fake.call("GET", f"/models?{query}"), "models_bad_query")
+
+
 # --- chat -----------------------------------------------------------------------------------
 
 
@@ -448,21 +502,105 @@ def test_chat_answers_and_streams_as_the_reference_says(fake: Server) -> None:
     reply = check(chat(fake, key, "acme/any-model"), "chat")
     assert reply["model"] == "acme/any-model" and reply["choices"][0]["message"]["content"]
     streamed = chat(fake, key, "acme/any-model", stream=True)
-    assert streamed.status == 200 and streamed.headers["Content-Type"].startswith(
-        "text/event-stream"
-    )
-    lines = [line for line in streamed.body.decode().split("\n") if line]
-    assert ": OPENROUTER PROCESSING" in lines and lines[-1] == "data: [DONE]"
-    chunks = [
-        json.loads(line.removeprefix("data: ")) for line in lines[:-1] if line.startswith("data: ")
-    ]
-    assert chunks and all(problems(chunk, "ChatStreamChunk") == [] for chunk in chunks)
+    chunks = check_stream(streamed, "chat_stream")
+    assert ": OPENROUTER PROCESSING" in streamed.body.decode().split("\n") and chunks
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
     routed = check(chat(fake, key, "openrouter/auto"), "chat")["model"]
     assert not routed.startswith("openrouter/"), "a router answers with the model it chose"
     assert check(chat(fake, key, "~openai/gpt-latest"), "chat")["model"].startswith("openai/")
     check(chat(fake, key, "not a model id"), "chat_unknown_model")
     check(chat(fake, MANAGEMENT_KEY, "acme/any-model"), "chat_management_key")
+
+
+def check_stream(answer: Answer, name: str) -> list[dict[str, Any]]:
+    """A 200 event stream whose every data: chunk has the body of entry `name`; the chunks."""
+    entry = REFERENCE["responses"][name]
+    assert answer.status == entry["status"], f"{name}: HTTP {answer.status} {answer.body[:300]!r}"
+    assert answer.headers["Content-Type"].startswith("text/event-stream")
+    lines = [line for line in answer.body.decode().split("\n") if line]
+    assert lines[-1] == "data: [DONE]"
+    chunks = [
+        json.loads(line.removeprefix("data: ")) for line in lines[:-1] if line.startswith("data: ")
+    ]
+    for chunk in chunks:
+        assert problems(chunk, entry["body"]) == [], f"{name} (openapi.yaml:{entry['spec']})"
+    return chunks
+
+
+def test_chats_report_usage_with_cost_and_who_served_them(fake: Server) -> None:
+    """usage (with cost in USD) on replies and on the last chunk; model and provider on each."""
+    key = key_of(fake)
+    reply = check(chat(fake, key, "acme/any-model", None, max_completion_tokens=64), "chat")
+    usage = reply["usage"]
+    assert problems(usage, "ChatUsage") == [] and isinstance(usage["cost"], float)
+    assert (
+        usage["cost"] > 0
+        and usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    )
+    assert reply["provider"] and reply["model"] == "acme/any-model"
+    chunks = check_stream(chat(fake, key, "acme/any-model", None, stream=True), "chat_stream")
+    assert all(chunk["model"] == "acme/any-model" and chunk["provider"] for chunk in chunks)
+    assert "usage" in chunks[-1] and all("usage" not in chunk for chunk in chunks[:-1])
+    assert chunks[-1]["usage"]["cost"] > 0
+    free = check(chat(fake, key, "meta-llama/llama-3.3-70b-instruct:free"), "chat")
+    assert free["usage"]["cost"] == 0
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        {"models": ["acme/any-model", "acme/other-model"]},
+        {"provider": {"sort": "price", "data_collection": "deny", "zdr": True}},
+        {"provider": {"sort": {"by": "latency", "partition": "none"}, "allow_fallbacks": None}},
+        {"provider": {"sort": "throughput", "data_collection": "allow", "zdr": False}},
+        {"provider": None, "models": None, "max_completion_tokens": None},
+    ],
+    ids=["models", "price-deny-zdr", "sort-config", "throughput-allow", "nulls"],
+)
+def test_chat_accepts_fallbacks_and_provider_preferences(
+    fake: Server, more: dict[str, Any]
+) -> None:
+    check(chat(fake, key_of(fake), "acme/any-model", None, **more), "chat")
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        {"models": "acme/other-model"},
+        {"models": [7]},
+        {"provider": {"sort": "cheapest"}},
+        {"provider": {"sort": {"by": "size"}}},
+        {"provider": {"data_collection": "never"}},
+        {"provider": {"zdr": "yes"}},
+        {"provider": {"only": "openai"}},
+        {"provider": {"fastest": True}},
+        {"provider": "openai"},
+        {"max_completion_tokens": "16"},
+        {"max_tokens": 1.5},
+        {"messages": "Say hello"},
+    ],
+    ids=[
+        "models-text",
+        "models-number",
+        "sort-unknown",
+        "sort-by-unknown",
+        "data-collection-unknown",
+        "zdr-text",
+        "only-text",
+        "unknown-preference",
+        "provider-text",
+        "tokens-text",
+        "tokens-fraction",
+        "messages-text",
+    ],
+)
+def test_chat_type_checks_what_the_reference_types(fake: Server, more: dict[str, Any]) -> None:
+    check(chat(fake, key_of(fake), "acme/any-model", None, **more), "chat_invalid")
+
+
+def test_a_fallback_list_names_no_unknown_model(fake: Server) -> None:
+    answer = chat(fake, key_of(fake), "acme/any-model", models=["acme/any-model", "not a model"])
+    check(answer, "chat_unknown_model")
 
 
 @pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
@@ -601,16 +739,225 @@ def test_key_creation_accepts_what_the_spec_allows(fake: Server) -> None:
 
 
 def test_only_management_keys_reach_the_management_api(fake: Server) -> None:
+    """An ordinary key gets 401 where the spec documents only that, 403 where it has a 403."""
     key = key_of(fake)
-    for method, path, body in [
-        ("GET", "/keys", None),
-        ("POST", "/keys", {"name": "x"}),
-        ("GET", "/keys/abc", None),
-        ("DELETE", "/keys/abc", None),
-        ("GET", "/credits", None),
+    some_id = "550e8400-e29b-41d4-a716-446655440000"
+    for method, path, body, refusal in [
+        ("GET", "/keys", None, "ordinary_key_refused"),
+        ("POST", "/keys", {"name": "x"}, "not_a_management_key"),
+        ("GET", "/keys/abc", None, "ordinary_key_refused"),
+        ("PATCH", "/keys/abc", {}, "ordinary_key_refused"),
+        ("DELETE", "/keys/abc", None, "ordinary_key_refused"),
+        ("GET", "/credits", None, "not_a_management_key"),
+        ("GET", "/guardrails", None, "ordinary_key_refused"),
+        ("POST", "/guardrails", {"name": "x"}, "not_a_management_key"),
+        ("GET", "/guardrails/assignments/keys", None, "ordinary_key_refused"),
+        ("GET", f"/guardrails/{some_id}", None, "ordinary_key_refused"),
+        ("PATCH", f"/guardrails/{some_id}", {}, "ordinary_key_refused"),
+        ("DELETE", f"/guardrails/{some_id}", None, "ordinary_key_refused"),
+        ("GET", f"/guardrails/{some_id}/assignments/keys", None, "ordinary_key_refused"),
+        (
+            "POST",
+            f"/guardrails/{some_id}/assignments/keys",
+            {"key_hashes": ["x"]},
+            "ordinary_key_refused",
+        ),
+        (
+            "POST",
+            f"/guardrails/{some_id}/assignments/keys/remove",
+            {"key_hashes": ["x"]},
+            "ordinary_key_refused",
+        ),
     ]:
-        check(fake.call(method, path, key, body), "not_a_management_key")
+        check(fake.call(method, path, key, body), refusal)
         check(fake.call(method, path, "sk-or-v1-" + "0" * 64, body), "key_unknown")
+
+
+def test_keys_are_listed_by_workspace(fake: Server) -> None:
+    """GET /keys lists the default workspace's keys unless workspace_id names another."""
+    created = check(
+        fake.call(
+            "POST",
+            "/keys",
+            MANAGEMENT_KEY,
+            {"name": "elsewhere", "workspace_id": OTHER_WORKSPACE, "include_byok_in_limit": True},
+        ),
+        "create_key",
+    )["data"]
+    assert (created["workspace_id"], created["include_byok_in_limit"]) == (OTHER_WORKSPACE, True)
+    default = check(fake.call("GET", "/keys", MANAGEMENT_KEY), "list_keys")["data"]
+    assert created["hash"] not in [item["hash"] for item in default]
+    other = check(
+        fake.call("GET", f"/keys?workspace_id={OTHER_WORKSPACE}", MANAGEMENT_KEY), "list_keys"
+    )["data"]
+    assert [item["hash"] for item in other] == [created["hash"]]
+    check(fake.call("GET", "/keys?workspace_id=nowhere", MANAGEMENT_KEY), "list_keys_bad_query")
+    check(
+        fake.call("POST", "/keys", MANAGEMENT_KEY, {"name": "x", "workspace_id": "nowhere"}),
+        "create_key_invalid",
+    )
+    check(fake.call("DELETE", f"/keys/{created['hash']}", MANAGEMENT_KEY), "delete_key")
+
+
+def new_guardrail(server: Server, **fields: Any) -> dict[str, Any]:
+    body = {"name": "app-production", **fields}
+    created = check(server.call("POST", "/guardrails", MANAGEMENT_KEY, body), "create_guardrail")
+    return created["data"]  # type: ignore[no-any-return]
+
+
+def test_guardrails_are_created_read_updated_and_deleted(fake: Server) -> None:
+    made = new_guardrail(
+        fake,
+        description="Production budget",
+        allowed_models=["acme/any-model", "acme/other-model"],
+        limit_usd=25,
+        reset_interval="monthly",
+        enforce_zdr=True,
+        enforce_zdr_openai=False,
+    )
+    assert (made["name"], made["limit_usd"], made["reset_interval"]) == (
+        "app-production",
+        25,
+        "monthly",
+    )
+    assert made["allowed_models"] == ["acme/any-model", "acme/other-model"]
+    assert made["enforce_zdr"] is True and made["enforce_zdr_anthropic"] is True
+    assert made["enforce_zdr_openai"] is False, "an explicit per-provider value wins"
+    assert made["updated_at"] is None and made["include_byok_in_budgets"] is False
+    assert made["workspace_id"] and made["allowed_providers"] is None
+    path = f"/guardrails/{made['id']}"
+    assert check(fake.call("GET", path, MANAGEMENT_KEY), "get_guardrail")["data"] == made
+    listed = check(fake.call("GET", "/guardrails", MANAGEMENT_KEY), "list_guardrails")
+    assert made["id"] in [item["id"] for item in listed["data"]]
+    assert listed["total_count"] == len(listed["data"])
+    patched = check(
+        fake.call(
+            "PATCH",
+            path,
+            MANAGEMENT_KEY,
+            {"limit_usd": 40, "allowed_models": ["acme/any-model"], "reset_interval": "weekly"},
+        ),
+        "update_guardrail",
+    )["data"]
+    assert (patched["limit_usd"], patched["allowed_models"], patched["reset_interval"]) == (
+        40,
+        ["acme/any-model"],
+        "weekly",
+    )
+    assert patched["updated_at"] and patched["name"] == "app-production"
+    assert check(fake.call("DELETE", path, MANAGEMENT_KEY), "delete_guardrail") == {"deleted": True}
+    for method, tail, body in [
+        ("GET", "", None),
+        ("PATCH", "", {"limit_usd": 1}),
+        ("DELETE", "", None),
+        ("GET", "/assignments/keys", None),
+        ("POST", "/assignments/keys", {"key_hashes": ["abc"]}),
+        ("POST", "/assignments/keys/remove", {"key_hashes": ["abc"]}),
+    ]:
+        check(fake.call(method, path + tail, MANAGEMENT_KEY, body), "unknown_guardrail")
+
+
+def test_keys_are_assigned_to_one_guardrail_at_a_time(fake: Server) -> None:
+    first, second = new_guardrail(fake), new_guardrail(fake, name="app-staging")
+    key = check(fake.call("POST", "/keys", MANAGEMENT_KEY, {"name": "guarded"}), "create_key")
+    digest = key["data"]["hash"]
+    assign = f"/guardrails/{first['id']}/assignments/keys"
+    assigned = fake.call("POST", assign, MANAGEMENT_KEY, {"key_hashes": [digest, "0" * 64]})
+    assert check(assigned, "assign_keys") == {"assigned_count": 1}, "unknown hashes are skipped"
+    mine = check(fake.call("GET", assign, MANAGEMENT_KEY), "list_key_assignments")
+    assert [(a["key_hash"], a["guardrail_id"], a["key_name"]) for a in mine["data"]] == [
+        (digest, first["id"], "guarded")
+    ]
+    assert mine["total_count"] == 1
+    moved = fake.call(
+        "POST",
+        f"/guardrails/{second['id']}/assignments/keys",
+        MANAGEMENT_KEY,
+        {"key_hashes": [digest]},
+    )
+    check(moved, "assign_keys")
+    every = check(
+        fake.call("GET", "/guardrails/assignments/keys?limit=500", MANAGEMENT_KEY),
+        "list_key_assignments",
+    )["data"]
+    assert [a["guardrail_id"] for a in every if a["key_hash"] == digest] == [second["id"]]
+    assert check(fake.call("GET", assign, MANAGEMENT_KEY), "list_key_assignments")["data"] == []
+    removed = fake.call(
+        "POST",
+        f"/guardrails/{second['id']}/assignments/keys/remove",
+        MANAGEMENT_KEY,
+        {"key_hashes": [digest]},
+    )
+    assert check(removed, "unassign_keys") == {"unassigned_count": 1}
+    for body in [{}, {"key_hashes": []}, {"key_hashes": [""]}, {"key_hashes": digest}]:
+        check(fake.call("POST", assign, MANAGEMENT_KEY, body), "assign_keys_invalid")
+        check(fake.call("POST", assign + "/remove", MANAGEMENT_KEY, body), "assign_keys_invalid")
+    fake.call("POST", assign, MANAGEMENT_KEY, {"key_hashes": [digest]})
+    check(fake.call("DELETE", f"/keys/{digest}", MANAGEMENT_KEY), "delete_key")
+    assert check(fake.call("GET", assign, MANAGEMENT_KEY), "list_key_assignments")["data"] == []
+    for made in (first, second):
+        check(fake.call("DELETE", f"/guardrails/{made['id']}", MANAGEMENT_KEY), "delete_guardrail")
+
+
+def test_guardrail_lists_are_paged_and_by_workspace(fake: Server) -> None:
+    here = new_guardrail(fake, name="paged")
+    there = new_guardrail(fake, name="elsewhere", workspace_id=OTHER_WORKSPACE)
+    default = check(fake.call("GET", "/guardrails?limit=100", MANAGEMENT_KEY), "list_guardrails")
+    assert here["id"] in [g["id"] for g in default["data"]]
+    assert there["id"] not in [g["id"] for g in default["data"]]
+    other = check(
+        fake.call("GET", f"/guardrails?workspace_id={OTHER_WORKSPACE}", MANAGEMENT_KEY),
+        "list_guardrails",
+    )
+    assert [g["id"] for g in other["data"]] == [there["id"]] and other["total_count"] == 1
+    one = check(fake.call("GET", "/guardrails?limit=1", MANAGEMENT_KEY), "list_guardrails")
+    assert len(one["data"]) == 1 and one["total_count"] >= 1
+    for query in ["limit=0", "limit=101", "offset=-1", "workspace_id=nowhere"]:
+        check(fake.call("GET", f"/guardrails?{query}", MANAGEMENT_KEY), "guardrails_bad_query")
+    for made in (here, there):
+        check(fake.call("DELETE", f"/guardrails/{made['id']}", MANAGEMENT_KEY), "delete_guardrail")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"name": ""},
+        {"name": "x" * 201},
+        {"name": "x", "description": "d" * 1001},
+        {"name": "x", "limit_usd": "10"},
+        {"name": "x", "reset_interval": "yearly"},
+        {"name": "x", "allowed_models": []},
+        {"name": "x", "allowed_models": "acme/any-model"},
+        {"name": "x", "allowed_providers": [1]},
+        {"name": "x", "enforce_zdr": "yes"},
+        {"name": "x", "include_byok_in_budgets": None},
+        {"name": "x", "workspace_id": "nowhere"},
+    ],
+    ids=[
+        "no-name",
+        "empty-name",
+        "long-name",
+        "long-description",
+        "limit-text",
+        "yearly",
+        "no-models",
+        "models-text",
+        "providers-numbers",
+        "zdr-text",
+        "byok-null",
+        "workspace-not-uuid",
+    ],
+)
+def test_guardrail_bodies_are_validated_as_the_spec_says(
+    fake: Server, body: dict[str, Any]
+) -> None:
+    check(fake.call("POST", "/guardrails", MANAGEMENT_KEY, body), "create_guardrail_invalid")
+    if body and "workspace_id" not in body:  # PATCH takes the same fields but workspace_id
+        made = new_guardrail(fake, name="to-patch")
+        path = f"/guardrails/{made['id']}"
+        check(fake.call("PATCH", path, MANAGEMENT_KEY, body), "update_guardrail_invalid")
+        check(fake.call("DELETE", path, MANAGEMENT_KEY), "delete_guardrail")
 
 
 # --- OAuth ----------------------------------------------------------------------------------
@@ -756,6 +1103,74 @@ def test_canned_errors_carry_openrouter_words_metadata_and_user_id(driven: Drive
     assert restored.status == 404 and restored.headers["Content-Type"].startswith("text/html")
 
 
+def test_a_failing_model_gives_way_to_the_next_of_models(driven: Driven) -> None:
+    """The response's model says which one answered; all failing: the last one's error."""
+    fake = driven.server
+    fallbacks = ["acme/broken", "acme/rate-limited", "acme/model-2"]
+    reply = check(chat(fake, KEY, "acme/broken", 16, models=fallbacks), "chat")
+    assert reply["model"] == "acme/model-2" and reply["usage"]["cost"] > 0
+    streamed = chat(fake, KEY, "acme/broken", 16, models=fallbacks, stream=True)
+    chunks = check_stream(streamed, "chat_stream")
+    assert {chunk["model"] for chunk in chunks} == {"acme/model-2"}
+    down = check(chat(fake, KEY, "acme/broken", 16), "chat_model_down")
+    assert down["error"]["metadata"]["error_type"] == "provider_overloaded"
+    last = chat(fake, KEY, "acme/broken", 16, models=["acme/broken", "acme/rate-limited"])
+    assert last.status == 429 and last.json()["error"]["message"] == "Rate limit exceeded"
+    alone = check(chat(fake, KEY, "acme/model-2", 16, models=["acme/broken"]), "chat")
+    assert alone["model"] == "acme/model-2", "model comes first, then models"
+
+
+def test_openrouter_limits_carry_rate_limit_headers(driven: Driven) -> None:
+    fake = driven.server
+    limited = fake.call("POST", "/hostile/limited", KEY, {})
+    check(limited, "chat_rate_limited")
+    assert (
+        limited.headers["X-RateLimit-Limit"],
+        limited.headers["X-RateLimit-Remaining"],
+        limited.headers["X-RateLimit-Reset"],
+    ) == ("20", "0", str(RESET_MS))
+    assert "Retry-After" not in limited.headers, "only when configured"
+    retry = fake.call("POST", "/hostile/limited-retry", KEY, {})
+    check(retry, "chat_rate_limited")
+    assert retry.headers["Retry-After"] == "9"
+    reset = int(retry.headers["X-RateLimit-Reset"])
+    assert reset > time.time() * 1000, "milliseconds since the epoch, in the future"
+    capped = chat(fake, KEY, "meta-llama/llama-3.3-70b-instruct:free")
+    check(capped, "chat_free_model_limit")
+    assert capped.headers["X-RateLimit-Limit"] == "50"
+    assert "Retry-After" not in capped.headers
+    paid = ["meta-llama/llama-3.3-70b-instruct:free", "meta-llama/llama-3.3-70b-instruct"]
+    assert check(chat(fake, KEY, paid[0], models=paid), "chat")["model"] == paid[1], (
+        "the next model answers past the free cap"
+    )
+
+
+def test_a_key_out_of_its_own_limit_is_refused(driven: Driven) -> None:
+    fake = driven.server
+    spent = check(fake.call("GET", "/key", SPENT_KEY), "key")["data"]
+    assert (spent["limit"], spent["limit_remaining"]) == (5, 0)
+    check(chat(fake, SPENT_KEY, "acme/model-2"), "chat_key_exhausted")
+    refused = check(fake.call("POST", "/hostile/key-limit", KEY, {}), "chat_key_limit_exceeded")
+    assert "monthly" in refused["error"]["message"]
+
+
+def test_endpoints_can_be_down_and_models_can_expire(driven: Driven) -> None:
+    fake = driven.server
+    endpoints = check(fake.call("GET", "/models/acme/shaky/endpoints"), "endpoints")["data"]
+    assert [(e["provider_name"], e["status"]) for e in endpoints["endpoints"]] == [
+        ("DeepInfra", 0),
+        ("Together", -5),
+    ]
+    assert check(chat(fake, KEY, "acme/shaky"), "chat")["provider"] == "DeepInfra"
+    sunset = check(fake.call("GET", "/model/acme/sunset"), "model")["data"]
+    assert sunset["expiration_date"] == "2027-01-31"
+    listed = check(fake.call("GET", "/models"), "models_list")["data"]
+    assert [m["expiration_date"] for m in listed if m["id"] == "acme/sunset"] == ["2027-01-31"]
+    assert (
+        check(fake.call("GET", "/model/acme/model-2"), "model")["data"]["expiration_date"] is None
+    )
+
+
 def test_canned_answers_can_be_limited_to_a_method_and_dropped(driven: Driven) -> None:
     """drop() closes the connection without a byte: a network error at one step of a flow."""
     fake = driven.server
@@ -824,6 +1239,58 @@ def test_the_stalled_listener_accepts_and_never_speaks(driven: Driven) -> None:
         connection.settimeout(0.5)
         with pytest.raises(TimeoutError):
             connection.recv(1)
+
+
+# --- the reference itself ---------------------------------------------------------------
+
+
+def test_every_answer_has_a_status_its_operation_documents() -> None:
+    placed = {name for operation in OPERATIONS.values() for name in operation["responses"]}
+    assert placed == set(REFERENCE["responses"]), "each entry belongs to an operation"
+    for operation, about in OPERATIONS.items():
+        for name in about["responses"]:
+            status = REFERENCE["responses"][name]["status"]
+            assert status in about["statuses"], f"{operation} documents no {status} ({name})"
+
+
+def test_every_answer_of_the_reference_is_checked_by_a_test() -> None:
+    """A table entry no test checks would let a missing required field pass unnoticed."""
+    source = Path(__file__).read_text()
+    unchecked = [
+        name
+        for name in REFERENCE["responses"]
+        if not re.search(rf'"{name}",?\s*\)', source)  # the last argument of a check
+    ]
+    assert unchecked == []
+
+
+def test_every_shape_the_reference_names_is_defined() -> None:
+    names = re.compile(r"[A-Z][A-Za-z]+")
+    kinds = [
+        kind
+        for shape in SHAPES.values()
+        for part in ("required", "optional")
+        for kind in (shape.get(part) or {}).values()
+    ] + [json.dumps(entry["body"]) for entry in REFERENCE["responses"].values()]
+    for kind in kinds:
+        for name in names.findall(str(kind)):
+            assert name in SHAPES, f"{name} is not a shape of the reference"
+
+
+def test_every_operation_of_the_reference_is_served(fake: Server) -> None:
+    """Each answers as an API does (JSON, not the HTML 404 of an unknown path)."""
+    sample = {
+        "{author}/{slug}": "acme/any-model",
+        "{hash}": "0" * 64,
+        "{id}": "550e8400-e29b-41d4-a716-446655440000",
+    }
+    for operation in OPERATIONS:
+        method, path = operation.split(" ")
+        for placeholder, value in sample.items():
+            path = path.replace(placeholder, value)
+        body = {} if method in ("POST", "PATCH") else None
+        answer = fake.call(method, path, MANAGEMENT_KEY, body)
+        assert answer.headers["Content-Type"].startswith("application/json"), operation
 
 
 def free_port() -> int:

@@ -3,15 +3,21 @@
  *
  * It follows OpenRouter's API reference (the OpenAPI spec) for every endpoint the project
  * calls: GET /key (and the legacy /auth/key), GET /model/{author}/{slug} (variants, routers and
- * ~aliases resolved), the per-model endpoints, the public 2 MB /models catalogue, chat
- * completions (OpenAI-served models refuse fewer than 16 tokens; streams carry
- * ": OPENROUTER PROCESSING" comments and may end in an error chunk), the management API (/keys,
- * /credits), OAuth PKCE (/auth, POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page
- * for every other path, which is what a wrong base URL gets.
+ * ~aliases resolved), the per-model endpoints, the public 2 MB /models catalogue (paged by offset
+ * and limit), chat completions (usage with its cost; the `models` fallback list and `provider`
+ * preferences; OpenAI-served models refuse fewer than 16 tokens; streams carry
+ * ": OPENROUTER PROCESSING" comments, model and provider on every chunk, usage on the last, and
+ * may end in an error chunk), the management API (/keys, /credits, /guardrails and their key
+ * assignments; an ordinary key gets 401, or 403 where the spec documents one), OAuth PKCE (/auth,
+ * POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page for every other path, which
+ * is what a wrong base URL gets.
  *
  * Any path can be switched to a canned or hostile answer: respond(), hang(), drop(), gzipBomb(),
  * malformedStream(), resetMidStream(), redirect(), rawJson(), dataPolicy404(),
- * insufficientCredits(), providerRateLimit(); restore() switches it back. respond(), hang() and
+ * insufficientCredits(), providerRateLimit(), rateLimit(), keyLimitExceeded(); restore() switches
+ * it back. Models and keys have switches of their own: failModel() (the next of `models`
+ * answers), freeModelLimit() (429 on :free models), exhaustKey() (402), endpointDown(),
+ * expireModel(); addGuardrail() and assignGuardrail() set up guardrails. respond(), hang() and
  * drop() can be limited to one method (DELETE /keys/{hash}, not GET). Headers named in
  * refusedHeaders make it answer 400, so a test fails if a client sends them.
  *
@@ -25,7 +31,7 @@
  * and OPENROUTER_API_KEY=... and serves until interrupted.
  */
 
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -48,6 +54,12 @@ export const USER_ID = "user_2fakeOpenRouter0000000000";
 export const WORKSPACE_ID = "7d6a4c3e-0f1b-4e59-9a2d-5b8c1e0f4a7d";
 /** GET /keys returns the most recent 100 keys per page. */
 export const PAGE_SIZE = 100;
+/** GET /models: limit's default when offset or limit is given, and its maximum. */
+export const MODELS_PAGE = 500;
+export const MODELS_MAX = 1000;
+/** The guardrail lists: limit's default and maximum. */
+export const GUARDRAILS_PAGE = 50;
+export const GUARDRAILS_MAX = 100;
 const MIN_OPENAI_TOKENS = 16;
 export const DATA_POLICY =
   "No endpoints found matching your data policy (Paid model training). " +
@@ -72,6 +84,74 @@ const USAGE = [
 const PATCHABLE = ["name", "disabled", "include_byok_in_limit", "limit", "limit_reset"];
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const MODEL_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+(:[\w.-]+)?$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const NOT_MANAGEMENT = "Only management keys can perform this operation";
+export const INSUFFICIENT_CREDITS =
+  "Insufficient credits. Add more using https://openrouter.ai/credits";
+export const FREE_MODELS_PER_DAY =
+  "Rate limit exceeded: free-models-per-day. " +
+  "Add 10 credits to unlock 1000 free model requests per day";
+/** EndpointStatus; 0 is a working endpoint. */
+export const ENDPOINT_STATUSES = [0, -1, -2, -3, -5, -10];
+const GUARDRAIL_INTERVALS = ["daily", "weekly", "monthly", null];
+const GUARDRAIL_LISTS = [
+  "allowed_models",
+  "allowed_providers",
+  "ignored_models",
+  "ignored_providers",
+];
+const ZDR_FIELDS = [
+  "enforce_zdr_anthropic",
+  "enforce_zdr_google",
+  "enforce_zdr_openai",
+  "enforce_zdr_other",
+  "enforce_zdr_xai",
+];
+const GUARDRAIL_FLAGS = [
+  "enforce_zdr",
+  ...ZDR_FIELDS,
+  "enable_free_model_publication",
+  "enable_free_model_training",
+  "enable_paid_model_training",
+];
+const GUARDRAIL_FILTERS = ["content_filters", "content_filter_builtins"];
+const GUARDRAIL_FIELDS = [
+  "name",
+  "description",
+  "limit_usd",
+  "reset_interval",
+  ...GUARDRAIL_LISTS,
+  ...GUARDRAIL_FLAGS,
+  ...GUARDRAIL_FILTERS,
+  "include_byok_in_budgets",
+  "workspace_id",
+];
+const PROVIDER_SORTS = ["price", "throughput", "latency", "exacto"];
+const PROVIDER_FIELDS = [
+  "allow_fallbacks",
+  "data_collection",
+  "enforce_distillable_text",
+  "ignore",
+  "max_price",
+  "only",
+  "order",
+  "preferred_max_latency",
+  "preferred_min_throughput",
+  "quantizations",
+  "require_parameters",
+  "sort",
+  "zdr",
+];
+const ERROR_TYPES: Record<number, string> = {
+  400: "invalid_request",
+  402: "payment_required",
+  403: "permission_denied",
+  404: "not_found",
+  408: "timeout",
+  429: "rate_limit_exceeded",
+  502: "provider_unavailable",
+  503: "provider_overloaded",
+};
 
 type Json = Record<string, unknown>;
 
@@ -178,8 +258,42 @@ export function modelData(model: string, overrides: Json = {}): Json {
     default_parameters: null,
     supported_voices: null,
     links: { details: `${API}/models/${model}/endpoints` },
+    expiration_date: null,
     ...overrides,
   };
+}
+
+/**
+ * A guardrail as the management API reports it (every field of the spec's Guardrail). The
+ * deprecated enforce_zdr, when given, is copied into each enforce_zdr_<provider> field not
+ * given, as the spec says.
+ */
+export function guardrailData(name: string, fields: Json = {}): Json {
+  const record: Json = {
+    id: randomUUID(),
+    name,
+    description: null,
+    limit_usd: null,
+    reset_interval: null,
+    ...Object.fromEntries(GUARDRAIL_LISTS.map((list) => [list, null])),
+    ...Object.fromEntries(GUARDRAIL_FLAGS.map((flag) => [flag, null])),
+    ...Object.fromEntries(GUARDRAIL_FILTERS.map((filters) => [filters, null])),
+    include_byok_in_budgets: false,
+    workspace_id: WORKSPACE_ID,
+    created_at: utcNow(),
+    updated_at: null,
+    ...fields,
+  };
+  copyZdr(record, fields);
+  return record;
+}
+
+function copyZdr(record: Json, fields: Json): void {
+  if (fields.enforce_zdr !== undefined && fields.enforce_zdr !== null) {
+    for (const zdr of ZDR_FIELDS.filter((name) => !(name in fields))) {
+      record[zdr] = fields.enforce_zdr;
+    }
+  }
 }
 
 /** A router (openrouter/auto) as GET /model reports it: no price of its own (-1). */
@@ -275,6 +389,14 @@ interface Lookup {
   endpoints: Json[];
 }
 
+/** Why a chat on one model failed. */
+interface Failure {
+  status: number;
+  message: string;
+  metadata?: Json;
+  headers?: Record<string, string>;
+}
+
 /** The request was answered with an error; stop handling it. */
 class Refused extends Error {}
 
@@ -302,6 +424,19 @@ export class FakeOpenRouter {
   /** Any request carrying one of these headers is answered 400. */
   refusedHeaders = new Set<string>();
   credits = { total_credits: 100.0, total_usage: 25.5 };
+  /** Guardrails by id, oldest first. */
+  guardrails = new Map<string, Json>();
+  /** KeyAssignment objects. */
+  keyAssignments: Json[] = [];
+  /** failModel(): chats on these models fail with this status and message. */
+  failingModels = new Map<string, { status: number; message: string }>();
+  /** freeModelLimit(): a chat on a :free model answers 429. */
+  freeLimit: {
+    limit: number;
+    resetMs: number | null;
+    retryAfter: number | null;
+    message: string;
+  } | null = null;
   /** The port to listen on; 0 picks a free one. */
   port = 0;
   requests: Request[] = [];
@@ -477,10 +612,13 @@ export class FakeOpenRouter {
     this.respond(path, 402, { error: message, metadata: { provider_name: null }, userId: USER_ID });
   }
 
-  /** A 429 from the provider (not OpenRouter's own limits), with metadata.provider_name. */
+  /**
+   * A 429 from the provider (not OpenRouter's own limits): metadata.provider_name and
+   * provider_code (the provider's own error code); Retry-After only when given.
+   */
   providerRateLimit(
     path = CHAT,
-    options: { provider?: string; model?: string; retryAfter?: number } = {},
+    options: { provider?: string; model?: string; retryAfter?: number; providerCode?: string } = {},
   ): void {
     const message =
       `${options.model ?? MODEL} is temporarily rate-limited upstream. Please retry shortly, or ` +
@@ -488,11 +626,130 @@ export class FakeOpenRouter {
     const metadata = {
       raw: message,
       provider_name: options.provider ?? "DeepInfra",
+      provider_code: options.providerCode ?? "rate_limited",
+      error_type: "rate_limit_exceeded",
       is_byok: false,
     };
     const headers: Record<string, string> =
       options.retryAfter === undefined ? {} : { "Retry-After": String(options.retryAfter) };
     this.respond(path, 429, { error: message, metadata, userId: USER_ID, headers });
+  }
+
+  /**
+   * OpenRouter's own 429 (a platform limit): X-RateLimit-Limit, -Remaining, -Reset. -Reset is
+   * milliseconds since the epoch (default: a minute from now); Retry-After (seconds) only when
+   * retryAfter is given.
+   */
+  rateLimit(
+    path = CHAT,
+    options: {
+      limit?: number;
+      remaining?: number;
+      resetMs?: number;
+      retryAfter?: number;
+      message?: string;
+    } = {},
+  ): void {
+    const headers = rateLimitHeaders(
+      options.limit ?? 20,
+      options.remaining ?? 0,
+      options.resetMs ?? null,
+      options.retryAfter ?? null,
+    );
+    const metadata = { error_type: "rate_limit_exceeded" };
+    const message = options.message ?? "Rate limit exceeded";
+    this.respond(path, 429, { error: message, metadata, userId: USER_ID, headers });
+  }
+
+  /**
+   * From now on a chat on a :free model answers OpenRouter's free-model cap (429). With
+   * fallbacks in `models`, the next model is tried, as for any failing model.
+   */
+  freeModelLimit(
+    options: { limit?: number; resetMs?: number; retryAfter?: number; message?: string } = {},
+  ): void {
+    this.freeLimit = {
+      limit: options.limit ?? 50,
+      resetMs: options.resetMs ?? null,
+      retryAfter: options.retryAfter ?? null,
+      message: options.message ?? FREE_MODELS_PER_DAY,
+    };
+  }
+
+  /**
+   * Chats on model fail with this status; with fallbacks, the next model answers. The model is
+   * made known (served) if it is not.
+   */
+  failModel(model: string, options: { status?: number; message?: string } = {}): void {
+    if (!this.models.has(model) && !this.aliases.has(model) && !this.routers.has(model)) {
+      this.serveModel(model);
+    }
+    this.failingModels.set(model, {
+      status: options.status ?? 503,
+      message: options.message ?? `${model} is temporarily unavailable`,
+    });
+  }
+
+  /** The 403 users report when the key's own credit limit is spent (not moderation). */
+  keyLimitExceeded(path = CHAT, options: { reset?: string | null } = {}): void {
+    this.respond(path, 403, { error: keyLimitMessage(options.reset ?? null), userId: USER_ID });
+  }
+
+  /** Spend the key's whole limit: limit_remaining 0, and chat answers 402. */
+  exhaustKey(key: string): void {
+    const record = this.keys.get(key);
+    if (record === undefined) {
+      throw new Error(`no such key: ${key}`);
+    }
+    const limit = (record.limit as number | null) ?? 10.0;
+    Object.assign(record, { limit, limit_remaining: 0.0, usage: limit, usage_monthly: limit });
+  }
+
+  /** Give one endpoint of model (provider's, or its first) a status other than 0. */
+  endpointDown(model: string, options: { provider?: string; status?: number } = {}): void {
+    if (!this.models.has(model)) {
+      this.serveModel(model);
+    }
+    const endpoints = this.models.get(model) ?? [];
+    const chosen = endpoints.find(
+      (found) => options.provider === undefined || found.provider_name === options.provider,
+    );
+    if (chosen !== undefined) {
+      chosen.status = options.status ?? -1;
+    }
+  }
+
+  /** Give model an expiration_date (YYYY-MM-DD), as GET /model and /models report it. */
+  expireModel(model: string, date = "2026-12-31"): void {
+    if (!this.models.has(model) && !this.aliases.has(model)) {
+      this.serveModel(model);
+    }
+    this.modelInfo.set(model, { ...this.modelInfo.get(model), expiration_date: date });
+  }
+
+  /** Register a guardrail (fields as the spec's Guardrail has them); returns its id. */
+  addGuardrail(name: string, fields: Json = {}): string {
+    const record = guardrailData(name, fields);
+    this.guardrails.set(record.id as string, record);
+    return record.id as string;
+  }
+
+  /** Assign a key (by hash) to a guardrail, replacing the key's previous assignment. */
+  assignGuardrail(guardrailId: string, keyHash: string): void {
+    const record = [...this.keys.values()].find((found) => found.hash === keyHash);
+    if (record === undefined) {
+      throw new Error(`no key has the hash ${keyHash}`);
+    }
+    this.keyAssignments = this.keyAssignments.filter((found) => found.key_hash !== keyHash);
+    this.keyAssignments.push({
+      id: randomUUID(),
+      key_hash: keyHash,
+      guardrail_id: guardrailId,
+      key_name: record.name ?? "",
+      key_label: record.label ?? "",
+      assigned_by: USER_ID,
+      created_at: utcNow(),
+    });
   }
 
   #hostile(
@@ -598,6 +855,50 @@ export class FakeOpenRouter {
     return modelData(model, info);
   }
 
+  /** The provider that serves a chat on model: its first working endpoint's. */
+  #provider(found: Lookup): string {
+    let endpoints = found.endpoints.length
+      ? found.endpoints
+      : (this.models.get(found.concrete) ?? []);
+    if (endpoints.length === 0) {
+      endpoints = defaultEndpoints(baseOf(found.concrete));
+    }
+    const working = endpoints.filter((found) => (found.status ?? 0) === 0);
+    return String(((working.length ? working : endpoints)[0] as Json).provider_name);
+  }
+
+  /** Why a chat on model fails (status, message, metadata, headers), or null. */
+  #failure(model: string, found: Lookup, limit: number | null): Failure | null {
+    const concrete = found.kind === "variant" ? model : found.concrete;
+    const failing = this.failingModels.get(model) ?? this.failingModels.get(concrete);
+    if (failing !== undefined) {
+      const metadata = {
+        error_type: ERROR_TYPES[failing.status] ?? "server",
+        provider_name: this.#provider(found),
+      };
+      return { status: failing.status, message: failing.message, metadata };
+    }
+    if (
+      (found.kind === "model" || found.kind === "variant") &&
+      !found.endpoints.some((endpoint) => (endpoint.status ?? 0) === 0)
+    ) {
+      return { status: 404, message: `No endpoints found for ${model}.` };
+    }
+    if (this.freeLimit !== null && concrete.endsWith(":free")) {
+      const cap = this.freeLimit;
+      return {
+        status: 429,
+        message: cap.message,
+        metadata: { error_type: "rate_limit_exceeded" },
+        headers: rateLimitHeaders(cap.limit, 0, cap.resetMs, cap.retryAfter),
+      };
+    }
+    if (concrete.startsWith("openai/") && limit !== null && limit < MIN_OPENAI_TOKENS) {
+      return { status: 400, message: "Provider returned error", metadata: belowMinimum(limit) };
+    }
+    return null;
+  }
+
   #keyByHash(digest: string): string | null {
     for (const [key, record] of this.keys) {
       if (record.hash === digest && !isManagement(record)) {
@@ -658,6 +959,9 @@ export class FakeOpenRouter {
       [`GET ${API}/keys`]: () => this.#listKeys(exchange),
       [`POST ${API}/keys`]: () => this.#createKey(exchange),
       [`GET ${API}/credits`]: () => this.#credits(exchange),
+      [`GET ${API}/guardrails`]: () => this.#listGuardrails(exchange),
+      [`POST ${API}/guardrails`]: () => this.#createGuardrail(exchange),
+      [`GET ${API}/guardrails/assignments/keys`]: () => this.#allKeyAssignments(exchange),
     };
     const route = routes[`${method} ${path}`];
     const rest = (prefix: string) => {
@@ -681,6 +985,11 @@ export class FakeOpenRouter {
       this.#model(exchange, rest(`${API}/model/`));
     } else if (["GET", "PATCH", "DELETE"].includes(method) && path.startsWith(`${API}/keys/`)) {
       this.#oneKey(exchange, method, rest(`${API}/keys/`));
+    } else if (
+      path.startsWith(`${API}/guardrails/`) &&
+      this.#guardrailRoute(exchange, method, rest(`${API}/guardrails/`))
+    ) {
+      // answered
     } else {
       exchange.send(404, HTML_404, "text/html; charset=utf-8");
     }
@@ -713,20 +1022,30 @@ export class FakeOpenRouter {
     exchange.managementKey();
     const includeDisabled = exchange.url.searchParams.get("include_disabled") ?? "false";
     const offset = exchange.url.searchParams.get("offset") ?? "0";
-    if (!["true", "false"].includes(includeDisabled) || !/^\d+$/.test(offset)) {
+    const workspace = exchange.url.searchParams.get("workspace_id") ?? WORKSPACE_ID;
+    if (
+      !["true", "false"].includes(includeDisabled) ||
+      !/^\d+$/.test(offset) ||
+      !UUID.test(workspace)
+    ) {
       exchange.error(400, "Invalid request parameters");
       return;
     }
     const listed = [...this.keys.values()]
       .reverse()
-      .filter((record) => !isManagement(record) && (includeDisabled === "true" || !record.disabled))
+      .filter(
+        (record) =>
+          !isManagement(record) &&
+          (includeDisabled === "true" || !record.disabled) &&
+          (record.workspace_id ?? WORKSPACE_ID) === workspace,
+      )
       .map(listing);
     const start = Number(offset);
     exchange.json(200, { data: listed.slice(start, start + PAGE_SIZE) });
   }
 
   #createKey(exchange: Exchange): void {
-    exchange.managementKey();
+    exchange.managementKey(403);
     const asked = exchange.jsonBody();
     const problem = keyProblem(asked, true);
     if (problem !== null) {
@@ -740,6 +1059,8 @@ export class FakeOpenRouter {
       limit_reset: asked.limit_reset ?? null,
       include_byok_in_limit: asked.include_byok_in_limit ?? false,
       expires_at: asked.expires_at ?? null,
+      workspace_id: asked.workspace_id ?? WORKSPACE_ID,
+      creator_user_id: asked.creator_user_id || USER_ID,
       ...Object.fromEntries(USAGE.map((name) => [name, 0.0])),
     });
     exchange.json(201, { data: listing(this.keys.get(key) ?? {}), key });
@@ -756,6 +1077,7 @@ export class FakeOpenRouter {
     if (method === "DELETE") {
       this.keys.delete(key);
       this.deletedKeys.push(key);
+      this.keyAssignments = this.keyAssignments.filter((found) => found.key_hash !== digest);
       exchange.json(200, { deleted: true });
       return;
     }
@@ -779,8 +1101,130 @@ export class FakeOpenRouter {
   }
 
   #credits(exchange: Exchange): void {
-    exchange.managementKey();
+    exchange.managementKey(403);
     exchange.json(200, { data: this.credits });
+  }
+
+  // --- guardrails -------------------------------------------------------------------
+
+  #listGuardrails(exchange: Exchange): void {
+    exchange.managementKey();
+    const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX);
+    const workspace = exchange.url.searchParams.get("workspace_id") ?? WORKSPACE_ID;
+    if (page === null) {
+      return;
+    }
+    if (!UUID.test(workspace)) {
+      exchange.error(400, "Invalid request parameters");
+      return;
+    }
+    const listed = [...this.guardrails.values()].filter(
+      (found) => found.workspace_id === workspace,
+    );
+    const data = listed.slice(page.start, page.start + page.size);
+    exchange.json(200, { data, total_count: listed.length });
+  }
+
+  #createGuardrail(exchange: Exchange): void {
+    exchange.managementKey(403);
+    const asked = exchange.jsonBody();
+    const problem = guardrailProblem(asked, true);
+    if (problem !== null) {
+      exchange.error(400, `Invalid request parameters: ${problem}`);
+      return;
+    }
+    const fields = Object.fromEntries(
+      Object.entries(asked).filter(([name]) => GUARDRAIL_FIELDS.includes(name) && name !== "name"),
+    );
+    const record = guardrailData(asked.name as string, fields);
+    this.guardrails.set(record.id as string, record);
+    exchange.json(201, { data: record });
+  }
+
+  #allKeyAssignments(exchange: Exchange): void {
+    exchange.managementKey();
+    const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX, false);
+    if (page !== null) {
+      assignments(exchange, this.keyAssignments, page);
+    }
+  }
+
+  /** /guardrails/{id}[/assignments/keys[/remove]]; false when no such route. */
+  #guardrailRoute(exchange: Exchange, method: string, rest: string): boolean {
+    const [guardrailId = "", ...more] = rest.split("/");
+    const tail = more.join("/");
+    const allowed: Record<string, string[]> = {
+      "": ["GET", "PATCH", "DELETE"],
+      "assignments/keys": ["GET", "POST"],
+      "assignments/keys/remove": ["POST"],
+    };
+    if (!guardrailId || !(allowed[tail] ?? []).includes(method)) {
+      return false;
+    }
+    exchange.managementKey();
+    const record = this.guardrails.get(guardrailId);
+    if (record === undefined) {
+      exchange.error(404, "Resource not found");
+      return true;
+    }
+    if (tail === "" && method === "GET") {
+      exchange.json(200, { data: record });
+    } else if (tail === "" && method === "DELETE") {
+      this.guardrails.delete(guardrailId);
+      this.keyAssignments = this.keyAssignments.filter(
+        (found) => found.guardrail_id !== guardrailId,
+      );
+      exchange.json(200, { deleted: true });
+    } else if (tail === "") {
+      const asked = exchange.jsonBody();
+      const problem = guardrailProblem(asked, false);
+      if (problem !== null) {
+        exchange.error(400, `Invalid request parameters: ${problem}`);
+        return true;
+      }
+      const fields = Object.fromEntries(
+        Object.entries(asked).filter(
+          ([name]) => GUARDRAIL_FIELDS.includes(name) && name !== "workspace_id",
+        ),
+      );
+      Object.assign(record, fields, { updated_at: utcNow() });
+      copyZdr(record, fields);
+      exchange.json(200, { data: record });
+    } else if (method === "GET") {
+      const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX, false);
+      if (page !== null) {
+        const mine = this.keyAssignments.filter((found) => found.guardrail_id === guardrailId);
+        assignments(exchange, mine, page);
+      }
+    } else {
+      const hashes = exchange.jsonBody().key_hashes;
+      if (
+        !Array.isArray(hashes) ||
+        hashes.length === 0 ||
+        !hashes.every((digest) => typeof digest === "string" && digest)
+      ) {
+        exchange.error(400, "Invalid request parameters: key_hashes must list key hashes");
+        return true;
+      }
+      const known = new Set(
+        [...this.keys.values()].filter((found) => !isManagement(found)).map((found) => found.hash),
+      );
+      if (tail === "assignments/keys") {
+        const chosen = [...new Set(hashes as string[])].filter((digest) => known.has(digest));
+        for (const digest of chosen) {
+          this.assignGuardrail(guardrailId, digest);
+        }
+        exchange.json(200, { assigned_count: chosen.length });
+      } else {
+        const before = this.keyAssignments.length;
+        this.keyAssignments = this.keyAssignments.filter(
+          (found) =>
+            !(found.guardrail_id === guardrailId && hashes.includes(found.key_hash as string)),
+        );
+        exchange.json(200, { unassigned_count: before - this.keyAssignments.length });
+      }
+    }
+    return true;
   }
 
   // --- models -----------------------------------------------------------------------
@@ -789,7 +1233,24 @@ export class FakeOpenRouter {
     const known = [...this.models.keys(), ...this.aliases.keys(), ...this.routers]
       .map((model) => this.#modelObject(model))
       .filter((model) => model !== null);
-    exchange.json(200, { data: [...known, ...catalogue()] });
+    const rows = [...known, ...catalogue()];
+    const query = exchange.url.searchParams;
+    if (!query.has("offset") && !query.has("limit")) {
+      // the full list, as the spec says
+      exchange.json(200, { data: rows, total_count: rows.length, links: { next: null } });
+      return;
+    }
+    const page = exchange.page(MODELS_PAGE, MODELS_MAX);
+    if (page === null) {
+      return;
+    }
+    const after = page.start + page.size;
+    const next = after < rows.length ? `${API}/models?offset=${after}&limit=${page.size}` : null;
+    exchange.json(200, {
+      data: rows.slice(page.start, after),
+      total_count: rows.length,
+      links: { next },
+    });
   }
 
   #model(exchange: Exchange, model: string): void {
@@ -832,41 +1293,67 @@ export class FakeOpenRouter {
       return;
     }
     const asked = exchange.jsonBody();
-    const model = String(asked.model ?? "");
-    const found = this.#lookup(model);
-    if (found === null) {
-      exchange.error(400, `${model} is not a valid model ID`, undefined, user);
+    const problem = chatProblem(asked);
+    if (problem !== null) {
+      exchange.error(400, `Invalid request parameters: ${problem}`, undefined, user);
       return;
     }
-    if ((found.kind === "model" || found.kind === "variant") && found.endpoints.length === 0) {
-      exchange.error(404, `No endpoints found for ${model}.`, undefined, user);
+    const first = typeof asked.model === "string" ? [asked.model] : [];
+    const candidates = [...new Set([...first, ...((asked.models as string[] | null) ?? [])])];
+    if (candidates.length === 0) {
+      candidates.push("");
+    }
+    const resolved: [string, Lookup][] = [];
+    for (const model of candidates) {
+      const found = this.#lookup(model);
+      if (found === null) {
+        exchange.error(400, `${model} is not a valid model ID`, undefined, user);
+        return;
+      }
+      resolved.push([model, found]);
+    }
+    const remaining = record.limit_remaining;
+    if (typeof remaining === "number" && remaining <= 0) {
+      // the key's own limit is spent
+      exchange.error(402, INSUFFICIENT_CREDITS, { provider_name: null }, user);
       return;
     }
-    const limit = asked.max_completion_tokens ?? asked.max_tokens;
-    if (
-      found.concrete.startsWith("openai/") &&
-      Number.isInteger(limit) &&
-      (limit as number) < MIN_OPENAI_TOKENS
-    ) {
-      exchange.error(400, "Provider returned error", belowMinimum(limit as number), user);
-      return;
-    }
-    const wanted = Number.isInteger(limit) ? (limit as number) : 65536;
+    const asks = asked.max_completion_tokens ?? asked.max_tokens;
+    const limit = Number.isInteger(asks) ? (asks as number) : null;
+    const wanted = limit ?? 65536;
     if (this.affordableTokens !== null && wanted > this.affordableTokens) {
       const message = fewerMaxTokens(wanted, this.affordableTokens);
       exchange.error(402, message, { provider_name: null }, user);
       return;
     }
+    let failure: Failure | null = null;
+    for (const [model, found] of resolved) {
+      failure = this.#failure(model, found, limit);
+      if (failure === null) {
+        this.#reply(exchange, model, found, asked, limit);
+        return;
+      }
+    }
+    if (failure !== null) {
+      exchange.error(failure.status, failure.message, failure.metadata, user, failure.headers);
+    }
+  }
+
+  #reply(exchange: Exchange, model: string, found: Lookup, asked: Json, limit: number | null) {
     const answered = found.kind === "variant" ? model : found.concrete;
+    const provider = this.#provider(found);
+    const prompt = promptTokens(asked);
     if (!asked.stream) {
-      exchange.json(200, completion(answered, this.reply, limit));
+      exchange.json(200, completion(answered, provider, this.reply, limit, prompt));
       return;
     }
     const { response } = exchange;
     response.writeHead(200, { "Content-Type": "text/event-stream" });
     exchange.write(": OPENROUTER PROCESSING\n\n");
-    this.reply.split(" ").forEach((word, index) => {
-      exchange.event(chunk(answered, { content: index === 0 ? word : ` ${word}` }));
+    const words = this.reply.split(" ");
+    words.forEach((word, index) => {
+      const delta = { content: index === 0 ? word : ` ${word}` };
+      exchange.event(chunk(answered, delta, null, provider));
       exchange.write(": OPENROUTER PROCESSING\n\n");
     });
     if (this.streamError !== null) {
@@ -875,9 +1362,10 @@ export class FakeOpenRouter {
         message: this.streamError,
         metadata: { error_type: "provider_unavailable" },
       };
-      exchange.event({ ...chunk(answered, { content: "" }, "error"), error });
+      exchange.event({ ...chunk(answered, { content: "" }, "error", provider), error });
     } else {
-      exchange.event(chunk(answered, {}, "stop"));
+      const usage = usageOf(answered, prompt, words.length);
+      exchange.event({ ...chunk(answered, {}, "stop", provider), usage });
     }
     exchange.write("data: [DONE]\n\n");
     response.end();
@@ -996,15 +1484,45 @@ class Exchange {
     return key;
   }
 
-  managementKey(): string {
+  /**
+   * The caller's management key; an ordinary key gets `status`: the spec's 401, or 403 where
+   * the operation documents one (POST /keys, POST /guardrails, /credits).
+   */
+  managementKey(status = 401): string {
     const key = this.callerKey();
     const record = this.fake.keys.get(key) ?? {};
     if (!isManagement(record)) {
       const user = record.creator_user_id as string | undefined;
-      this.error(403, "Only management keys can perform this operation", undefined, user);
+      this.error(status, NOT_MANAGEMENT, undefined, user);
       throw new Refused();
     }
     return key;
+  }
+
+  /**
+   * offset and limit of a list's query, or null after answering 400. Not strict (where the
+   * spec documents no 400), a limit out of range is brought into it and what is not a number
+   * counts as not given.
+   */
+  page(fallback: number, most: number, strict = true): { start: number; size: number } | null {
+    let offset = this.url.searchParams.get("offset") ?? "0";
+    let limit = this.url.searchParams.get("limit") ?? String(fallback);
+    if (!strict) {
+      offset = /^\d+$/.test(offset) ? offset : "0";
+      limit = /^\d+$/.test(limit)
+        ? String(Math.min(Math.max(Number(limit), 1), most))
+        : String(fallback);
+    }
+    if (
+      !/^\d+$/.test(offset) ||
+      !/^\d+$/.test(limit) ||
+      Number(limit) < 1 ||
+      Number(limit) > most
+    ) {
+      this.error(400, "Invalid request parameters");
+      return null;
+    }
+    return { start: Number(offset), size: Number(limit) };
   }
 
   jsonBody(): Json {
@@ -1027,12 +1545,18 @@ class Exchange {
     this.send(302, "", "text/html", { Location: location });
   }
 
-  error(status: number, message: string, metadata?: Json, userId?: string): void {
-    this.json(status, errorBody(status, message, metadata, userId));
+  error(
+    status: number,
+    message: string,
+    metadata?: Json,
+    userId?: string,
+    headers: Record<string, string> = {},
+  ): void {
+    this.json(status, errorBody(status, message, metadata, userId), headers);
   }
 
-  json(status: number, document: unknown): void {
-    this.send(status, JSON.stringify(document), "application/json");
+  json(status: number, document: unknown, headers: Record<string, string> = {}): void {
+    this.send(status, JSON.stringify(document), "application/json", headers);
   }
 
   send(status: number, body: string, contentType: string, headers: Record<string, string> = {}) {
@@ -1082,6 +1606,15 @@ class Exchange {
     this.response.write(data);
     this.fake.bytesSent += Buffer.byteLength(data);
   }
+}
+
+function assignments(
+  exchange: Exchange,
+  listed: Json[],
+  page: { start: number; size: number },
+): void {
+  const data = listed.slice(page.start, page.start + page.size);
+  exchange.json(200, { data, total_count: listed.length });
 }
 
 function isManagement(record: Json): boolean {
@@ -1142,11 +1675,167 @@ function keyProblem(asked: Json, creating: boolean): string | null {
       return `${flag} must be a boolean`;
     }
   }
+  if (creating && "workspace_id" in asked && !isUuid(asked.workspace_id)) {
+    return "workspace_id must be a UUID";
+  }
+  const creator = creating ? (asked.creator_user_id ?? null) : null;
+  if (creator !== null && !(typeof creator === "string" && creator)) {
+    return "creator_user_id must be a non-empty string or null";
+  }
   const expires = creating ? (asked.expires_at ?? null) : null;
   if (expires !== null && !(typeof expires === "string" && isUtc(expires))) {
     return "expires_at must be a UTC date-time with seconds (YYYY-MM-DDTHH:MM:SSZ)";
   }
   return null;
+}
+
+function isUuid(value: unknown): boolean {
+  return typeof value === "string" && UUID.test(value);
+}
+
+/** What is wrong with a POST /guardrails or PATCH /guardrails/{id} body, per the spec. */
+function guardrailProblem(asked: Json, creating: boolean): string | null {
+  const name = asked.name;
+  if (
+    (creating || "name" in asked) &&
+    !(typeof name === "string" && name.length >= 1 && name.length <= 200)
+  ) {
+    return "name must be a string of 1 to 200 characters";
+  }
+  const description = asked.description ?? null;
+  if (description !== null && !(typeof description === "string" && description.length <= 1000)) {
+    return "description must be a string of at most 1000 characters, or null";
+  }
+  const limit = asked.limit_usd ?? null;
+  if (limit !== null && !isNumber(limit)) {
+    return "limit_usd must be a number or null";
+  }
+  if ("reset_interval" in asked && !GUARDRAIL_INTERVALS.includes(asked.reset_interval as string)) {
+    return "reset_interval must be daily, weekly, monthly or null";
+  }
+  for (const list of GUARDRAIL_LISTS) {
+    const value = asked[list] ?? null;
+    if (
+      value !== null &&
+      !(Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string"))
+    ) {
+      return `${list} must be a non-empty list of strings, or null`;
+    }
+  }
+  for (const flag of GUARDRAIL_FLAGS) {
+    if ((asked[flag] ?? null) !== null && typeof asked[flag] !== "boolean") {
+      return `${flag} must be a boolean or null`;
+    }
+  }
+  for (const filters of GUARDRAIL_FILTERS) {
+    if ((asked[filters] ?? null) !== null && !Array.isArray(asked[filters])) {
+      return `${filters} must be a list or null`;
+    }
+  }
+  if ("include_byok_in_budgets" in asked && typeof asked.include_byok_in_budgets !== "boolean") {
+    return "include_byok_in_budgets must be a boolean";
+  }
+  if (creating && "workspace_id" in asked && !isUuid(asked.workspace_id)) {
+    return "workspace_id must be a UUID";
+  }
+  return null;
+}
+
+function isWhole(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value);
+}
+
+function isStrings(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+
+/** What is wrong with a chat request's types, as ChatRequest and ProviderPreferences say. */
+function chatProblem(request: Json): string | null {
+  if (!Array.isArray(request.messages)) {
+    return "messages must be a list";
+  }
+  if ((request.model ?? null) !== null && typeof request.model !== "string") {
+    return "model must be a string";
+  }
+  if ((request.models ?? null) !== null && !isStrings(request.models)) {
+    return "models must be a list of model ids";
+  }
+  for (const name of ["max_completion_tokens", "max_tokens"]) {
+    if ((request[name] ?? null) !== null && !isWhole(request[name])) {
+      return `${name} must be an integer or null`;
+    }
+  }
+  const provider = request.provider ?? null;
+  if (provider === null) {
+    return null;
+  }
+  if (typeof provider !== "object" || Array.isArray(provider)) {
+    return "provider must be an object or null";
+  }
+  const preferences = provider as Json;
+  const unknown = Object.keys(preferences)
+    .filter((name) => !PROVIDER_FIELDS.includes(name))
+    .sort();
+  if (unknown.length > 0) {
+    return `provider has no field ${unknown[0]}`;
+  }
+  for (const flag of ["allow_fallbacks", "require_parameters", "zdr", "enforce_distillable_text"]) {
+    if ((preferences[flag] ?? null) !== null && typeof preferences[flag] !== "boolean") {
+      return `provider.${flag} must be a boolean or null`;
+    }
+  }
+  if (!["allow", "deny", null].includes((preferences.data_collection ?? null) as string | null)) {
+    return "provider.data_collection must be allow, deny or null";
+  }
+  const sort = preferences.sort ?? null;
+  const sortConfig = sort as Json;
+  if (
+    !(
+      sort === null ||
+      PROVIDER_SORTS.includes(sort as string) ||
+      (typeof sort === "object" &&
+        !Array.isArray(sort) &&
+        [...PROVIDER_SORTS, null].includes((sortConfig.by ?? null) as string | null) &&
+        ["model", "none", null].includes((sortConfig.partition ?? null) as string | null))
+    )
+  ) {
+    return "provider.sort must be price, throughput, latency, exacto, {by, partition} or null";
+  }
+  for (const name of ["only", "ignore", "order", "quantizations"]) {
+    if ((preferences[name] ?? null) !== null && !isStrings(preferences[name])) {
+      return `provider.${name} must be a list of strings or null`;
+    }
+  }
+  const maxPrice = preferences.max_price ?? null;
+  if (maxPrice !== null && (typeof maxPrice !== "object" || Array.isArray(maxPrice))) {
+    return "provider.max_price must be an object";
+  }
+  return null;
+}
+
+/** OpenRouter's X-RateLimit-* headers on its own 429s; Retry-After only when known. */
+function rateLimitHeaders(
+  limit: number,
+  remaining: number,
+  resetMs: number | null,
+  retryAfter: number | null,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    "X-RateLimit-Limit": String(limit),
+    "X-RateLimit-Remaining": String(remaining),
+    "X-RateLimit-Reset": String(resetMs ?? Date.now() + 60_000),
+  };
+  if (retryAfter !== null) {
+    headers["Retry-After"] = String(retryAfter);
+  }
+  return headers;
+}
+
+function keyLimitMessage(reset: string | null): string {
+  return (
+    `Key limit exceeded (${reset ?? "total"} limit). ` +
+    "Manage it using https://openrouter.ai/settings/keys"
+  );
 }
 
 function isUtc(text: string): boolean {
@@ -1213,26 +1902,63 @@ function catalogue(): Json[] {
   return padding;
 }
 
-function chunk(model: string, delta: Json, finishReason: string | null = null): Json {
+function chunk(
+  model: string,
+  delta: Json,
+  finishReason: string | null = null,
+  provider = "Google",
+): Json {
   return {
     id: "gen-fake",
     object: "chat.completion.chunk",
     created: Math.floor(Date.now() / 1000),
     model,
+    provider,
     choices: [{ index: 0, delta, finish_reason: finishReason }],
   };
 }
 
+/** ChatUsage with the cost in USD: every token costs the fake's price (":free" nothing). */
+function usageOf(model: string, prompt: number, completionTokens: number): Json {
+  const price = model.endsWith(":free") ? 0.0 : 0.0000001;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completionTokens,
+    total_tokens: prompt + completionTokens,
+    cost: (prompt + completionTokens) * price,
+    is_byok: false,
+    prompt_tokens_details: { cached_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
+/** One token per word of the messages' text. */
+function promptTokens(request: Json): number {
+  let words = 0;
+  for (const message of (request.messages as unknown[] | undefined) ?? []) {
+    const content = (message as Json | null)?.content;
+    words += typeof content === "string" ? content.split(/\s+/).filter(Boolean).length : 0;
+  }
+  return Math.max(1, words);
+}
+
 /** A whole reply, or its first maxTokens words (one word, one token). */
-function completion(model: string, reply: string, maxTokens: unknown): Json {
+function completion(
+  model: string,
+  provider: string,
+  reply: string,
+  maxTokens: number | null,
+  prompt = 1,
+): Json {
   const words = reply.split(" ");
-  const room = Number.isInteger(maxTokens) ? (maxTokens as number) : words.length;
+  const room = maxTokens ?? words.length;
   const cut = room < words.length;
   return {
     id: "gen-fake",
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model,
+    provider,
     system_fingerprint: "fp_fake",
     choices: [
       {
@@ -1241,7 +1967,7 @@ function completion(model: string, reply: string, maxTokens: unknown): Json {
         finish_reason: cut ? "length" : "stop",
       },
     ],
-    usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    usage: usageOf(model, prompt, Math.min(room, words.length)),
   };
 }
 

@@ -4,16 +4,22 @@
 It follows OpenRouter's API reference (the OpenAPI spec) for every endpoint the
 project calls: GET /key (and the legacy /auth/key), GET /model/{author}/{slug}
 (variants, routers and ~aliases resolved), the per-model endpoints, the public
-2 MB /models catalogue, chat completions (OpenAI-served models refuse fewer
-than 16 tokens; streams carry ": OPENROUTER PROCESSING" comments and may end in
-an error chunk), the management API (/keys, /credits), OAuth PKCE (/auth,
-POST /auth/keys), OpenRouter's error bodies, and an HTML 404 page for every
-other path, which is what a wrong base URL gets.
+2 MB /models catalogue (paged by offset and limit), chat completions (usage with
+its cost; the `models` fallback list and `provider` preferences; OpenAI-served
+models refuse fewer than 16 tokens; streams carry ": OPENROUTER PROCESSING"
+comments, model and provider on every chunk, usage on the last, and may end in
+an error chunk), the management API (/keys, /credits, /guardrails and their key
+assignments; an ordinary key gets 401, or 403 where the spec documents one),
+OAuth PKCE (/auth, POST /auth/keys), OpenRouter's error bodies, and an HTML 404
+page for every other path, which is what a wrong base URL gets.
 
 Any path can be switched to a canned or hostile answer: respond(), hang(),
 drop(), gzip_bomb(), malformed_stream(), reset_mid_stream(), redirect(),
-raw_json(), data_policy_404(), insufficient_credits(), provider_rate_limit();
-restore() switches it back. respond(), hang() and drop() can be limited to one
+raw_json(), data_policy_404(), insufficient_credits(), provider_rate_limit(),
+rate_limit(), key_limit_exceeded(); restore() switches it back. Models and keys
+have switches of their own: fail_model() (the next of `models` answers),
+free_model_limit() (429 on :free models), exhaust_key() (402), endpoint_down(),
+expire_model(); add_guardrail() and assign_guardrail() set up guardrails. respond(), hang() and drop() can be limited to one
 method (DELETE /keys/{hash}, not GET). Headers named in refused_headers make it
 answer 400, so a test fails if a client sends them.
 
@@ -43,6 +49,7 @@ import struct
 import sys
 import threading
 import time
+import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +69,10 @@ ROUTER = "openrouter/auto"
 USER_ID = "user_2fakeOpenRouter0000000000"
 WORKSPACE_ID = "7d6a4c3e-0f1b-4e59-9a2d-5b8c1e0f4a7d"
 PAGE_SIZE = 100  # GET /keys returns the most recent 100 keys per page
+MODELS_PAGE = 500  # GET /models: limit's default when offset or limit is given
+MODELS_MAX = 1000  # and its maximum
+GUARDRAILS_PAGE = 50  # the guardrail lists: limit's default
+GUARDRAILS_MAX = 100  # and its maximum
 MIN_OPENAI_TOKENS = 16
 DATA_POLICY = (
     "No endpoints found matching your data policy (Paid model training). "
@@ -77,6 +88,32 @@ LISTING_ONLY = ("hash", "name", "disabled", "created_at", "updated_at", "workspa
 LIMIT_RESETS = ("daily", "weekly", "monthly", None)
 UTC_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 MODEL_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+(:[\w.-]+)?")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+NOT_MANAGEMENT = "Only management keys can perform this operation"
+INSUFFICIENT_CREDITS = "Insufficient credits. Add more using https://openrouter.ai/credits"
+FREE_MODELS_PER_DAY = (
+    "Rate limit exceeded: free-models-per-day. "
+    "Add 10 credits to unlock 1000 free model requests per day"
+)
+ENDPOINT_STATUSES = (0, -1, -2, -3, -5, -10)  # EndpointStatus; 0 is a working endpoint
+GUARDRAIL_INTERVALS = ("daily", "weekly", "monthly", None)
+GUARDRAIL_LISTS = ("allowed_models", "allowed_providers", "ignored_models", "ignored_providers")
+ZDR_FIELDS = (
+    "enforce_zdr_anthropic",
+    "enforce_zdr_google",
+    "enforce_zdr_openai",
+    "enforce_zdr_other",
+    "enforce_zdr_xai",
+)
+GUARDRAIL_FLAGS = (
+    "enforce_zdr",
+    *ZDR_FIELDS,
+    "enable_free_model_publication",
+    "enable_free_model_training",
+    "enable_paid_model_training",
+)
+GUARDRAIL_FILTERS = ("content_filters", "content_filter_builtins")
+PROVIDER_SORTS = ("price", "throughput", "latency", "exacto")
 
 
 def new_key() -> str:
@@ -182,6 +219,7 @@ def model_data(model: str, **overrides: Any) -> dict[str, Any]:
         "default_parameters": None,
         "supported_voices": None,
         "links": {"details": f"{API}/models/{model}/endpoints"},
+        "expiration_date": None,
         **overrides,
     }
 
@@ -203,6 +241,34 @@ def router_data(model: str) -> dict[str, Any]:
         pricing={"prompt": "-1", "completion": "-1"},
         top_provider={"context_length": None, "max_completion_tokens": None, "is_moderated": False},
     )
+
+
+def guardrail_data(name: str, **fields: Any) -> dict[str, Any]:
+    """A guardrail as the management API reports it (every field of the spec's Guardrail).
+
+    The deprecated enforce_zdr, when given, is copied into each enforce_zdr_<provider>
+    field not given, as the spec says.
+    """
+    record: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "name": name,
+        "description": None,
+        "limit_usd": None,
+        "reset_interval": None,
+        **{list_field: None for list_field in GUARDRAIL_LISTS},
+        **{flag: None for flag in GUARDRAIL_FLAGS},
+        **{filters: None for filters in GUARDRAIL_FILTERS},
+        "include_byok_in_budgets": False,
+        "workspace_id": WORKSPACE_ID,
+        "created_at": utc_now(),
+        "updated_at": None,
+    }
+    record.update(fields)
+    if fields.get("enforce_zdr") is not None:
+        for zdr in ZDR_FIELDS:
+            if zdr not in fields:
+                record[zdr] = fields["enforce_zdr"]
+    return record
 
 
 def _display_name(model: str) -> str:
@@ -291,6 +357,10 @@ class FakeOpenRouter:
     credits: dict[str, float] = field(
         default_factory=lambda: {"total_credits": 100.0, "total_usage": 25.5}
     )
+    guardrails: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id, oldest first
+    key_assignments: list[dict[str, Any]] = field(default_factory=list)  # KeyAssignment objects
+    failing_models: dict[str, tuple[int, str]] = field(default_factory=dict)  # fail_model()
+    free_limit: dict[str, Any] | None = None  # free_model_limit(): chat on :free answers 429
     port: int = 0
     requests: list[Request] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # authorization codes issued, in order
@@ -458,15 +528,120 @@ class FakeOpenRouter:
         provider: str = "DeepInfra",
         model: str = MODEL,
         retry_after: int | None = None,
+        provider_code: str = "rate_limited",
     ) -> None:
-        """A 429 from the provider (not OpenRouter's own limits), with metadata.provider_name."""
+        """A 429 from the provider (not OpenRouter's own limits): metadata.provider_name and
+        provider_code (the provider's own error code); Retry-After only when given."""
         message = (
             f"{model} is temporarily rate-limited upstream. Please retry shortly, or add your "
             "own key to accumulate your rate limits: https://openrouter.ai/settings/integrations"
         )
-        metadata = {"raw": message, "provider_name": provider, "is_byok": False}
+        metadata = {
+            "raw": message,
+            "provider_name": provider,
+            "provider_code": provider_code,
+            "error_type": "rate_limit_exceeded",
+            "is_byok": False,
+        }
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         self.respond(path, 429, error=message, metadata=metadata, user_id=USER_ID, headers=headers)
+
+    def rate_limit(
+        self,
+        path: str = CHAT,
+        *,
+        limit: int = 20,
+        remaining: int = 0,
+        reset_ms: int | None = None,
+        retry_after: int | None = None,
+        message: str = "Rate limit exceeded",
+    ) -> None:
+        """OpenRouter's own 429 (a platform limit): X-RateLimit-Limit, -Remaining, -Reset.
+
+        -Reset is milliseconds since the epoch (default: a minute from now); Retry-After
+        (seconds) only when retry_after is given.
+        """
+        headers = _rate_limit_headers(limit, remaining, reset_ms, retry_after)
+        metadata = {"error_type": "rate_limit_exceeded"}
+        self.respond(path, 429, error=message, metadata=metadata, user_id=USER_ID, headers=headers)
+
+    def free_model_limit(
+        self,
+        *,
+        limit: int = 50,
+        reset_ms: int | None = None,
+        retry_after: int | None = None,
+        message: str = FREE_MODELS_PER_DAY,
+    ) -> None:
+        """From now on a chat on a :free model answers OpenRouter's free-model cap (429).
+
+        With fallbacks in `models`, the next model is tried, as for any failing model.
+        """
+        self.free_limit = {
+            "limit": limit,
+            "reset_ms": reset_ms,
+            "retry_after": retry_after,
+            "message": message,
+        }
+
+    def fail_model(self, model: str, status: int = 503, message: str | None = None) -> None:
+        """Chats on model fail with this status; with fallbacks, the next model answers.
+
+        The model is made known (served) if it is not.
+        """
+        if model not in self.models and model not in self.aliases and model not in self.routers:
+            self.serve_model(model)
+        self.failing_models[model] = (status, message or f"{model} is temporarily unavailable")
+
+    def key_limit_exceeded(self, path: str = CHAT, *, reset: str | None = None) -> None:
+        """The 403 users report when the key's own credit limit is spent (not moderation)."""
+        self.respond(path, 403, error=_key_limit_message(reset), user_id=USER_ID)
+
+    def exhaust_key(self, key: str) -> None:
+        """Spend the key's whole limit: limit_remaining 0, and chat answers 402."""
+        record = self.keys[key]
+        limit = record.get("limit") if record.get("limit") is not None else 10.0
+        record.update(limit=limit, limit_remaining=0.0, usage=limit, usage_monthly=limit)
+
+    def endpoint_down(self, model: str, provider: str | None = None, status: int = -1) -> None:
+        """Give one endpoint of model (provider's, or its first) a status other than 0."""
+        if model not in self.models:
+            self.serve_model(model)
+        endpoints = self.models[model]
+        chosen = [e for e in endpoints if provider in (None, e["provider_name"])][:1]
+        for found in chosen:
+            found["status"] = status
+
+    def expire_model(self, model: str, date: str = "2026-12-31") -> None:
+        """Give model an expiration_date (YYYY-MM-DD), as GET /model and /models report it."""
+        if model not in self.models and model not in self.aliases:
+            self.serve_model(model)
+        self.model_info[model] = {**self.model_info.get(model, {}), "expiration_date": date}
+
+    def add_guardrail(self, name: str, **fields: Any) -> str:
+        """Register a guardrail (fields as the spec's Guardrail has them); returns its id."""
+        record = guardrail_data(name, **fields)
+        self.guardrails[record["id"]] = record
+        return str(record["id"])
+
+    def assign_guardrail(self, guardrail_id: str, key_hash: str) -> None:
+        """Assign a key (by hash) to a guardrail, replacing the key's previous assignment."""
+        found = [r for r in self.keys.values() if r.get("hash") == key_hash]
+        if not found:
+            raise KeyError(f"no key has the hash {key_hash}")
+        record = found[0]
+        self.key_assignments = [a for a in self.key_assignments if a["key_hash"] != key_hash]
+        self.key_assignments.append(
+            {
+                "id": str(uuid.uuid4()),
+                "key_hash": key_hash,
+                "guardrail_id": guardrail_id,
+                "key_name": record.get("name", ""),
+                "key_label": record.get("label", ""),
+                "assigned_by": USER_ID,
+                "created_at": utc_now(),
+            }
+        )
 
     # --- running ------------------------------------------------------------------
 
@@ -554,6 +729,38 @@ class FakeOpenRouter:
         info = self.model_info.get(model) or self.model_info.get(model.split(":")[0]) or {}
         return model_data(model, **info)
 
+    def _provider(self, model: str, found: _Lookup) -> str:
+        """The provider that serves a chat on model: its first working endpoint's."""
+        endpoints = found.endpoints or self.models.get(found.concrete) or []
+        endpoints = endpoints or _default_endpoints(found.concrete.split(":")[0])
+        working = [e for e in endpoints if e.get("status", 0) == 0] or endpoints
+        return str(working[0]["provider_name"])
+
+    def _failure(
+        self, model: str, found: _Lookup, limit: int | None
+    ) -> tuple[int, str, dict[str, Any] | None, dict[str, str] | None] | None:
+        """Why a chat on model fails (status, message, metadata, headers), or None."""
+        concrete = model if found.kind == "variant" else found.concrete
+        failing = self.failing_models.get(model) or self.failing_models.get(concrete)
+        if failing is not None:
+            status, message = failing
+            metadata = {
+                "error_type": _ERROR_TYPES.get(status, "server"),
+                "provider_name": self._provider(concrete, found),
+            }
+            return status, message, metadata, None
+        if found.kind in ("model", "variant") and not any(
+            e.get("status", 0) == 0 for e in found.endpoints
+        ):
+            return 404, f"No endpoints found for {model}.", None, None
+        if self.free_limit is not None and concrete.endswith(":free"):
+            cap = self.free_limit
+            headers = _rate_limit_headers(cap["limit"], 0, cap["reset_ms"], cap["retry_after"])
+            return 429, cap["message"], {"error_type": "rate_limit_exceeded"}, headers
+        if concrete.startswith("openai/") and limit is not None and limit < MIN_OPENAI_TOKENS:
+            return 400, "Provider returned error", _below_minimum(limit), None
+        return None
+
     def _key_by_hash(self, digest: str) -> str | None:
         for key, record in self.keys.items():
             if record.get("hash") == digest and not _is_management(record):
@@ -572,6 +779,28 @@ def _error_body(
     if metadata is not None:
         error["metadata"] = metadata
     return {"error": error, **({"user_id": user_id} if user_id else {})}
+
+
+def _rate_limit_headers(
+    limit: int, remaining: int, reset_ms: int | None, retry_after: int | None
+) -> dict[str, str]:
+    """OpenRouter's X-RateLimit-* headers on its own 429s; Retry-After only when known."""
+    reset = reset_ms if reset_ms is not None else int(time.time() * 1000) + 60_000
+    headers = {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(reset),
+    }
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return headers
+
+
+def _key_limit_message(reset: str | None) -> str:
+    return (
+        f"Key limit exceeded ({reset or 'total'} limit). "
+        "Manage it using https://openrouter.ai/settings/keys"
+    )
 
 
 def _fewer_max_tokens(requested: int, affordable: int) -> str:
@@ -652,6 +881,9 @@ class _Handler(BaseHTTPRequestHandler):
             ("GET", f"{API}/keys"): self._list_keys,
             ("POST", f"{API}/keys"): self._create_key,
             ("GET", f"{API}/credits"): self._credits,
+            ("GET", f"{API}/guardrails"): self._list_guardrails,
+            ("POST", f"{API}/guardrails"): self._create_guardrail,
+            ("GET", f"{API}/guardrails/assignments/keys"): self._all_key_assignments,
         }
         route = routes.get((method, path))
         if route is not None:
@@ -664,6 +896,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._model(unquote(path[len(f"{API}/model/") :]))
         elif method in ("GET", "PATCH", "DELETE") and path.startswith(f"{API}/keys/"):
             self._one_key(method, unquote(path[len(f"{API}/keys/") :]), body)
+        elif path.startswith(f"{API}/guardrails/") and self._guardrail_route(
+            method, unquote(path[len(f"{API}/guardrails/") :]), body
+        ):
+            pass
         else:
             self._send(404, HTML_404, "text/html; charset=utf-8")
 
@@ -694,7 +930,12 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(urlsplit(self.path).query)
         include_disabled = query.get("include_disabled", ["false"])[0]
         offset = query.get("offset", ["0"])[0]
-        if include_disabled not in ("true", "false") or not offset.isdigit():
+        workspace = query.get("workspace_id", [WORKSPACE_ID])[0]
+        if (
+            include_disabled not in ("true", "false")
+            or not offset.isdigit()
+            or not UUID.fullmatch(workspace)
+        ):
             self._error(400, "Invalid request parameters")
             return
         listed = [
@@ -702,12 +943,13 @@ class _Handler(BaseHTTPRequestHandler):
             for record in reversed(self.server_fake.keys.values())
             if not _is_management(record)
             and (include_disabled == "true" or not record.get("disabled"))
+            and record.get("workspace_id", WORKSPACE_ID) == workspace
         ]
         start = int(offset)
         self._json(200, {"data": listed[start : start + PAGE_SIZE]})
 
     def _create_key(self, body: bytes) -> None:
-        self._management_key()
+        self._management_key(403)
         asked = self._json_body(body)
         problem = _key_problem(asked, creating=True)
         if problem:
@@ -722,6 +964,8 @@ class _Handler(BaseHTTPRequestHandler):
             limit_reset=asked.get("limit_reset"),
             include_byok_in_limit=asked.get("include_byok_in_limit", False),
             expires_at=asked.get("expires_at"),
+            workspace_id=asked.get("workspace_id", WORKSPACE_ID),
+            creator_user_id=asked.get("creator_user_id") or USER_ID,
             **{name: 0.0 for name in _USAGE},
         )
         self._json(201, {"data": _listing(fake.keys[key]), "key": key})
@@ -737,6 +981,7 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "DELETE":
             del fake.keys[key]
             fake.deleted_keys.append(key)
+            fake.key_assignments = [a for a in fake.key_assignments if a["key_hash"] != digest]
             self._json(200, {"deleted": True})
             return
         if method == "PATCH":
@@ -753,8 +998,130 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(200, {"data": _listing(record)})
 
     def _credits(self, body: bytes) -> None:
-        self._management_key()
+        self._management_key(403)
         self._json(200, {"data": self.server_fake.credits})
+
+    # --- guardrails -------------------------------------------------------------------
+
+    def _page(self, default: int, most: int, *, strict: bool = True) -> tuple[int, int] | None:
+        """offset and limit of a list's query, or None after answering 400.
+
+        Not strict (where the spec documents no 400), a limit out of range is brought into
+        it and what is not a number counts as not given.
+        """
+        query = parse_qs(urlsplit(self.path).query)
+        offset = query.get("offset", ["0"])[0]
+        limit = query.get("limit", [str(default)])[0]
+        if not (offset.isdigit() and limit.isdigit() and 1 <= int(limit) <= most):
+            if strict:
+                self._error(400, "Invalid request parameters")
+                return None
+            offset = offset if offset.isdigit() else "0"
+            limit = str(min(max(int(limit), 1), most)) if limit.isdigit() else str(default)
+        return int(offset), int(limit)
+
+    def _list_guardrails(self, body: bytes) -> None:
+        self._management_key()
+        page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX)
+        workspace = parse_qs(urlsplit(self.path).query).get("workspace_id", [WORKSPACE_ID])[0]
+        if page is None:
+            return
+        if not UUID.fullmatch(workspace):
+            self._error(400, "Invalid request parameters")
+            return
+        listed = [g for g in self.server_fake.guardrails.values() if g["workspace_id"] == workspace]
+        start, size = page
+        self._json(200, {"data": listed[start : start + size], "total_count": len(listed)})
+
+    def _create_guardrail(self, body: bytes) -> None:
+        self._management_key(403)
+        asked = self._json_body(body)
+        problem = _guardrail_problem(asked, creating=True)
+        if problem:
+            self._error(400, f"Invalid request parameters: {problem}")
+            return
+        fields = {k: v for k, v in asked.items() if k in _GUARDRAIL_FIELDS and k != "name"}
+        record = guardrail_data(asked["name"], **fields)
+        self.server_fake.guardrails[record["id"]] = record
+        self._json(201, {"data": record})
+
+    def _all_key_assignments(self, body: bytes) -> None:
+        self._management_key()
+        page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX, strict=False)
+        if page is not None:
+            self._assignments(self.server_fake.key_assignments, page)
+
+    def _assignments(self, listed: list[dict[str, Any]], page: tuple[int, int]) -> None:
+        start, size = page
+        self._json(200, {"data": listed[start : start + size], "total_count": len(listed)})
+
+    def _guardrail_route(self, method: str, rest: str, body: bytes) -> bool:
+        """/guardrails/{id}[/assignments/keys[/remove]]; False when no such route."""
+        guardrail_id, _, tail = rest.partition("/")
+        allowed = {
+            "": ("GET", "PATCH", "DELETE"),
+            "assignments/keys": ("GET", "POST"),
+            "assignments/keys/remove": ("POST",),
+        }
+        if not guardrail_id or method not in allowed.get(tail, ()):
+            return False
+        self._management_key()
+        fake = self.server_fake
+        record = fake.guardrails.get(guardrail_id)
+        if record is None:
+            self._error(404, "Resource not found")
+            return True
+        if tail == "" and method == "GET":
+            self._json(200, {"data": record})
+        elif tail == "" and method == "DELETE":
+            del fake.guardrails[guardrail_id]
+            fake.key_assignments = [
+                a for a in fake.key_assignments if a["guardrail_id"] != guardrail_id
+            ]
+            self._json(200, {"deleted": True})
+        elif tail == "":
+            asked = self._json_body(body)
+            problem = _guardrail_problem(asked, creating=False)
+            if problem:
+                self._error(400, f"Invalid request parameters: {problem}")
+                return True
+            fields = {
+                k: v for k, v in asked.items() if k in _GUARDRAIL_FIELDS and k != "workspace_id"
+            }
+            if fields.get("enforce_zdr") is not None:
+                fields.update({z: fields["enforce_zdr"] for z in ZDR_FIELDS if z not in fields})
+            record.update(fields, updated_at=utc_now())
+            self._json(200, {"data": record})
+        elif method == "GET":
+            page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX, strict=False)
+            if page is not None:
+                mine = [a for a in fake.key_assignments if a["guardrail_id"] == guardrail_id]
+                self._assignments(mine, page)
+        else:
+            asked = self._json_body(body)
+            hashes = asked.get("key_hashes")
+            if not (
+                isinstance(hashes, list)
+                and hashes
+                and all(isinstance(h, str) and h for h in hashes)
+            ):
+                self._error(400, "Invalid request parameters: key_hashes must list key hashes")
+                return True
+            known = {r["hash"] for r in fake.keys.values() if not _is_management(r)}
+            if tail == "assignments/keys":
+                chosen = [h for h in dict.fromkeys(hashes) if h in known]
+                for digest in chosen:
+                    fake.assign_guardrail(guardrail_id, digest)
+                self._json(200, {"assigned_count": len(chosen)})
+            else:
+                before = len(fake.key_assignments)
+                fake.key_assignments = [
+                    a
+                    for a in fake.key_assignments
+                    if not (a["guardrail_id"] == guardrail_id and a["key_hash"] in hashes)
+                ]
+                self._json(200, {"unassigned_count": before - len(fake.key_assignments)})
+        return True
 
     # --- models -----------------------------------------------------------------------
 
@@ -770,7 +1137,23 @@ class _Handler(BaseHTTPRequestHandler):
             )
             for i in range(1800)
         ]
-        self._json(200, {"data": [m for m in known if m is not None] + padding})
+        rows = [m for m in known if m is not None] + padding
+        query = parse_qs(urlsplit(self.path).query)
+        if "offset" not in query and "limit" not in query:  # the full list, as the spec says
+            self._json(200, {"data": rows, "total_count": len(rows), "links": {"next": None}})
+            return
+        offset = query.get("offset", ["0"])[0]
+        limit = query.get("limit", [str(MODELS_PAGE)])[0]
+        if not (offset.isdigit() and limit.isdigit() and 1 <= int(limit) <= MODELS_MAX):
+            self._error(400, "Invalid request parameters")
+            return
+        start, size = int(offset), int(limit)
+        after = start + size
+        following = f"{API}/models?offset={after}&limit={size}" if after < len(rows) else None
+        self._json(
+            200,
+            {"data": rows[start:after], "total_count": len(rows), "links": {"next": following}},
+        )
 
     def _model(self, model: str) -> None:
         found = self.server_fake._model_object(model)
@@ -807,33 +1190,56 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(403, message, user_id=user)
             return
         request = self._json_body(body)
-        model = str(request.get("model", ""))
-        found = fake._lookup(model)
-        if found is None:
-            self._error(400, f"{model} is not a valid model ID", user_id=user)
+        problem = _chat_problem(request)
+        if problem:
+            self._error(400, f"Invalid request parameters: {problem}", user_id=user)
             return
-        if found.kind in ("model", "variant") and not found.endpoints:
-            self._error(404, f"No endpoints found for {model}.", user_id=user)
+        asked = [request["model"]] if isinstance(request.get("model"), str) else []
+        candidates = list(dict.fromkeys(asked + list(request.get("models") or []))) or [""]
+        resolved = [(model, fake._lookup(model)) for model in candidates]
+        for model, found in resolved:
+            if found is None:
+                self._error(400, f"{model} is not a valid model ID", user_id=user)
+                return
+        remaining: Any = record.get("limit_remaining")
+        if _is_number(remaining) and remaining <= 0:  # the key's own limit is spent
+            self._error(402, INSUFFICIENT_CREDITS, {"provider_name": None}, user)
             return
         limit = _tokens(request)
-        if found.concrete.startswith("openai/") and limit is not None and limit < MIN_OPENAI_TOKENS:
-            self._error(400, "Provider returned error", _below_minimum(limit), user)
-            return
         wanted = 65536 if limit is None else limit
         if fake.affordable_tokens is not None and wanted > fake.affordable_tokens:
             message = _fewer_max_tokens(wanted, fake.affordable_tokens)
             self._error(402, message, {"provider_name": None}, user)
             return
+        failure: tuple[int, str, dict[str, Any] | None, dict[str, str] | None] | None = None
+        for model, found in resolved:
+            assert found is not None
+            failure = fake._failure(model, found, limit)
+            if failure is None:
+                self._reply(model, found, request, limit)
+                return
+        assert failure is not None
+        status, message, metadata, headers = failure
+        self._error(status, message, metadata, user, headers)
+
+    def _reply(
+        self, model: str, found: _Lookup, request: dict[str, Any], limit: int | None
+    ) -> None:
+        fake = self.server_fake
         answered = model if found.kind == "variant" else found.concrete
+        provider = fake._provider(answered, found)
+        prompt = _prompt_tokens(request)
         if not request.get("stream"):
-            self._json(200, _completion(answered, fake.reply, limit))
+            self._json(200, _completion(answered, provider, fake.reply, limit, prompt))
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         self._write(b": OPENROUTER PROCESSING\n\n")
-        for index, word in enumerate(fake.reply.split(" ")):
-            self._event(_chunk(answered, {"content": word if index == 0 else " " + word}))
+        words = fake.reply.split(" ")
+        for index, word in enumerate(words):
+            delta = {"content": word if index == 0 else " " + word}
+            self._event(_chunk(answered, delta, provider=provider))
             self._write(b": OPENROUTER PROCESSING\n\n")
         if fake.stream_error is not None:
             error = {
@@ -841,9 +1247,11 @@ class _Handler(BaseHTTPRequestHandler):
                 "message": fake.stream_error,
                 "metadata": {"error_type": "provider_unavailable"},
             }
-            self._event({**_chunk(answered, {"content": ""}, "error"), "error": error})
+            last = _chunk(answered, {"content": ""}, "error", provider=provider)
+            self._event({**last, "error": error})
         else:
-            self._event(_chunk(answered, {}, "stop"))
+            usage = _usage(answered, prompt, len(words))
+            self._event({**_chunk(answered, {}, "stop", provider=provider), "usage": usage})
         self._write(b"data: [DONE]\n\n")
 
     # --- OAuth ------------------------------------------------------------------------
@@ -926,12 +1334,13 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Refused
         return key
 
-    def _management_key(self) -> str:
+    def _management_key(self, status: int = 401) -> str:
+        """The caller's management key; an ordinary key gets `status`: the spec's 401, or
+        403 where the operation documents one (POST /keys, POST /guardrails, /credits)."""
         key = self._caller_key()
         record = self.server_fake.keys[key]
         if not _is_management(record):
-            message = "Only management keys can perform this operation"
-            self._error(403, message, user_id=record.get("creator_user_id"))
+            self._error(status, NOT_MANAGEMENT, user_id=record.get("creator_user_id"))
             raise _Refused
         return key
 
@@ -956,11 +1365,12 @@ class _Handler(BaseHTTPRequestHandler):
         message: str,
         metadata: dict[str, Any] | None = None,
         user_id: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
-        self._json(status, _error_body(status, message, metadata, user_id))
+        self._json(status, _error_body(status, message, metadata, user_id), headers)
 
-    def _json(self, status: int, document: Any) -> None:
-        self._send(status, json.dumps(document).encode(), "application/json")
+    def _json(self, status: int, document: Any, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(document).encode(), "application/json", headers)
 
     def _send(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
@@ -1053,10 +1463,66 @@ def _key_problem(asked: dict[str, Any], *, creating: bool) -> str | None:
     for flag in flags:
         if flag in asked and not isinstance(asked[flag], bool):
             return f"{flag} must be a boolean"
+    if creating and "workspace_id" in asked and not _is_uuid(asked["workspace_id"]):
+        return "workspace_id must be a UUID"
+    creator = asked.get("creator_user_id") if creating else None
+    if creator is not None and not (isinstance(creator, str) and creator):
+        return "creator_user_id must be a non-empty string or null"
     expires = asked.get("expires_at") if creating else None
     if expires is not None and not (isinstance(expires, str) and _is_utc(expires)):
         return "expires_at must be a UTC date-time with seconds (YYYY-MM-DDTHH:MM:SSZ)"
     return None
+
+
+_GUARDRAIL_FIELDS = (
+    "name",
+    "description",
+    "limit_usd",
+    "reset_interval",
+    *GUARDRAIL_LISTS,
+    *GUARDRAIL_FLAGS,
+    *GUARDRAIL_FILTERS,
+    "include_byok_in_budgets",
+    "workspace_id",
+)
+
+
+def _guardrail_problem(asked: dict[str, Any], *, creating: bool) -> str | None:
+    """What is wrong with a POST /guardrails or PATCH /guardrails/{id} body, per the spec."""
+    name = asked.get("name")
+    if (creating or "name" in asked) and not (isinstance(name, str) and 1 <= len(name) <= 200):
+        return "name must be a string of 1 to 200 characters"
+    description = asked.get("description")
+    if description is not None and not (isinstance(description, str) and len(description) <= 1000):
+        return "description must be a string of at most 1000 characters, or null"
+    limit = asked.get("limit_usd")
+    if limit is not None and not _is_number(limit):
+        return "limit_usd must be a number or null"
+    if "reset_interval" in asked and asked["reset_interval"] not in GUARDRAIL_INTERVALS:
+        return "reset_interval must be daily, weekly, monthly or null"
+    for name in GUARDRAIL_LISTS:
+        value = asked.get(name)
+        if value is not None and not (
+            isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        ):
+            return f"{name} must be a non-empty list of strings, or null"
+    for name in GUARDRAIL_FLAGS:
+        if asked.get(name) is not None and not isinstance(asked[name], bool):
+            return f"{name} must be a boolean or null"
+    for name in GUARDRAIL_FILTERS:
+        if asked.get(name) is not None and not isinstance(asked[name], list):
+            return f"{name} must be a list or null"
+    if "include_byok_in_budgets" in asked and not isinstance(
+        asked["include_byok_in_budgets"], bool
+    ):
+        return "include_byok_in_budgets must be a boolean"
+    if creating and "workspace_id" in asked and not _is_uuid(asked["workspace_id"]):
+        return "workspace_id must be a UUID"
+    return None
+
+
+def _is_uuid(value: Any) -> bool:
+    return isinstance(value, str) and UUID.fullmatch(value) is not None
 
 
 def _is_utc(text: str) -> bool:
@@ -1105,14 +1571,126 @@ def _gzip_bomb_parts(size: int) -> tuple[bytes, bytes, int, bytes]:
     return header, block, count, trailer
 
 
-def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+def _chunk(
+    model: str,
+    delta: dict[str, Any],
+    finish_reason: str | None = None,
+    *,
+    provider: str = "Google",
+) -> dict[str, Any]:
     return {
         "id": "gen-fake",
         "object": "chat.completion.chunk",
         "created": int(time.time()),
         "model": model,
+        "provider": provider,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
     }
+
+
+def _usage(model: str, prompt: int, completion: int) -> dict[str, Any]:
+    """ChatUsage with the cost in USD: every token costs the fake's price (":free" nothing)."""
+    price = 0.0 if model.endswith(":free") else 0.0000001
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "cost": (prompt + completion) * price,
+        "is_byok": False,
+        "prompt_tokens_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+    }
+
+
+def _prompt_tokens(request: dict[str, Any]) -> int:
+    """One token per word of the messages' text."""
+    words = 0
+    for message in request.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        words += len(content.split()) if isinstance(content, str) else 0
+    return max(1, words)
+
+
+def _is_whole(value: Any) -> bool:
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _chat_problem(request: dict[str, Any]) -> str | None:
+    """What is wrong with a chat request's types, as ChatRequest and ProviderPreferences say."""
+    if not isinstance(request.get("messages"), list):
+        return "messages must be a list"
+    if request.get("model") is not None and not isinstance(request["model"], str):
+        return "model must be a string"
+    models = request.get("models")
+    if models is not None and not (
+        isinstance(models, list) and all(isinstance(m, str) for m in models)
+    ):
+        return "models must be a list of model ids"
+    for name in ("max_completion_tokens", "max_tokens"):
+        if request.get(name) is not None and not _is_whole(request[name]):
+            return f"{name} must be an integer or null"
+    provider = request.get("provider")
+    if provider is None:
+        return None
+    if not isinstance(provider, dict):
+        return "provider must be an object or null"
+    unknown = sorted(set(provider) - set(_PROVIDER_FIELDS))
+    if unknown:
+        return f"provider has no field {unknown[0]}"
+    for flag in ("allow_fallbacks", "require_parameters", "zdr", "enforce_distillable_text"):
+        if provider.get(flag) is not None and not isinstance(provider[flag], bool):
+            return f"provider.{flag} must be a boolean or null"
+    if provider.get("data_collection") not in ("allow", "deny", None):
+        return "provider.data_collection must be allow, deny or null"
+    sort = provider.get("sort")
+    if not (
+        sort is None
+        or sort in PROVIDER_SORTS
+        or (
+            isinstance(sort, dict)
+            and sort.get("by") in (*PROVIDER_SORTS, None)
+            and sort.get("partition") in ("model", "none", None)
+        )
+    ):
+        return "provider.sort must be price, throughput, latency, exacto, {by, partition} or null"
+    for name in ("only", "ignore", "order", "quantizations"):
+        value = provider.get(name)
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            return f"provider.{name} must be a list of strings or null"
+    if provider.get("max_price") is not None and not isinstance(provider["max_price"], dict):
+        return "provider.max_price must be an object"
+    return None
+
+
+_PROVIDER_FIELDS = (
+    "allow_fallbacks",
+    "data_collection",
+    "enforce_distillable_text",
+    "ignore",
+    "max_price",
+    "only",
+    "order",
+    "preferred_max_latency",
+    "preferred_min_throughput",
+    "quantizations",
+    "require_parameters",
+    "sort",
+    "zdr",
+)
+_ERROR_TYPES = {
+    400: "invalid_request",
+    402: "payment_required",
+    403: "permission_denied",
+    404: "not_found",
+    408: "timeout",
+    429: "rate_limit_exceeded",
+    502: "provider_unavailable",
+    503: "provider_overloaded",
+}
 
 
 def _tokens(request: dict[str, Any]) -> int | None:
@@ -1125,7 +1703,9 @@ def _tokens(request: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _completion(model: str, reply: str, max_tokens: int | None) -> dict[str, Any]:
+def _completion(
+    model: str, provider: str, reply: str, max_tokens: int | None, prompt: int = 1
+) -> dict[str, Any]:
     """A whole reply, or its first max_tokens words (one word, one token)."""
     words = reply.split(" ")
     room = len(words) if max_tokens is None else max_tokens
@@ -1136,6 +1716,7 @@ def _completion(model: str, reply: str, max_tokens: int | None) -> dict[str, Any
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
+        "provider": provider,
         "system_fingerprint": "fp_fake",
         "choices": [
             {
@@ -1144,7 +1725,7 @@ def _completion(model: str, reply: str, max_tokens: int | None) -> dict[str, Any
                 "finish_reason": "length" if cut else "stop",
             }
         ],
-        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+        "usage": _usage(model, prompt, min(room, len(words))),
     }
 
 
