@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * The command lines of the project's commands: each declares its options once, here the help is
  * generated from them, and a command line parseArgs refuses becomes a one-line usage error
@@ -99,6 +100,39 @@ export function help(commandLine: CommandLine): string {
   const width = Math.max(...rows.map(([left]) => left.length)) + 4;
   const lines = rows.map(([left, text]) => `  ${left.padEnd(width)}${text}`);
   return `usage: ${usage}\n\n${commandLine.description}\n\noptions:\n${lines.join("\n")}\n`;
+}
+
+/** What a command line gave: its options (with the declared defaults) and positional arguments. */
+export type Given<C extends CommandLine> = ReturnType<typeof parse<C>>;
+
+/**
+ * The options and positional arguments given; or, when there is nothing left to do, the exit
+ * status: 0 once --help is printed, 2 once a bad command line is said on stderr (usageError).
+ *
+ *     const given = cli.read(COMMAND_LINE, argv);
+ *     if (typeof given === "number") {
+ *       return given;
+ *     }
+ */
+export function read<const C extends CommandLine>(
+  commandLine: C,
+  argv: readonly string[],
+): Given<C> | number {
+  let given: Given<C>;
+  try {
+    given = parse(commandLine, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) {
+      throw error;
+    }
+    return usageError(commandLine, error.message);
+  }
+  const { help: wanted }: { help?: boolean } = given.values;
+  if (wanted) {
+    process.stdout.write(help(commandLine));
+    return 0;
+  }
+  return given;
 }
 
 /** Say what is wrong with the command line, on one line of stderr; returns the exit status, 2. */

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * The one place that builds OpenAI SDK clients pointed at OpenRouter.
  *
@@ -18,7 +19,7 @@
  *   a compressed one is never inflated past that: a server cannot make the app buffer gigabytes.
  */
 
-import OpenAI from "openai";
+import OpenAI, { type ClientOptions } from "openai";
 import type { Logger } from "openai/client";
 
 import * as catalog from "./catalog.ts";
@@ -30,9 +31,6 @@ import {
   type Settings,
 } from "./config.ts";
 import { AnswerTooLarge } from "./explain.ts";
-
-// Starters generated before explain.ts existed import explain from here.
-export { explain } from "./explain.ts";
 
 /** Headers the SDK builds from OPENAI_ORG_ID and OPENAI_PROJECT_ID. */
 const OPENAI_HEADERS = ["OpenAI-Organization", "OpenAI-Project"];
@@ -108,14 +106,17 @@ function unwantedHeaders(ours: Iterable<string>): string[] {
     .filter((name) => name && !keep.has(name));
 }
 
-/** fetch, with what the client does to every request and answer (see above). */
-function guardedFetch(unwanted: readonly string[]): typeof fetch {
+/** A fetch (the global one by default), with what the client does to every request and answer. */
+function guardedFetch(
+  unwanted: readonly string[],
+  send: NonNullable<ClientOptions["fetch"]> = fetch,
+): typeof fetch {
   return async (input, init) => {
     const headers = new Headers(init?.headers);
     for (const name of unwanted) {
       headers.delete(name);
     }
-    const response = await fetch(input, { ...init, headers, redirect: "manual" });
+    const response = await send(input, { ...init, headers, redirect: "manual" });
     if (response.body === null || NULL_BODY.has(response.status)) {
       return response;
     }
@@ -177,30 +178,43 @@ const QUIET_ERRORS: Logger = {
   debug: (...args) => console.debug(...args),
 };
 
+/** The SDK's own client options, less the ones the settings decide (OPENROUTER_*). */
+export type Options = Omit<ClientOptions, "apiKey" | "baseURL" | "defaultHeaders"> & {
+  /** Headers for every request, besides the key and the attribution headers (which win). */
+  defaultHeaders?: Readonly<Record<string, string>>;
+};
+
+/** What the settings decide, so no option may set it. */
+const SETTINGS_OPTIONS = ["apiKey", "baseURL"];
+
 /**
- * An OpenAI client for OpenRouter. Throws a Problem for an unusable key.
+ * An OpenAI client for OpenRouter; options are the SDK's own (timeout, maxRetries, fetch...).
  *
- * timeout is in milliseconds, as the SDK counts it.
+ * timeout is in milliseconds, as the SDK counts it. The key, the base URL and the attribution
+ * headers come from the settings; defaultHeaders add to them, and a fetch given is guarded as the
+ * global one is. Throws a Problem for an unusable key.
  */
-export function createClient(
-  settings: Settings,
-  { timeout = DEFAULT_TIMEOUT_MS, maxRetries = 2 }: { timeout?: number; maxRetries?: number } = {},
-): OpenAI {
+export function createClient(settings: Settings, options: Options = {}): OpenAI {
+  const taken = SETTINGS_OPTIONS.filter((name) => name in options);
+  if (taken.length > 0) {
+    throw new TypeError(`${taken.join(", ")}: set by the settings (OPENROUTER_*), not an option`);
+  }
   requireUsableKey(settings);
   // Authorization too, so that no OPENAI_CUSTOM_HEADERS line can replace the key.
   const headers = { ...attributionHeaders(settings), Authorization: `Bearer ${settings.apiKey}` };
   return new OpenAI({
+    timeout: DEFAULT_TIMEOUT_MS,
+    maxRetries: 2,
+    logger: QUIET_ERRORS,
+    ...options,
     apiKey: settings.apiKey,
     baseURL: settings.baseUrl,
-    defaultHeaders: headers,
-    fetch: guardedFetch(unwantedHeaders(Object.keys(headers))),
-    timeout,
-    maxRetries,
+    defaultHeaders: { ...options.defaultHeaders, ...headers },
+    fetch: guardedFetch(unwantedHeaders(Object.keys(headers)), options.fetch),
     // Passed explicitly so that OPENAI_ADMIN_KEY, OPENAI_ORG_ID and OPENAI_PROJECT_ID from the
     // environment never reach OpenRouter.
     adminAPIKey: null,
     organization: null,
     project: null,
-    logger: QUIET_ERRORS,
   });
 }

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * What an error from OpenRouter or the network means for the user, and what to do about it.
  *

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** The one client factory: OpenRouter's URL and key, the attribution headers, and its guards. */
 
 import assert from "node:assert/strict";
@@ -11,10 +12,10 @@ import {
   headerText,
   headerUrl,
   parseJson,
-} from "../src/client.ts";
-import { DEFAULTS, loadSettings, Problem } from "../src/config.ts";
-import { AnswerTooLarge, explain } from "../src/explain.ts";
-import type { FakeOpenRouter } from "./fake-openrouter.ts";
+} from "../../src/openrouter/client.ts";
+import { DEFAULTS, loadSettings, Problem } from "../../src/openrouter/config.ts";
+import { AnswerTooLarge, explain } from "../../src/openrouter/explain.ts";
+import type { FakeOpenRouter } from "./fake-server.ts";
 import { projectDirectory, run, startFake, useFake } from "./fixtures.ts";
 
 /** The settings of a project pointed at the fake, with these variables in its .env. */

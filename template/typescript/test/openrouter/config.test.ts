@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** Which environment is used, and where each setting comes from. */
 
 import assert from "node:assert/strict";
@@ -17,8 +18,8 @@ import {
   loadSettings,
   mask,
   Problem,
-} from "../src/config.ts";
-import { newKey } from "./fake-openrouter.ts";
+} from "../../src/openrouter/config.ts";
+import { newKey } from "./fake-server.ts";
 import { projectDirectory } from "./fixtures.ts";
 import { refuse } from "./refuse.ts";
 

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * A stand-in for OpenRouter's API on 127.0.0.1, so tests need no key and no network.
  *

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * Fixtures: a fake OpenRouter on 127.0.0.1, a clean and empty project directory, and the
  * project's commands run there the way a user runs them.
@@ -12,11 +13,11 @@ import type { Readable, Writable } from "node:stream";
 import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { DEFAULTS } from "../src/config.ts";
-import { FakeOpenRouter } from "./fake-openrouter.ts";
+import { DEFAULTS } from "../../src/openrouter/config.ts";
+import { FakeOpenRouter } from "./fake-server.ts";
 import type { Refusals } from "./refuse.ts";
 
-const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 const REFUSE = fileURLToPath(new URL("./refuse.ts", import.meta.url));
 
 /** A fake OpenRouter that serves this project's model, stopped when the test ends. */
@@ -64,7 +65,7 @@ export async function closedPort(): Promise<number> {
  * openai package and the sources are compiled once, not once per command.
  */
 const COMPILE_CACHE = fileURLToPath(
-  new URL("../node_modules/.cache/node-compile", import.meta.url),
+  new URL("../../node_modules/.cache/node-compile", import.meta.url),
 );
 
 /** The process environment without OpenRouter or OpenAI variables, APP_ENV or BROWSER, plus more. */
@@ -79,8 +80,13 @@ export function cleanEnvironment(more: Record<string, string> = {}): Record<stri
   return { ...cache, ...(Object.fromEntries(kept) as Record<string, string>), ...more };
 }
 
-/** The project's commands: src/main.ts (the starter), src/verify.ts, src/login.ts, src/keys.ts. */
+/** The project's commands: src/main.ts (the starter), and the kit's verify, login and keys. */
 export type Script = "main" | "verify" | "login" | "keys";
+
+/** The file that runs a command. */
+export function scriptPath(script: Script): string {
+  return join(SRC, script === "main" ? "main.ts" : join("openrouter", `${script}.ts`));
+}
 
 /** How a command ended, and what it printed. */
 export interface Ran {
@@ -102,7 +108,7 @@ export class Command {
     const { refuse } = options;
     const preload = refuse ? ["--import", REFUSE] : [];
     const env = refuse ? { ...options.env, REFUSE: JSON.stringify(refuse) } : options.env;
-    const child = spawn(process.execPath, [...preload, join(SRC, `${script}.ts`), ...args], {
+    const child = spawn(process.execPath, [...preload, scriptPath(script), ...args], {
       cwd: options.cwd,
       env: cleanEnvironment(env),
       stdio: ["pipe", "pipe", "pipe"],

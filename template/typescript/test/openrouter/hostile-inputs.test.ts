@@ -1,13 +1,14 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
- * Hostile inputs: the shared table's rows, in this project (rows: hostile-inputs.ts). The
- * starter's rows run in starter.test.ts, which is yours with the starter.
+ * Hostile inputs: the shared table's rows, in this project (rows: hostile-inputs.ts), the
+ * starter's (src/main.ts "Say hello") included.
  */
 
 import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
 import { describe, test } from "node:test";
 
-import { DEFAULT_ENVIRONMENT, ENVIRONMENTS } from "../src/config.ts";
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS } from "../../src/openrouter/config.ts";
 import { Command, projectDirectory, type Ran, type Script, startFake } from "./fixtures.ts";
 import { check, type Project, ROWS, type Row, Setup } from "./hostile-inputs.ts";
 
@@ -15,6 +16,7 @@ const PROJECT: Project = { environment: DEFAULT_ENVIRONMENT, environments: ENVIR
 
 /** The table's commands, as the tests run them. */
 const COMMANDS: Readonly<Record<string, readonly [Script, ...string[]]>> = {
+  start: ["main", "Say hello"],
   verify: ["verify", "--json"],
   // The test plays the browser; a limit, because production keys need one.
   login: ["login", "--no-browser", "--limit", "5"],
@@ -43,7 +45,7 @@ async function run(row: Row, setup: Setup): Promise<Ran> {
 describe("hostile inputs get one clear message and lose nothing", {
   concurrency: availableParallelism(),
 }, () => {
-  for (const row of ROWS.filter((each) => each.command !== "start")) {
+  for (const row of ROWS) {
     test(row.name, async (t) => {
       const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
       row.prepare(setup);
