@@ -19,4 +19,5 @@ export {
 process.emitWarning(
   'src/cli.ts is deprecated: import { readCommandLine, usageError } from "./openrouter/index.ts"',
   "DeprecationWarning",
+  "OPENROUTER_KIT_MOVED",
 );

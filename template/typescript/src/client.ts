@@ -11,4 +11,5 @@ export { createClient, explain } from "./openrouter/index.ts";
 process.emitWarning(
   'src/client.ts is deprecated: import { createClient } from "./openrouter/index.ts"',
   "DeprecationWarning",
+  "OPENROUTER_KIT_MOVED",
 );

@@ -24,4 +24,5 @@ export const ConfigError = Problem;
 process.emitWarning(
   'src/config.ts is deprecated: import { loadSettings, Problem } from "./openrouter/index.ts"',
   "DeprecationWarning",
+  "OPENROUTER_KIT_MOVED",
 );

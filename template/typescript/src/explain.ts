@@ -11,4 +11,5 @@ export { explain, explainStream } from "./openrouter/index.ts";
 process.emitWarning(
   'src/explain.ts is deprecated: import { explain, explainStream } from "./openrouter/index.ts"',
   "DeprecationWarning",
+  "OPENROUTER_KIT_MOVED",
 );

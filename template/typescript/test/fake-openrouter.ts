@@ -15,6 +15,7 @@ export * from "./openrouter/fake-server.ts";
 process.emitWarning(
   'test/fake-openrouter.ts is deprecated: import { fakeOpenRouter } from "./openrouter/fake.ts"',
   "DeprecationWarning",
+  "OPENROUTER_KIT_MOVED",
 );
 
 if (import.meta.main) {

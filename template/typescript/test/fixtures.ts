@@ -12,4 +12,5 @@ export * from "./openrouter/fixtures.ts";
 process.emitWarning(
   'test/fixtures.ts is deprecated: import { fakeOpenRouter } from "./openrouter/fake.ts"',
   "DeprecationWarning",
+  "OPENROUTER_KIT_MOVED",
 );

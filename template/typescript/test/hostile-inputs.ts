@@ -12,4 +12,5 @@ export * from "./openrouter/hostile-inputs.ts";
 process.emitWarning(
   "test/hostile-inputs.ts is deprecated: test/openrouter/hostile-inputs.test.ts runs its rows",
   "DeprecationWarning",
+  "OPENROUTER_KIT_MOVED",
 );

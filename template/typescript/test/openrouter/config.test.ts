@@ -246,3 +246,29 @@ test("a key is named by its sha256 hex", () => {
   assert.equal(keyHash(key), createHash("sha256").update(key).digest("hex"));
   assert.equal(keyHash(key).length, 64);
 });
+
+test("an app's own settings come by the same precedence", (t) => {
+  const directory = projectDirectory(t);
+  writeFileSync(join(directory, ".env"), "MY_FLAG=from-dot-env\nMY_LIMIT=3\nMY_EMPTY=\n");
+  writeFileSync(join(directory, OWN_FILE), "MY_FLAG=from-environment-file\n");
+  const settings = loadSettings(undefined, { directory, environ: { MY_LIMIT: "" } });
+  assert.equal(settings.get("MY_FLAG"), "from-environment-file");
+  assert.equal(settings.get("MY_LIMIT"), "3", "an empty value counts as unset");
+  assert.equal(settings.get("MY_EMPTY"), undefined);
+  assert.equal(settings.get("MY_MISSING", "off"), "off");
+  assert.equal(settings.get("OPENROUTER_MODEL"), DEFAULTS.OPENROUTER_MODEL);
+  const environ = { MY_FLAG: "from-the-process" };
+  assert.equal(loadSettings(undefined, { directory, environ }).get("MY_FLAG"), "from-the-process");
+});
+
+test("the environment's own env file is known to the settings", (t) => {
+  const directory = projectDirectory(t);
+  const settings = loadSettings(undefined, { directory, environ: {} });
+  assert.equal(settings.envFile, join(directory, OWN_FILE));
+  const key = newKey();
+  const keyed = loadSettings(undefined, { directory, environ: { OPENROUTER_API_KEY: key } });
+  for (const printed of [inspect(keyed), JSON.stringify(keyed)]) {
+    assert.ok(!printed.includes(key), "the sources get() reads are not printed either");
+  }
+  assert.equal(keyed.get("OPENROUTER_API_KEY"), key);
+});
