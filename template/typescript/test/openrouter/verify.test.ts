@@ -41,9 +41,9 @@ function replaceEnvironment(variables: Record<string, string | undefined>): void
 }
 
 /**
- * verify --json in this process, as `node src/openrouter/verify.ts` would run in setup.directory with
- * setup.env: much faster than a process each. The environment and the working directory belong
- * to the process, so these run one at a time.
+ * verify --json in this process, as `node src/openrouter/verify.ts` would run in setup.directory
+ * with setup.env: much faster than a process each. The environment and the working directory
+ * belong to the process, so these run one at a time.
  */
 async function verifyHere(setup: Setup): Promise<Ran> {
   const [environment, directory] = [{ ...process.env }, process.cwd()];
