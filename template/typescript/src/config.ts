@@ -6,8 +6,6 @@
  * shim keeps them working, with a DeprecationWarning, for this release only. It will be removed.
  */
 
-import { Problem } from "./openrouter/config.ts";
-
 export {
   command,
   DEFAULT_ENVIRONMENT,
@@ -15,11 +13,10 @@ export {
   ENVIRONMENTS,
   loadSettings,
   Problem,
+  /** What starters generated before Problem existed catch. */
+  Problem as ConfigError,
   Settings,
 } from "./openrouter/config.ts";
-
-/** What starters generated before Problem existed catch. */
-export const ConfigError = Problem;
 
 process.emitWarning(
   'src/config.ts is deprecated: import { loadSettings, Problem } from "./openrouter/index.ts"',
