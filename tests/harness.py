@@ -88,8 +88,8 @@ class Project:
         if self.language == "python":
             module = self.package if name == "start" else f"{self.package}.openrouter.{name}"
             return [str(self.path / ".venv" / "bin" / "python"), "-m", module, *args]
-        script = "main" if name == "start" else name
-        return ["node", str(self.path / "src" / f"{script}.ts"), *args]
+        script = "main.ts" if name == "start" else f"openrouter/{name}.ts"
+        return ["node", str(self.path / "src" / script), *args]
 
 
 def clean_environment(path: str) -> dict[str, str]:

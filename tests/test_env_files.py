@@ -35,7 +35,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
-import { read } from "./src/envfile.ts";
+import { read } from "./src/openrouter/envfile.ts";
 
 const files = JSON.parse(await new Response(process.stdin).text());
 const directory = mkdtempSync(join(tmpdir(), "env-files-"));

@@ -345,7 +345,8 @@ def driven(request: pytest.FixtureRequest) -> Iterator[Driven]:
         server = launch([sys.executable, "-c", PYTHON_DRIVER, calls], 1, env=env)
     else:
         project: Project = request.getfixturevalue("typescript_project")
-        env = {**project.env, "FAKE_MODULE": str(project.path / "test" / "fake-openrouter.ts")}
+        fake_module = project.path / "test" / "openrouter" / "fake-server.ts"
+        env = {**project.env, "FAKE_MODULE": str(fake_module)}
         command = ["node", "--input-type=module", "-e", TYPESCRIPT_DRIVER, calls]
         server = launch(command, 1, env=env, cwd=project.path)
     started = json.loads(server.lines[0])
@@ -390,7 +391,9 @@ def test_the_fake_itself_exits_0_quietly_on_ctrl_c_and_sigterm(
         server = launch([sys.executable, str(PYTHON_FAKE)], 2)
     else:
         project: Project = request.getfixturevalue("typescript_project")
-        server = launch(["node", "test/fake-openrouter.ts"], 2, cwd=project.path, env=project.env)
+        server = launch(
+            ["node", "test/openrouter/fake-server.ts"], 2, cwd=project.path, env=project.env
+        )
     assert server.stop(sig) == (0, "", "")
 
 

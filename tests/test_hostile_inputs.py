@@ -87,7 +87,7 @@ def refuse(app: Project, setup: Any, command: list[str]) -> tuple[list[str], dic
         command = [python, str(runner), module, *args]
     else:
         node, *rest = command
-        command = [node, "--import", str(app.path / "test" / "refuse.ts"), *rest]
+        command = [node, "--import", str(app.path / "test" / "openrouter" / "refuse.ts"), *rest]
     return command, {"REFUSE": json.dumps(refused)}
 
 

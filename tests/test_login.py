@@ -51,8 +51,8 @@ def rendered_pages(app: Project) -> list[bytes]:
         command = [str(app.path / ".venv" / "bin" / "python"), "-c", script, cases, HOSTILE_TITLE]
     else:
         script = (
-            "import { loadSettings } from './src/config.ts';"
-            "import { page } from './src/login.ts';"
+            "import { loadSettings } from './src/openrouter/config.ts';"
+            "import { page } from './src/openrouter/login.ts';"
             "const [cases, title] = process.argv.slice(1);"
             "const settings = loadSettings('staging', { environ: { OPENROUTER_APP_TITLE: title } });"
             "const pages = JSON.parse(cases).map(([s, d, c]) =>"

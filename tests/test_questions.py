@@ -434,4 +434,4 @@ def test_the_oldest_supported_copier_generates_a_project_without_trust(tmp_path:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "app" / ".env.development.example").is_file()
-    assert (tmp_path / "app" / "src" / "verify.ts").is_file()
+    assert (tmp_path / "app" / "src" / "openrouter" / "verify.ts").is_file()

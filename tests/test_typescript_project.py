@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,23 +14,51 @@ import pytest
 from conftest import VARIANTS, Installed, assert_streams_a_reply, render
 from harness import FakeOpenRouter, Project, provide_old_node
 
+# The tests of what differs between answer variants: the settings the project was generated
+# with (environments, title, model), and the starter that sends them.
+VARIANT_TESTS = ("test/openrouter/config.test.ts", "test/starter.test.ts")
+
 
 @pytest.fixture(params=list(VARIANTS), scope="module")
-def project(request: pytest.FixtureRequest, installed: Installed) -> Project:
-    return installed("typescript", request.param)
+def variant(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
-def test_passes_its_own_type_checker_linter_and_tests(project: Project) -> None:
+@pytest.fixture(scope="module")
+def project(variant: str, installed: Installed) -> Project:
+    return installed("typescript", variant)
+
+
+def test_passes_its_own_type_checker_linter_and_tests(project: Project, variant: str) -> None:
+    """The whole suite runs once, for the default answers. The other variants' trees differ
+    only in the rendered settings, README and env examples: every file is type-checked and
+    linted, and the tests of the settings and the starter run.
+    """
     project.run("npm", "run", "--silent", "typecheck")
     project.run("npm", "run", "--silent", "lint")
-    project.run("npm", "test", "--silent")
+    if variant == "defaults":
+        project.run("npm", "test", "--silent")
+    else:
+        project.run("node", "--test", *VARIANT_TESTS)
+
+
+def test_the_starter_imports_only_the_kits_public_face(project: Project) -> None:
+    """src/main.ts is the user's: it reaches the kit through src/openrouter/index.ts alone."""
+    source = (project.path / "src" / "main.ts").read_text(encoding="utf-8")
+    local = re.findall(r'^(?:import|export|\}) .*from "(\.[^"]*)";$', source, re.MULTILINE)
+    assert local == ["./openrouter/index.ts"]
+    test = (project.path / "test" / "starter.test.ts").read_text(encoding="utf-8")
+    local = re.findall(r'^(?:import|export|\}) .*from "(\.[^"]*)";$', test, re.MULTILINE)
+    assert local == ["./openrouter/fake.ts"]
+    lines = len(source.splitlines()) + len(test.splitlines())
+    assert lines <= 300, f"the starter and its test are {lines} lines"
 
 
 def test_the_title_survives_every_quoting(project: Project) -> None:
     """The generated defaults hold the exact title, and Node reads the env example back to it."""
     title = project.answers["app_title"].strip()
     script = (
-        "import { DEFAULTS } from './src/config.ts';"
+        "import { DEFAULTS } from './src/openrouter/config.ts';"
         "import { parseEnv } from 'node:util';"
         "import { readFileSync, readdirSync } from 'node:fs';"
         "const example = readdirSync('.').find((name) => name.endsWith('.example'));"

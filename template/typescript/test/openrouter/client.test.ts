@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** The one client factory: OpenRouter's URL and key, the attribution headers, and its guards. */
 
 import assert from "node:assert/strict";
@@ -11,10 +12,10 @@ import {
   headerText,
   headerUrl,
   parseJson,
-} from "../src/client.ts";
-import { DEFAULTS, loadSettings, Problem } from "../src/config.ts";
-import { AnswerTooLarge, explain } from "../src/explain.ts";
-import type { FakeOpenRouter } from "./fake-openrouter.ts";
+} from "../../src/openrouter/client.ts";
+import { DEFAULTS, loadSettings, Problem } from "../../src/openrouter/config.ts";
+import { AnswerTooLarge, explain } from "../../src/openrouter/explain.ts";
+import type { FakeOpenRouter } from "./fake-server.ts";
 import { projectDirectory, run, startFake, useFake } from "./fixtures.ts";
 
 /** The settings of a project pointed at the fake, with these variables in its .env. */
@@ -187,4 +188,35 @@ test("numbers past any amount of money read as absent", () => {
   const huge = `1${"0".repeat(400)}`;
   const text = `{"a": ${huge}, "b": 1e400, "c": -1e16, "d": 12.5, "e": 3}`;
   assert.deepEqual(parseJson(Buffer.from(text)), { a: null, b: null, c: null, d: 12.5, e: 3 });
+});
+
+test("the SDK's own options pass through", async (t) => {
+  const { fake, key, settings } = await settingsFor(t);
+  const defaultHeaders = { "X-Trace": "on", Authorization: "Bearer sk-elsewhere" };
+  const client = createClient(settings, { timeout: 7_500, maxRetries: 5, defaultHeaders });
+  assert.deepEqual([client.timeout, client.maxRetries], [7_500, 5]);
+  await client.get("/key");
+  const headers = lastHeaders(fake);
+  assert.equal(headers["x-trace"], "on", "headers of the caller's are added");
+  assert.equal(headers.authorization, `Bearer ${key}`, "the settings' key is never replaced");
+});
+
+test("a caller's fetch gets the guards too", async (t) => {
+  const { fake, settings } = await settingsFor(t);
+  fake.redirect("/api/v1/key");
+  let calls = 0;
+  const counted: typeof fetch = (input, init) => {
+    calls += 1;
+    return fetch(input, init);
+  };
+  const client = createClient(settings, { fetch: counted, maxRetries: 0 });
+  await assert.rejects(client.get("/key"), APIError);
+  assert.equal(calls, 1);
+  assert.equal(fake.requests.length, 1, "the redirect was followed");
+});
+
+test("the settings decide the base URL and the key", async (t) => {
+  const { settings } = await settingsFor(t);
+  const options = { baseURL: "https://api.openai.com/v1" } as Parameters<typeof createClient>[1];
+  assert.throws(() => createClient(settings, options), /baseURL/);
 });

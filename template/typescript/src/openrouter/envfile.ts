@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * The .env file format: reading it exactly as Node does, and the one change this project makes.
  *

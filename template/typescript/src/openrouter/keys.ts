@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * This project's keys, made and replaced by policy: npm run --silent keys -- create|list|rotate.
  *
@@ -13,7 +14,8 @@
  *   --compromised deletes the old key first.
  *
  * The management key (OPENROUTER_MANAGEMENT_KEY, from the process environment or .env) is only
- * ever sent to /keys; it is never printed or written.
+ * ever sent to /keys; it is never printed or written. Saving and checking a new key is
+ * provision.ts's, which login shares.
  */
 
 import { statSync } from "node:fs";
@@ -29,13 +31,14 @@ import {
   keyProblem,
   loadSettings,
   mask,
+  PROCESS_ENVIRONMENT,
   PROJECT_SLUG,
   Problem,
   redact,
+  type Settings,
 } from "./config.ts";
 import * as envfile from "./envfile.ts";
-import { refuseUnwritable } from "./login.ts";
-import { main as verify } from "./verify.ts";
+import * as provision from "./provision.ts";
 
 const MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY";
 /** 128 + SIGINT, as shells report it. */
@@ -125,26 +128,27 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     if (values.help) {
       return showHelp(cli.help(COMMANDS.create));
     }
-    const environment = required(values.env);
-    managementKey = readManagementKey();
-    return createKey(environment, values.limit, values.force ?? false);
+    const settings = loadSettings(required(values.env));
+    managementKey = readManagementKey(settings);
+    return createKey(settings, values.limit, values.force ?? false);
   }
   if (name === "list") {
     const { values } = cli.parse(COMMANDS.list, argv);
     if (values.help) {
       return showHelp(cli.help(COMMANDS.list));
     }
-    managementKey = readManagementKey();
-    return listKeys(values.json ?? false);
+    const settings = loadSettings();
+    managementKey = readManagementKey(settings);
+    return listKeys(settings, values.json ?? false);
   }
   if (name === "rotate") {
     const { values } = cli.parse(COMMANDS.rotate, argv);
     if (values.help) {
       return showHelp(cli.help(COMMANDS.rotate));
     }
-    const environment = required(values.env);
-    managementKey = readManagementKey();
-    return rotateKey(environment, values.compromised ?? false);
+    const settings = loadSettings(required(values.env));
+    managementKey = readManagementKey(settings);
+    return rotateKey(settings, values.compromised ?? false);
   }
   if (name === "-h" || name === "--help") {
     return showHelp(help());
@@ -175,11 +179,17 @@ function help(): string {
   return `usage: ${usage}\n\n${KEYS.description}\n\ncommands:\n${rows.join("\n")}\n\nSee ${more}.\n`;
 }
 
-/** OPENROUTER_MANAGEMENT_KEY from the process environment, else .env; a Problem if none. */
-export function readManagementKey(): string {
-  const dotEnv = join(process.cwd(), ".env");
-  const fromFile = isFile(dotEnv) ? envfile.read(dotEnv)?.[MANAGEMENT_KEY] : undefined;
-  const key = process.env[MANAGEMENT_KEY] || fromFile || "";
+/**
+ * OPENROUTER_MANAGEMENT_KEY from the process environment, else .env; a Problem if none.
+ *
+ * Never from .env.<environment>: the management key is the account's, not one environment's.
+ */
+export function readManagementKey(settings: Settings): string {
+  const sources = [PROCESS_ENVIRONMENT, ".env"];
+  const found = settings.layers.find(
+    ([source, values]) => sources.includes(source) && values[MANAGEMENT_KEY],
+  );
+  const key = found?.[1][MANAGEMENT_KEY] ?? "";
   if (!key) {
     throw new Problem(catalog.say("keys.no_management_key"));
   }
@@ -213,19 +223,17 @@ async function step<T>(work: () => Promise<T>, interrupted: () => void): Promise
 // --- create -----------------------------------------------------------------------
 
 async function createKey(
-  requested: string,
+  settings: Settings,
   limitGiven: string | undefined,
   force: boolean,
 ): Promise<number> {
-  const settings = loadSettings(requested);
-  const { environment } = settings;
+  const { environment, envFile } = settings;
   const limitArgs = limitGiven === undefined ? [] : ["--limit", limitGiven];
   const again = command("keys", "create", "--env", environment, ...limitArgs);
   const example = command("keys", "create", "--env", environment, "--limit", "100");
   const limit = account.policyLimit(environment, limitGiven, { example });
-  const envFile = join(process.cwd(), `.env.${environment}`);
-  refuseUnwritable(envFile, again);
-  if (!force && envfile.holdsKey(envFile)) {
+  provision.preflight(settings, again);
+  if (!force && provision.holdsKey(settings)) {
     const text = catalog.say("keys.key_exists", {
       file: basename(envFile),
       command: command("keys", "rotate", "--env", environment),
@@ -236,13 +244,9 @@ async function createKey(
   const management = new account.Management(settings, managementKey);
   const body = newKey(environment, limit, "monthly");
   const [data, key] = await creating(() => management.create(body), envFile);
-  await save(management, envFile, key, again);
+  await save(management, settings, key, again);
   sayCreated(data, body, envFile);
-  if (process.env.OPENROUTER_API_KEY) {
-    const text = catalog.say("login.overridden", { file: basename(envFile) });
-    console.error(`warning: ${text.message}`);
-  }
-  return verify(["--env", environment]);
+  return provision.check(settings);
 }
 
 /** POST /keys's body for a key of the environment, by its policy. */
@@ -278,20 +282,21 @@ function creating(
   );
 }
 
-/** Write a key just made into the env file; if that fails, delete the key again. */
+/** Write a key just made into the environment's env file; if that fails, delete the key again. */
 async function save(
   management: account.Management,
-  envFile: string,
+  settings: Settings,
   key: string,
   again: string,
 ): Promise<void> {
   try {
-    envfile.writeKey(envFile, key);
+    provision.save(settings, key);
   } catch (error) {
     if (!(error instanceof Problem)) {
       throw error; // writeKey says any failure to write as a Problem
     }
-    const values = { file: basename(envFile), detail: error.text.message, command: again };
+    const file = basename(settings.envFile);
+    const values = { file, detail: error.text.message, command: again };
     try {
       await management.delete(keyHash(key));
     } catch (left) {
@@ -337,10 +342,9 @@ interface Listing {
   file: string | null;
 }
 
-async function listKeys(json: boolean): Promise<number> {
-  const settings = loadSettings();
+async function listKeys(settings: Settings, json: boolean): Promise<number> {
   const prefix = `${PROJECT_SLUG}-`;
-  const holders = envFilesByHash(process.cwd());
+  const holders = envFilesByHash(settings.directory);
   const found = await new account.Management(settings, managementKey).list();
   const rows = found
     .filter((record) => typeof record.name === "string" && record.name.startsWith(prefix))
@@ -454,9 +458,8 @@ function shown(value: unknown): string | null {
 
 // --- rotate -----------------------------------------------------------------------
 
-async function rotateKey(requested: string, compromised: boolean): Promise<number> {
-  const settings = loadSettings(requested);
-  const { environment } = settings;
+async function rotateKey(settings: Settings, compromised: boolean): Promise<number> {
+  const { environment, envFile } = settings;
   const again = command(
     "keys",
     "rotate",
@@ -464,9 +467,8 @@ async function rotateKey(requested: string, compromised: boolean): Promise<numbe
     environment,
     ...(compromised ? ["--compromised"] : []),
   );
-  const envFile = join(process.cwd(), `.env.${environment}`);
   const file = basename(envFile);
-  refuseUnwritable(envFile, again);
+  provision.preflight(settings, again);
   const overriding = OVERRIDES.find((name) => process.env[name]);
   if (overriding !== undefined) {
     const values = { variable: overriding, file, command: again };
@@ -491,7 +493,7 @@ async function rotateKey(requested: string, compromised: boolean): Promise<numbe
   }
   const oldName = typeof old.name === "string" && old.name ? old.name : oldHash.slice(0, 12);
   const body = successor(environment, old);
-  const rotation = new Rotation(environment, management, envFile, again, oldKey, oldName);
+  const rotation = new Rotation(settings, management, again, oldKey, oldName);
   return compromised ? rotation.afterExposure(body) : rotation.replace(body);
 }
 
@@ -511,6 +513,7 @@ export function successor(environment: string, old: account.KeyRecord): Record<s
 
 /** One rotation's steps. Until the old key is deleted, every way out leaves it in the file. */
 class Rotation {
+  readonly settings: Settings;
   readonly environment: string;
   readonly management: account.Management;
   readonly envFile: string;
@@ -519,16 +522,16 @@ class Rotation {
   readonly oldName: string;
 
   constructor(
-    environment: string,
+    settings: Settings,
     management: account.Management,
-    envFile: string,
     again: string,
     oldKey: string,
     oldName: string,
   ) {
-    this.environment = environment;
+    this.settings = settings;
+    this.environment = settings.environment;
     this.management = management;
-    this.envFile = envFile;
+    this.envFile = settings.envFile;
     this.again = again;
     this.oldKey = oldKey;
     this.oldName = oldName;
@@ -540,12 +543,12 @@ class Rotation {
     const [data, key] = await creating(() => this.management.create(body), this.envFile);
     const name = typeof data.name === "string" ? data.name : String(body.name);
     const digest = keyHash(key);
-    await save(this.management, this.envFile, key, this.again);
+    await save(this.management, this.settings, key, this.again);
     sayCreated(data, body, this.envFile, this.oldName);
     const status = await step(
-      () => verify(["--env", this.environment]),
+      () => provision.check(this.settings),
       () => {
-        envfile.writeKey(this.envFile, this.oldKey);
+        provision.save(this.settings, this.oldKey);
         say("keys.interrupted_verifying", {
           file,
           old_name: this.oldName,
@@ -556,7 +559,7 @@ class Rotation {
       },
     );
     if (status !== 0) {
-      envfile.writeKey(this.envFile, this.oldKey);
+      provision.save(this.settings, this.oldKey);
       say("keys.successor_failed", {
         name,
         file,
@@ -603,7 +606,7 @@ class Rotation {
       [data] = await step(
         async () => {
           const [made, key] = await this.management.create(body);
-          await save(this.management, this.envFile, key, this.again);
+          await save(this.management, this.settings, key, this.again);
           return [made, key] as const;
         },
         () => say("keys.interrupted_compromised", { file, command: create }),
@@ -617,7 +620,7 @@ class Rotation {
       return FAILED;
     }
     sayCreated(data, body, this.envFile);
-    return verify(["--env", this.environment]);
+    return provision.check(this.settings);
   }
 }
 

@@ -1,18 +1,19 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** keys: create, list and rotate by policy, with a management key that goes only to /keys. */
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { policyLimit } from "../src/account.ts";
-import { PROJECT_SLUG, Problem } from "../src/config.ts";
-import { newKey } from "../src/keys.ts";
+import { policyLimit } from "../../src/openrouter/account.ts";
+import { PROJECT_SLUG, Problem } from "../../src/openrouter/config.ts";
+import { newKey } from "../../src/openrouter/keys.ts";
 import { PROJECT, play, scenariosFor } from "./keys-scenarios.ts";
 
-const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
 describe("keys", { concurrency: availableParallelism() }, () => {
   for (const scenario of scenariosFor(PROJECT).filter((found) => found.program === "keys")) {
@@ -49,25 +50,41 @@ test("the policy needs a limit for production, and a sane one anywhere", () => {
   );
 });
 
-test("only login and keys load the account requests", () => {
+/** The project's modules a module loads, itself included: openrouter/client.ts... */
+function loads(file: string): Set<string> {
   // Every import is static (no import()), so following them shows what a module loads.
   const loaded = new Set<string>();
-  const visit = (file: string) => {
-    if (loaded.has(file)) {
+  const visit = (path: string) => {
+    if (loaded.has(path)) {
       return;
     }
-    loaded.add(file);
-    const source = readFileSync(join(SRC, file), "utf8");
-    assert.ok(!/\bimport\(/.test(source), `${file} imports dynamically`);
-    for (const [, imported] of source.matchAll(/from "\.\/([\w-]+\.ts)"/g)) {
-      visit(imported ?? "");
+    loaded.add(path);
+    const source = readFileSync(join(SRC, path), "utf8");
+    assert.ok(!/\bimport\(/.test(source), `${path} imports dynamically`);
+    // Import lines, not the examples in doc comments.
+    for (const [, imported] of source.matchAll(/^(?:import|export|\}) .*from "(\.[\w/.-]+)";$/gm)) {
+      visit(relative(SRC, join(SRC, dirname(path), imported ?? "")));
     }
   };
-  visit("main.ts");
-  visit("verify.ts");
-  assert.ok(loaded.has("client.ts"));
+  visit(file);
+  return loaded;
+}
+
+test("only login and keys load the account requests", () => {
+  // What the app imports (the public face), and verify.
+  const loaded = new Set([...loads("openrouter/index.ts"), ...loads("openrouter/verify.ts")]);
+  assert.ok(loaded.has("openrouter/client.ts"));
   for (const module of ["account.ts", "login.ts", "keys.ts"]) {
-    assert.ok(!loaded.has(module), `the starter or verify loads ${module}`);
+    assert.ok(!loaded.has(`openrouter/${module}`), `the public face or verify loads ${module}`);
   }
-  assert.ok(readdirSync(SRC).includes("account.ts"));
+  assert.ok(readdirSync(join(SRC, "openrouter")).includes("account.ts"));
+});
+
+test("keys does not load login, and no command runs another's main", () => {
+  assert.ok(!loads("openrouter/keys.ts").has("openrouter/login.ts"));
+  for (const module of ["login.ts", "keys.ts", "provision.ts"]) {
+    const source = readFileSync(join(SRC, "openrouter", module), "utf8");
+    assert.doesNotMatch(source, /import \{[^}]*\bmain\b[^}]*\} from/, module);
+    assert.doesNotMatch(source, /\b(verify|login|keys)\.main\(/, module);
+  }
 });

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * Get a key by signing in to OpenRouter: npm run --silent login -- [--env NAME].
  *
@@ -9,14 +10,15 @@
  *
  * The key follows the project's key policy: the environment's credit limit (production: --limit)
  * and the label <slug>-<environment>. It goes into .env.<environment> (mode 600) before the
- * browser is told so, and is never printed; verify then checks it and decides the exit status.
+ * browser is told so, and is never printed; verify then checks it and decides the exit status
+ * (provision.ts, which keys shares).
  */
 
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { createInterface as createPrompt } from "node:readline/promises";
 
@@ -24,8 +26,7 @@ import * as account from "./account.ts";
 import * as catalog from "./catalog.ts";
 import * as cli from "./cli.ts";
 import { command, ENVIRONMENTS, loadSettings, Problem, type Settings } from "./config.ts";
-import * as envfile from "./envfile.ts";
-import { main as verify } from "./verify.ts";
+import * as provision from "./provision.ts";
 
 const DEFAULT_PORT = 3000;
 const CALLBACK_PATH = "/callback";
@@ -77,8 +78,7 @@ const FAILED = 1;
 
 /** Run login; returns the exit status (verify's, once a key was saved). */
 export async function main(argv: readonly string[]): Promise<number> {
-  let environment: string;
-  let envFile: string;
+  let settings: Settings;
   try {
     const { values } = cli.parse(COMMAND_LINE, argv);
     if (values.help) {
@@ -94,8 +94,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!(timeout >= least && timeout <= most)) {
       throw new cli.UsageError(catalog.say("usage.timeout", { least, most }).message);
     }
-    const settings = loadSettings(values.env);
-    environment = settings.environment;
+    settings = loadSettings(values.env);
+    const { environment, envFile } = settings;
     const limitArgs = values.limit === undefined ? [] : ["--limit", values.limit];
     const again = command(
       "login",
@@ -107,9 +107,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const example = command("login", "--env", environment, "--limit", "100");
     const limit = account.policyLimit(environment, values.limit, { example });
     account.requireBaseUrl(settings);
-    envFile = join(process.cwd(), `.env.${environment}`);
-    refuseUnwritable(envFile, again);
-    if (!values.force && envfile.holdsKey(envFile) && !(await confirmReplace(envFile))) {
+    provision.preflight(settings, again);
+    if (!values.force && provision.holdsKey(settings) && !(await confirmReplace(envFile))) {
       const replace = command("login", "--env", environment, ...limitArgs, "--force");
       const file = basename(envFile);
       throw new Problem(catalog.say("login.key_exists", { file, login_command: replace }), FAILED);
@@ -119,10 +118,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (values.headless) {
       const headless = command("login", "--env", environment, ...limitArgs, "--headless");
       const key = await signInHeadless(request, timeoutMs, headless);
-      saveKey(envFile, key, again);
+      saveKey(settings, key, again);
     } else {
       const openBrowser = !values["no-browser"];
-      await signIn(request, envFile, { port, timeoutMs, openBrowser, again });
+      await signIn(request, { port, timeoutMs, openBrowser, again });
     }
   } catch (error) {
     if (error instanceof cli.UsageError) {
@@ -134,26 +133,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`error: ${error.text.line()}`);
     return error.status;
   }
-  const file = basename(envFile);
-  console.error(catalog.say("login.saved", { file }).message);
-  if (process.env.OPENROUTER_API_KEY) {
-    console.error(`warning: ${catalog.say("login.overridden", { file }).message}`);
-  }
-  return verify(["--env", environment]);
-}
-
-/** Throw a Problem (exit 2) when the key could not be saved: checked before anyone signs in. */
-export function refuseUnwritable(envFile: string, again: string): void {
-  const reason = envfile.checkWritable(envFile);
-  if (reason !== null) {
-    throw new Problem(
-      catalog.say("login.not_writable", {
-        file: basename(envFile),
-        reason: catalog.say(reason).message,
-        command: again,
-      }),
-    );
-  }
+  console.error(catalog.say("login.saved", { file: basename(settings.envFile) }).message);
+  return provision.check(settings);
 }
 
 /** Ask whether to replace the key, when there is a terminal to ask on. */
@@ -172,16 +153,16 @@ async function confirmReplace(envFile: string): Promise<boolean> {
   }
 }
 
-/** Write the key into the env file; a Problem (exit 1) if that fails. */
-function saveKey(envFile: string, key: string, again: string): void {
+/** Write the key into the environment's env file; a Problem (exit 1) if that fails. */
+function saveKey(settings: Settings, key: string, again: string): void {
   try {
-    envfile.writeKey(envFile, key);
+    provision.save(settings, key);
   } catch (error) {
     if (!(error instanceof Problem)) {
       throw error; // writeKey says any failure to write as a Problem
     }
     const text = catalog.say("login.save_failed", {
-      file: basename(envFile),
+      file: basename(settings.envFile),
       detail: error.text.message,
       command: again,
     });
@@ -229,7 +210,7 @@ interface SignIn {
  * The browser's page says what happened, so it is answered only once the key is saved (or
  * sign-in has failed).
  */
-async function signIn(request: Authorization, envFile: string, options: SignIn): Promise<void> {
+async function signIn(request: Authorization, options: SignIn): Promise<void> {
   const { settings } = request;
   const server = await CallbackServer.listen(options.port);
   try {
@@ -250,7 +231,7 @@ async function signIn(request: Authorization, envFile: string, options: SignIn):
         throw new Problem(catalog.say("login.denied", values), FAILED);
       }
       const key = await request.exchange(callback.code, options.again);
-      saveKey(envFile, key, options.again);
+      saveKey(settings, key, options.again);
     } catch (error) {
       if (error instanceof Problem) {
         await server.answer(page(settings, false, error.text.message, options.again));

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
  *
@@ -15,7 +16,7 @@ import { APIConnectionError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
 import { createClient } from "./client.ts";
-import { keyProblem, PROJECT_SLUG, Problem, redact, Settings } from "./config.ts";
+import { keyProblem, PROJECT_SLUG, Problem, redact, type Settings } from "./config.ts";
 import { errorDetail, explain, isRecord } from "./explain.ts";
 
 /** How long account requests may take (the exchange, each /keys request), in milliseconds. */
@@ -106,7 +107,7 @@ export async function exchangeCode(
   verifier: string,
   { startOver }: { startOver: string },
 ): Promise<string> {
-  const client = createClient(new Settings(NO_KEY, settings), { timeout: TIMEOUT_MS });
+  const client = createClient(settings.withKey(NO_KEY), { timeout: TIMEOUT_MS });
   let answer: unknown;
   try {
     answer = await client.post("/auth/keys", {
@@ -145,7 +146,7 @@ export class Management {
   constructor(settings: Settings, managementKey: string) {
     requireBaseUrl(settings);
     // Through the one client factory, as the app's key would go; explain() redacts this key.
-    this.#settings = new Settings(managementKey, settings);
+    this.#settings = settings.withKey(managementKey);
     this.#client = createClient(this.#settings, { timeout: TIMEOUT_MS });
   }
 

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * Check an environment's OpenRouter set-up: npm run --silent verify -- [--env NAME] [--json].
  *
@@ -123,13 +124,20 @@ interface Outcome {
   apiKey: string;
 }
 
-interface Options {
-  env: string | undefined;
-  json: boolean;
+/** How the checks run: the chat check or not, and the deadline of the requests. */
+interface CheckOptions {
   chat: boolean;
   timeoutMs: number;
+}
+
+interface Options extends CheckOptions {
+  env: string | undefined;
+  json: boolean;
   help: boolean;
 }
+
+/** The deadline of verify's requests when --timeout is not given (the command line's default). */
+export const CHECK_TIMEOUT_MS = Number(COMMAND_LINE.options.timeout.default) * 1000;
 
 /** The options given; cli.UsageError for a bad command line. */
 function parseOptions(argv: readonly string[]): Options {
@@ -188,9 +196,39 @@ export async function main(
       apiKey: "",
     };
   }
-  const report = json ? JSON.stringify(toJson(outcome)) : render(outcome, useColor());
+  return report(outcome, json, output);
+}
+
+/** What run() may be told: as the command's options, and where the report goes. */
+export interface RunOptions {
+  chat?: boolean;
+  json?: boolean;
+  timeoutMs?: number;
+  output?: Output;
+}
+
+/**
+ * Check these settings and print the report, as the command does; returns the exit status.
+ *
+ * What login and keys run on a key they have just saved (provision.ts), in this process.
+ */
+export async function run(
+  settings: Settings,
+  {
+    chat = false,
+    json = false,
+    timeoutMs = CHECK_TIMEOUT_MS,
+    output = process.stdout,
+  }: RunOptions = {},
+): Promise<number> {
+  return report(await runChecks(settings, { chat, timeoutMs }), json, output);
+}
+
+/** Print the report of an outcome; returns its exit status. */
+function report(outcome: Outcome, json: boolean, output: Output): number {
+  const text = json ? JSON.stringify(toJson(outcome)) : render(outcome, useColor());
   // Nothing above prints the key; this is the last safeguard.
-  output.write(`${redact(report, outcome.apiKey)}\n`);
+  output.write(`${redact(text, outcome.apiKey)}\n`);
   return outcome.status;
 }
 
@@ -221,7 +259,11 @@ async function verify(options: Options): Promise<Outcome> {
       apiKey: "",
     };
   }
+  return runChecks(settings, options);
+}
 
+/** Run the checks for these settings. */
+async function runChecks(settings: Settings, options: CheckOptions): Promise<Outcome> {
   const outcome = (status: number, checks: Check[], keyInfo: KeyInfo | null = null): Outcome => ({
     environment: settings.environment,
     checks,
@@ -229,11 +271,7 @@ async function verify(options: Options): Promise<Outcome> {
     keyInfo,
     apiKey: settings.apiKey,
   });
-  const checks = [
-    configCheck(settings, process.cwd()),
-    keyFormatCheck(settings),
-    baseUrlCheck(settings),
-  ];
+  const checks = [configCheck(settings), keyFormatCheck(settings), baseUrlCheck(settings)];
   if (checks.some(isFailure)) {
     return outcome(2, skipRest(checks, "skip.preflight", options.chat));
   }
@@ -290,7 +328,7 @@ function reported(value: unknown, apiKey: string, depth = 0): unknown {
 
 // --- offline checks ---------------------------------------------------------
 
-function configCheck(settings: Settings, directory: string): Check {
+function configCheck(settings: Settings): Check {
   const found = catalog.say(settings.apiKey ? "config.ok" : "config.no_key", {
     environment: settings.environment,
     selected_by: settings.selectedBy,
@@ -302,7 +340,7 @@ function configCheck(settings: Settings, directory: string): Check {
     const name = `.env.${environment}`;
     let key: string | undefined;
     try {
-      key = envfile.read(join(directory, name))?.OPENROUTER_API_KEY;
+      key = envfile.read(join(settings.directory, name))?.OPENROUTER_API_KEY;
     } catch (error) {
       if (!(error instanceof Problem)) {
         throw error;
@@ -448,7 +486,10 @@ export function isConcrete(model: string): boolean {
  * Everything ends within the timeout, even against a server that accepts the connection and never
  * answers. SDK retries are off: verify reports, the app retries.
  */
-async function sendRequests(settings: Settings, { timeoutMs, chat }: Options): Promise<Replies> {
+async function sendRequests(
+  settings: Settings,
+  { timeoutMs, chat }: CheckOptions,
+): Promise<Replies> {
   const whole = Math.ceil(timeoutMs); // timers count whole milliseconds
   const run: Run = {
     client: createClient(settings, { timeout: whole, maxRetries: 0 }),

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** Which environment is used, and where each setting comes from. */
 
 import assert from "node:assert/strict";
@@ -17,8 +18,8 @@ import {
   loadSettings,
   mask,
   Problem,
-} from "../src/config.ts";
-import { newKey } from "./fake-openrouter.ts";
+} from "../../src/openrouter/config.ts";
+import { newKey } from "./fake-server.ts";
 import { projectDirectory } from "./fixtures.ts";
 import { refuse } from "./refuse.ts";
 
@@ -244,4 +245,30 @@ test("a key is named by its sha256 hex", () => {
   const key = newKey();
   assert.equal(keyHash(key), createHash("sha256").update(key).digest("hex"));
   assert.equal(keyHash(key).length, 64);
+});
+
+test("an app's own settings come by the same precedence", (t) => {
+  const directory = projectDirectory(t);
+  writeFileSync(join(directory, ".env"), "MY_FLAG=from-dot-env\nMY_LIMIT=3\nMY_EMPTY=\n");
+  writeFileSync(join(directory, OWN_FILE), "MY_FLAG=from-environment-file\n");
+  const settings = loadSettings(undefined, { directory, environ: { MY_LIMIT: "" } });
+  assert.equal(settings.get("MY_FLAG"), "from-environment-file");
+  assert.equal(settings.get("MY_LIMIT"), "3", "an empty value counts as unset");
+  assert.equal(settings.get("MY_EMPTY"), undefined);
+  assert.equal(settings.get("MY_MISSING", "off"), "off");
+  assert.equal(settings.get("OPENROUTER_MODEL"), DEFAULTS.OPENROUTER_MODEL);
+  const environ = { MY_FLAG: "from-the-process" };
+  assert.equal(loadSettings(undefined, { directory, environ }).get("MY_FLAG"), "from-the-process");
+});
+
+test("the environment's own env file is known to the settings", (t) => {
+  const directory = projectDirectory(t);
+  const settings = loadSettings(undefined, { directory, environ: {} });
+  assert.equal(settings.envFile, join(directory, OWN_FILE));
+  const key = newKey();
+  const keyed = loadSettings(undefined, { directory, environ: { OPENROUTER_API_KEY: key } });
+  for (const printed of [inspect(keyed), JSON.stringify(keyed)]) {
+    assert.ok(!printed.includes(key), "the sources get() reads are not printed either");
+  }
+  assert.equal(keyed.get("OPENROUTER_API_KEY"), key);
 });

@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** The env-file format: read exactly as Node reads it, written without losing a byte. */
 
 import assert from "node:assert/strict";
@@ -15,10 +16,10 @@ import { syncBuiltinESMExports } from "node:module";
 import { basename, join } from "node:path";
 import { type TestContext, test } from "node:test";
 
-import { Problem } from "../src/config.ts";
-import { makePrivate, read, writeKey } from "../src/envfile.ts";
+import { Problem } from "../../src/openrouter/config.ts";
+import { makePrivate, read, writeKey } from "../../src/openrouter/envfile.ts";
 import { ENV_FILES, KEY_WRITES } from "./env-files.ts";
-import { newKey } from "./fake-openrouter.ts";
+import { newKey } from "./fake-server.ts";
 import { projectDirectory } from "./fixtures.ts";
 import { refuse } from "./refuse.ts";
 

@@ -1,10 +1,11 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /**
  * Make the operating system refuse what a test says, for the files it names: reading them (EACCES)
  * or changing their mode (EPERM), as it does for a file another user owns, whatever user runs the
  * tests (root reads and chmods anything).
  *
  * In a test, refuse() returns the function that undoes it. For a process a test starts, preload
- * this file (node --import ./test/refuse.ts) with REFUSE set to the JSON of the Refusals.
+ * this file (node --import ./test/openrouter/refuse.ts) with REFUSE set to the JSON of the Refusals.
  */
 
 import fs from "node:fs";

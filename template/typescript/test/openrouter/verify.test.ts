@@ -1,3 +1,4 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** verify: eight checks, exit status 0/1/2, --json, and the key never printed. */
 
 import assert from "node:assert/strict";
@@ -6,9 +7,9 @@ import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import { parseEnv } from "node:util";
 
-import { CHECKS, POLICY } from "../src/catalog.ts";
-import { DEFAULT_ENVIRONMENT, DEFAULTS, ENVIRONMENTS } from "../src/config.ts";
-import { isConcrete, main } from "../src/verify.ts";
+import { CHECKS, POLICY } from "../../src/openrouter/catalog.ts";
+import { DEFAULT_ENVIRONMENT, DEFAULTS, ENVIRONMENTS } from "../../src/openrouter/config.ts";
+import { isConcrete, main } from "../../src/openrouter/verify.ts";
 import { cleanEnvironment, projectDirectory, type Ran, run, startFake } from "./fixtures.ts";
 import { type Project, SCENARIOS, type Scenario, Setup, scenariosFor } from "./verify-scenarios.ts";
 
@@ -48,9 +49,9 @@ function replaceEnvironment(variables: Record<string, string | undefined>): void
 }
 
 /**
- * verify --json in this process, as `node src/verify.ts` would run in setup.directory with
- * setup.env: much faster than a process each. The environment and the working directory belong
- * to the process, so these run one at a time.
+ * verify --json in this process, as `node src/openrouter/verify.ts` would run in setup.directory
+ * with setup.env: much faster than a process each. The environment and the working directory
+ * belong to the process, so these run one at a time.
  */
 async function verifyHere(setup: Setup): Promise<Ran> {
   const [environment, directory] = [{ ...process.env }, process.cwd()];

@@ -1,11 +1,12 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
 /** login: OAuth PKCE by policy, on 127.0.0.1 or headless, with the test as browser and user. */
 
 import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
 import { describe, test } from "node:test";
 
-import { loadSettings } from "../src/config.ts";
-import { CallbackServer, PAGE_POLICY, page, printable } from "../src/login.ts";
+import { loadSettings } from "../../src/openrouter/config.ts";
+import { CallbackServer, PAGE_POLICY, page, printable } from "../../src/openrouter/login.ts";
 import { PROJECT, play, scenariosFor } from "./keys-scenarios.ts";
 
 describe("login", { concurrency: availableParallelism() }, () => {
