@@ -131,7 +131,7 @@ test("no request carries what OPENAI_* variables would add", async (t) => {
   await client.get("/key");
   await client.withOptions({ maxRetries: 0 }).get("/key");
   const options = { cwd: directory, env: OPENAI_VARIABLES };
-  assert.equal((await run("main", ["Say hello"], options)).status, 0);
+  assert.equal((await run("starter", ["Say hello"], options)).status, 0);
   assert.equal((await run("verify", ["--chat"], options)).status, 0);
   assert.ok(fake.requests.length >= 6); // two here, the starter's, and verify's three or four
   for (const request of fake.requests) {

@@ -82,11 +82,17 @@ export function cleanEnvironment(more: Record<string, string> = {}): Record<stri
   return { ...cache, ...(Object.fromEntries(kept) as Record<string, string>), ...more };
 }
 
-/** The project's commands: src/main.ts (the starter), and the kit's verify, login and keys. */
-export type Script = "main" | "verify" | "login" | "keys";
+/**
+ * The project's commands: src/main.ts (your starter), the kit's verify, login and keys, and
+ * "starter": the kit's copy of the starter as the template ships it, which the kit's tests run.
+ */
+export type Script = "main" | "starter" | "verify" | "login" | "keys";
 
 /** The file that runs a command. */
 export function scriptPath(script: Script): string {
+  if (script === "starter") {
+    return fileURLToPath(new URL("./reference-starter.ts", import.meta.url));
+  }
   return join(SRC, script === "main" ? "main.ts" : join("openrouter", `${script}.ts`));
 }
 
