@@ -68,6 +68,33 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
+# A user's shell as the README's "Try it without a key" leaves it, and worse: OpenRouter and OpenAI
+# variables and APP_ENV set to junk. Each generated project's whole suite runs with these set
+# (the defaults variant), and passes: its tests see none of them.
+JUNK_ENVIRONMENT: dict[str, str] = {
+    "OPENROUTER_API_KEY": "sk-or-v1-junk",
+    "OPENROUTER_API_KEY_FILE": "/nonexistent",
+    "OPENROUTER_BASE_URL": "http://127.0.0.1:9/api/v1",
+    "OPENROUTER_MODEL": "junk/junk",
+    "OPENROUTER_FALLBACK_MODELS": "junk/junk,junk",
+    "OPENROUTER_HTTP_REFERER": "junk",
+    "OPENROUTER_APP_TITLE": "junk",
+    "OPENROUTER_CATEGORIES": "junk",
+    "OPENROUTER_MAX_TOKENS": "junk",
+    "OPENROUTER_PROVIDER_SORT": "junk",
+    "OPENROUTER_DATA_COLLECTION": "junk",
+    "OPENROUTER_ZDR": "junk",
+    "OPENROUTER_MANAGEMENT_KEY": "sk-or-v1-junk",
+    "OPENAI_API_KEY": "junk",
+    "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+    "OPENAI_ORG_ID": "junk",
+    "OPENAI_PROJECT_ID": "junk",
+    "OPENAI_CUSTOM_HEADERS": "Authorization: Bearer junk",
+    "APP_ENV": "production",
+    "BROWSER": "false",
+}
+
+
 @pytest.fixture(scope="session")
 def node_bin() -> Path:
     """Node.js >= 22.18 for the TypeScript projects (see harness.provide_node)."""

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import VARIANTS, Installed, assert_streams_a_reply
+from conftest import JUNK_ENVIRONMENT, VARIANTS, Installed, assert_streams_a_reply
 from harness import UV, FakeOpenRouter, Project
 
 # The tests of what differs between answer variants: the settings the project was generated
@@ -31,7 +31,8 @@ def test_passes_its_own_formatter_linter_type_checker_and_tests(
 
     The whole suite runs once, for the default answers. The other variants' trees differ
     only in the rendered settings, README and env examples: every file is formatted, linted
-    and type-checked, and the tests of the settings run.
+    and type-checked, and the tests of the settings run. The whole suite runs with the user's
+    OpenRouter and OpenAI variables and APP_ENV set to junk: no test sees them.
     """
     project.run(*UV, "run", "ruff", "format", "--check", ".")
     project.run(*UV, "run", "ruff", "check", ".")
@@ -39,8 +40,10 @@ def test_passes_its_own_formatter_linter_type_checker_and_tests(
     # SDK's types are analysed once (6 s), each project's own modules every time.
     cache = tmp_path_factory.getbasetemp() / "mypy-cache"
     project.run(*UV, "run", "mypy", env={"MYPY_CACHE_DIR": str(cache)})
-    tests = () if variant == "defaults" else VARIANT_TESTS
-    project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider", *tests)
+    if variant == "defaults":
+        project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider", env=JUNK_ENVIRONMENT)
+    else:
+        project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider", *VARIANT_TESTS)
 
 
 def test_the_title_survives_every_quoting(project: Project) -> None:

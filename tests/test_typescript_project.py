@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import VARIANTS, Installed, assert_streams_a_reply, render
+from conftest import JUNK_ENVIRONMENT, VARIANTS, Installed, assert_streams_a_reply, render
 from harness import FakeOpenRouter, Project, provide_old_node
 
 # The tests of what differs between answer variants: the settings the project was generated
@@ -32,12 +32,13 @@ def project(variant: str, installed: Installed) -> Project:
 def test_passes_its_own_type_checker_linter_and_tests(project: Project, variant: str) -> None:
     """The whole suite runs once, for the default answers. The other variants' trees differ
     only in the rendered settings, README and env examples: every file is type-checked and
-    linted, and the tests of the settings and the starter run.
+    linted, and the tests of the settings and the starter run. The whole suite runs with the
+    user's OpenRouter and OpenAI variables and APP_ENV set to junk: no test sees them.
     """
     project.run("npm", "run", "--silent", "typecheck")
     project.run("npm", "run", "--silent", "lint")
     if variant == "defaults":
-        project.run("npm", "test", "--silent")
+        project.run("npm", "test", "--silent", env=JUNK_ENVIRONMENT)
     else:
         project.run("node", "--test", *VARIANT_TESTS)
 
