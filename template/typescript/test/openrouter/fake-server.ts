@@ -27,7 +27,7 @@
  *     fake.respond("/api/v1/key", 429, { error: "Rate limit exceeded", headers: { "Retry-After": "30" } });
  *     await fake.stop();
  *
- * Run as a command (`npm run --silent fake [-- --port N] [-- --management-key KEY]`), it is an
+ * Run as a command (`npm run --silent fake -- [--port N] [--management-key KEY]`), it is an
  * offline OpenRouter to try the app with (Node built-ins only): it prints OPENROUTER_BASE_URL=...
  * and OPENROUTER_API_KEY=... and serves until interrupted.
  */
@@ -2016,7 +2016,7 @@ export class StalledListener {
 
 // --- the command: an offline OpenRouter to try the app with --------------------------
 
-const USAGE_TEXT = `usage: npm run --silent fake [-- --port N] [-- --management-key KEY]
+const USAGE_TEXT = `usage: npm run --silent fake -- [--port N] [--management-key KEY]
 
 An offline fake OpenRouter on 127.0.0.1, to try the app with no key and no network. Prints
 OPENROUTER_BASE_URL and OPENROUTER_API_KEY, then serves until interrupted.
