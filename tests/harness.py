@@ -95,6 +95,9 @@ class Project:
 def clean_environment(path: str) -> dict[str, str]:
     """The process environment without anything OpenRouter or OpenAI, with PATH given.
 
+    UV goes too (uv run sets it when it runs these tests): a Python project's hints would
+    spell commands with `uv run` in front, and read differently from run to run.
+
     Node's and npm's settings go too, except the machine's extra CA certificates,
     without which npm cannot reach its registry through a TLS-inspecting proxy.
     """
@@ -102,7 +105,7 @@ def clean_environment(path: str) -> dict[str, str]:
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("OPENROUTER_", "OPENAI_", "VIRTUAL_ENV", "NODE_", "npm_"))
-        and name not in ("APP_ENV", "BROWSER")
+        and name not in ("APP_ENV", "BROWSER", "UV")
     }
     if "NODE_EXTRA_CA_CERTS" in os.environ:
         env["NODE_EXTRA_CA_CERTS"] = os.environ["NODE_EXTRA_CA_CERTS"]

@@ -1,5 +1,5 @@
 /**
- * Stream one chat completion from OpenRouter: npm start -- "Say hello".
+ * Stream one chat completion from OpenRouter: npm start --silent -- "Say hello".
  *
  * This is where your app starts, and it is yours: copier update never changes it. It shows the
  * pattern to keep: settings for one environment, a client from the kit (openrouter/, which the
