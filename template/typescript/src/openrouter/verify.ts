@@ -27,6 +27,7 @@ import {
   keyProblem,
   loadSettings,
   mask,
+  outputError,
   PROCESS_ENVIRONMENT,
   Problem,
   redact,
@@ -857,5 +858,10 @@ if (import.meta.main) {
   const status = await main(process.argv.slice(2));
   // The report is out: end now, or a connection still opening (a stalled TLS handshake, say)
   // keeps Node running long past --timeout.
-  process.stdout.write("", () => process.exit(exitStatus(status)));
+  process.stdout.write("", (error) => {
+    if (error) {
+      outputError(error);
+    }
+    process.exit(exitStatus(status));
+  });
 }
