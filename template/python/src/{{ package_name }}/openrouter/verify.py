@@ -460,7 +460,9 @@ def failed(name: str, reply: Reply, settings: Settings) -> Check:
     error = reply.body.get("error") if isinstance(reply.body, dict) else None
     if status < 300 and isinstance(error, dict) and isinstance(error.get("code"), int):
         status = error["code"]
-    text = explain_status(status, reply.error_detail(settings.api_key), reply.headers, settings, error=error)
+    text = explain_status(
+        status, reply.error_detail(settings.api_key), reply.headers, settings, error=error
+    )
     return Check.of(name, "fail", text)
 
 
