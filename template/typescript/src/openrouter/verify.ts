@@ -507,24 +507,12 @@ async function sendRequests(
   // A :variant is served by its model's endpoints.
   const endpoints = `/models/${model.split(":")[0]}/endpoints`;
   const [key, found, listed, answered] = await Promise.all([
-    fetchKey(run),
+    send(run, "/key"),
     send(run, `/model/${model}`),
     isConcrete(settings.model) ? send(run, endpoints) : null,
     chat ? send(run, "/chat/completions", body) : null,
   ]);
   return { key, model: found, endpoints: listed, chat: answered };
-}
-
-/** GET /key, falling back to the legacy /auth/key where /key does not exist. */
-async function fetchKey(run: Run): Promise<Reply> {
-  const reply = await send(run, "/key");
-  if (reply.status === 404 && isJson(reply)) {
-    const legacy = await send(run, "/auth/key");
-    if (legacy.status !== 404) {
-      return legacy;
-    }
-  }
-  return reply;
 }
 
 /** GET path, or POST the body there; the answer whatever its status. */

@@ -382,7 +382,7 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
         "max_tokens": catalog.CHAT_CHECK_TOKENS,
     }
     async with create_async_client(settings, timeout=timeout, max_retries=0) as client:
-        requests = {"key": fetch_key(client, settings, timeout)}
+        requests = {"key": send(client, settings, timeout, "/key")}
         for name, path in paths.items():
             if name != "key":
                 posted = body if name == "chat" else None
@@ -407,16 +407,6 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
         return result(name) if name in tasks else None
 
     return Replies(result("key"), result("model"), optional("endpoints"), optional("chat"))
-
-
-async def fetch_key(client: openai.AsyncOpenAI, settings: Settings, timeout: float) -> Reply:
-    """GET /key, falling back to the legacy /auth/key where /key does not exist."""
-    reply = await send(client, settings, timeout, "/key")
-    if reply.status == 404 and reply.is_json:
-        legacy = await send(client, settings, timeout, "/auth/key")
-        if legacy.status != 404:
-            return legacy
-    return reply
 
 
 async def send(
