@@ -705,18 +705,26 @@ function modelCheck(settings: Settings, found: Reply, endpoints: Reply | null): 
     return failed("model", found, settings);
   }
   const target = isRecord(data.alias_target) ? data.alias_target.slug : undefined;
+  const expiring = expiringModel(settings, data);
+  const passed = (text: catalog.Text): Check =>
+    check("model", expiring.length > 0 ? "warn" : "pass", text, ...expiring);
   if (model.startsWith("openrouter/")) {
-    return check("model", "pass", catalog.say("model.router", { model }));
+    return passed(catalog.say("model.router", { model }));
   }
   if (typeof target === "string" || endpoints === null) {
     const resolved = typeof target === "string" ? target : String(data.id || model);
-    return check("model", "pass", catalog.say("model.alias", { model, target: resolved }));
+    return passed(catalog.say("model.alias", { model, target: resolved }));
   }
   const listed = isRecord(endpoints.body) ? endpoints.body.data : undefined;
   if (endpoints.status === 200 && isRecord(listed)) {
     const providers = listed.endpoints;
     if (Array.isArray(providers) && providers.length > 0) {
-      return check("model", "pass", catalog.say("model.ok", { model, count: providers.length }));
+      const working = providers.filter(isWorking).length;
+      if (working === 0) {
+        const text = catalog.say("model.down", { model, listed: providers.length });
+        return check("model", "fail", text, ...expiring);
+      }
+      return passed(catalog.say("model.ok", { model, count: working }));
     }
   } else if (endpoints.status !== 404) {
     return failed("model", endpoints, settings);
@@ -724,9 +732,32 @@ function modelCheck(settings: Settings, found: Reply, endpoints: Reply | null): 
   // GET /model resolves slug aliases that have no endpoints of their own.
   const canonical = data.id;
   if (typeof canonical === "string" && canonical.split(":")[0] !== model.split(":")[0]) {
-    return check("model", "pass", catalog.say("model.alias", { model, target: canonical }));
+    return passed(catalog.say("model.alias", { model, target: canonical }));
   }
   return check("model", "fail", catalog.say("model.unroutable", { model }));
+}
+
+/**
+ * Whether a provider endpoint serves requests: its status (EndpointStatus) is 0. Every other
+ * value (-1, -2, -3, -5, -10) is an endpoint OpenRouter does not route to now; an endpoint without
+ * a status is taken as working.
+ */
+function isWorking(endpoint: unknown): boolean {
+  if (!isRecord(endpoint)) {
+    return false;
+  }
+  const status = endpoint.status ?? 0;
+  return status === 0;
+}
+
+/** The warning for a model OpenRouter is to remove (its expiration_date), if any. */
+function expiringModel(settings: Settings, data: Record<string, unknown>): catalog.Text[] {
+  const date = data.expiration_date;
+  if (typeof date !== "string" || date.trim() === "") {
+    return [];
+  }
+  const values = { model: settings.model, date: date.trim().slice(0, 40) };
+  return [catalog.say("model.expiring", { environment: settings.environment, ...values })];
 }
 
 function chatCheck(settings: Settings, reply: Reply | null): Check {

@@ -541,7 +541,8 @@ def model_check(settings: Settings, found: Reply, endpoints: Reply | None) -> Ch
 
     Routers and ~aliases pass on GET /model alone: their own endpoint lists are
     empty. A :variant that GET /model does not know only warns, because
-    OpenRouter resolves some of them only in a chat.
+    OpenRouter resolves some of them only in a chat. Only endpoints whose
+    status is 0 serve requests; a model to be removed (expiration_date) warns.
     """
     model = settings.model
     if found.status == 404:
@@ -555,24 +556,53 @@ def model_check(settings: Settings, found: Reply, endpoints: Reply | None) -> Ch
         return failed("model", found, settings)
     target = data.get("alias_target")
     resolved = target.get("slug") if isinstance(target, dict) else None
+    expiring = _expiring(settings, data)
+
+    def passed(text: catalog.Text) -> Check:
+        return Check.of("model", "warn" if expiring else "pass", text, *expiring)
+
     if model.startswith("openrouter/"):
-        return Check.of("model", "pass", catalog.say("model.router", model=model))
+        return passed(catalog.say("model.router", model=model))
     if isinstance(resolved, str) or endpoints is None:
         target_id = resolved if isinstance(resolved, str) else str(data.get("id") or model)
-        return Check.of("model", "pass", catalog.say("model.alias", model=model, target=target_id))
+        return passed(catalog.say("model.alias", model=model, target=target_id))
     listed = endpoints.body.get("data") if isinstance(endpoints.body, dict) else None
     if endpoints.status == 200 and isinstance(listed, dict):
         providers = listed.get("endpoints")
         if isinstance(providers, list) and providers:
-            text = catalog.say("model.ok", model=model, count=len(providers))
-            return Check.of("model", "pass", text)
+            working = sum(_is_working(provider) for provider in providers)
+            if not working:
+                text = catalog.say("model.down", model=model, listed=len(providers))
+                return Check.of("model", "fail", text, *expiring)
+            return passed(catalog.say("model.ok", model=model, count=working))
     elif endpoints.status != 404:
         return failed("model", endpoints, settings)
     # GET /model resolves slug aliases that have no endpoints of their own.
     canonical = data.get("id")
     if isinstance(canonical, str) and canonical.split(":")[0] != model.split(":")[0]:
-        return Check.of("model", "pass", catalog.say("model.alias", model=model, target=canonical))
+        return passed(catalog.say("model.alias", model=model, target=canonical))
     return Check.of("model", "fail", catalog.say("model.unroutable", model=model))
+
+
+def _is_working(endpoint: object) -> bool:
+    """Whether a provider endpoint serves requests: its status (EndpointStatus) is 0.
+
+    Every other value (-1, -2, -3, -5, -10) is an endpoint OpenRouter does not route to
+    now; an endpoint without a status is taken as working.
+    """
+    if not isinstance(endpoint, dict):
+        return False
+    status = endpoint.get("status", 0)
+    return status is None or status == 0
+
+
+def _expiring(settings: Settings, data: Mapping[str, Any]) -> list[catalog.Text]:
+    """The warning for a model OpenRouter is to remove (its expiration_date), if any."""
+    date = data.get("expiration_date")
+    if not isinstance(date, str) or not date.strip():
+        return []
+    values = {"model": settings.model, "date": date.strip()[:40]}
+    return [catalog.say("model.expiring", environment=settings.environment, **values)]
 
 
 def chat_check(settings: Settings, reply: Reply | None) -> Check:
