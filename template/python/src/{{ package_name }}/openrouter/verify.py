@@ -230,7 +230,7 @@ async def run_checks(settings: Settings, *, timeout: float, chat: bool) -> Outco
         checks.append(credits_check(settings, outcome.key_info))
     checks += [
         model_check(settings, replies.model, replies.endpoints),
-        chat_check(settings, replies.chat),
+        chat_check(settings, replies.chat, outcome.key_info),
     ]
     outcome.status = 1 if any(check.status == "fail" for check in checks) else 0
     return outcome
@@ -443,13 +443,16 @@ async def send(
 # --- checks from the replies -------------------------------------------------------
 
 
-def failed(name: str, reply: Reply, settings: Settings) -> Check:
-    """A check failed by an HTTP error, with what the status means."""
+def failed(
+    name: str, reply: Reply, settings: Settings, key: Mapping[str, Any] | None = None
+) -> Check:
+    """A check failed by an HTTP error, with what the status means (key: what GET /key said)."""
     status = reply.status
     error = reply.body.get("error") if isinstance(reply.body, dict) else None
     if status < 300 and isinstance(error, dict) and isinstance(error.get("code"), int):
         status = error["code"]
-    text = explain_status(status, reply.error_detail(), reply.headers, settings, error=error)
+    detail = reply.error_detail()
+    text = explain_status(status, detail, reply.headers, settings, error=error, key=key)
     return Check.of(name, "fail", text)
 
 
@@ -605,7 +608,9 @@ def _expiring(settings: Settings, data: Mapping[str, Any]) -> list[catalog.Text]
     return [catalog.say("model.expiring", environment=settings.environment, **values)]
 
 
-def chat_check(settings: Settings, reply: Reply | None) -> Check:
+def chat_check(
+    settings: Settings, reply: Reply | None, key: Mapping[str, Any] | None = None
+) -> Check:
     if reply is None:
         return not_run()
     if reply.failure is not None:
@@ -616,7 +621,7 @@ def chat_check(settings: Settings, reply: Reply | None) -> Check:
     if reply.status == 200 and not reply.is_json:
         text = catalog.say("reachability.malformed", url=reply.url, status=reply.status)
         return Check.of("chat", "fail", text)
-    return failed("chat", reply, settings)
+    return failed("chat", reply, settings, key)
 
 
 def not_run() -> Check:
