@@ -290,7 +290,7 @@ async function runChecks(settings: Settings, options: CheckOptions): Promise<Out
   );
   checks.push(
     modelCheck(settings, replies.model, replies.endpoints),
-    chatCheck(settings, replies.chat),
+    chatCheck(settings, replies.chat, keyInfo),
   );
   return outcome(checks.some(isFailure) ? 1 : 0, checks, keyInfo);
 }
@@ -568,14 +568,20 @@ function replyErrorDetail(reply: Reply): string {
   return errorDetail(error, "no details");
 }
 
-/** A check failed by an HTTP error, with what the status means. */
-function failed(name: catalog.CheckName, reply: Reply, settings: Settings): Check {
+/** A check failed by an HTTP error, with what the status means (key: what GET /key said). */
+function failed(
+  name: catalog.CheckName,
+  reply: Reply,
+  settings: Settings,
+  key: KeyInfo | null = null,
+): Check {
   let status = reply.status;
   const error = isRecord(reply.body) ? reply.body.error : undefined;
   if (status < 300 && isRecord(error) && Number.isInteger(error.code)) {
     status = error.code as number;
   }
-  const text = explainStatus(status, replyErrorDetail(reply), reply.headers, settings, error);
+  const detail = replyErrorDetail(reply);
+  const text = explainStatus(status, detail, reply.headers, settings, error, key);
   return check(name, "fail", text);
 }
 
@@ -760,7 +766,7 @@ function expiringModel(settings: Settings, data: Record<string, unknown>): catal
   return [catalog.say("model.expiring", { environment: settings.environment, ...values })];
 }
 
-function chatCheck(settings: Settings, reply: Reply | null): Check {
+function chatCheck(settings: Settings, reply: Reply | null, key: KeyInfo | null = null): Check {
   if (reply === null) {
     return notRun();
   }
@@ -778,7 +784,7 @@ function chatCheck(settings: Settings, reply: Reply | null): Check {
     const text = catalog.say("reachability.malformed", { url: reply.url, status: reply.status });
     return check("chat", "fail", text);
   }
-  return failed("chat", reply, settings);
+  return failed("chat", reply, settings, key);
 }
 
 /** The chat check when --chat was not given: how to run it. */
