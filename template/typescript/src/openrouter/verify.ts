@@ -22,9 +22,12 @@ import {
   DEFAULT_ENVIRONMENT,
   describeKeyProblem,
   ENVIRONMENTS,
+  exitStatus,
+  guardOutput,
   keyProblem,
   loadSettings,
   mask,
+  outputError,
   PROCESS_ENVIRONMENT,
   Problem,
   redact,
@@ -559,13 +562,13 @@ async function send(
 
 // --- checks from the replies -------------------------------------------------------
 
-/** OpenRouter's own words about an error, on one line. */
-function replyErrorDetail(reply: Reply): string {
+/** OpenRouter's own words about an error, on one line, the key (secret) masked. */
+function replyErrorDetail(reply: Reply, secret: string): string {
   if (reply.body === null) {
     return `a ${reply.contentType || "non-JSON"} answer`;
   }
   const error = isRecord(reply.body) ? reply.body.error : undefined;
-  return errorDetail(error, "no details");
+  return errorDetail(error, "no details", secret);
 }
 
 /** A check failed by an HTTP error, with what the status means (key: what GET /key said). */
@@ -580,7 +583,7 @@ function failed(
   if (status < 300 && isRecord(error) && Number.isInteger(error.code)) {
     status = error.code as number;
   }
-  const detail = replyErrorDetail(reply);
+  const detail = replyErrorDetail(reply, settings.apiKey);
   const text = explainStatus(status, detail, reply.headers, settings, error, key);
   return check(name, "fail", text);
 }
@@ -870,8 +873,14 @@ function useColor(): boolean {
 }
 
 if (import.meta.main) {
+  guardOutput();
   const status = await main(process.argv.slice(2));
   // The report is out: end now, or a connection still opening (a stalled TLS handshake, say)
   // keeps Node running long past --timeout.
-  process.stdout.write("", () => process.exit(status));
+  process.stdout.write("", (error) => {
+    if (error) {
+      outputError(error);
+    }
+    process.exit(exitStatus(status));
+  });
 }
