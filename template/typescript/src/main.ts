@@ -14,6 +14,7 @@ import {
   createClient,
   explain,
   explainStream,
+  keyInfo,
   loadSettings,
   Problem,
   readCommandLine,
@@ -80,7 +81,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (!streaming && error instanceof APIError) {
-      console.error(`error: ${explain(error, settings).line()}`);
+      // A 402 is the key's own credit limit or the account's balance: GET /key tells which.
+      const key = error.status === 402 ? await keyInfo(client) : null;
+      console.error(`error: ${explain(error, settings, undefined, key).line()}`);
       return 1;
     }
     // An error chunk (APIError), a cut connection (fetch's TypeError "terminated"), an event

@@ -14,7 +14,7 @@ The other modules are the kit's internals; copier update replaces them all.
 from .catalog import Problem, Text
 from .client import create_async_client, create_client
 from .config import Settings, command, load_settings
-from .explain import explain, explain_stream
+from .explain import explain, explain_stream, key_info
 
 __all__ = [
     "Problem",
@@ -25,5 +25,6 @@ __all__ = [
     "create_client",
     "explain",
     "explain_stream",
+    "key_info",
     "load_settings",
 ]
