@@ -584,7 +584,8 @@ def models_check(settings: Settings, replies: Replies) -> Check:
     """
     main = model_check(settings, replies.model, replies.endpoints)
     checks = [main]
-    for fallback, (found, endpoints) in zip(settings.fallback_models, replies.fallbacks, strict=True):
+    fallbacks = zip(settings.fallback_models, replies.fallbacks, strict=True)
+    for fallback, (found, endpoints) in fallbacks:
         checks.append(model_check(settings, found, endpoints, model=fallback))
     status = max((check.status for check in checks), key=lambda status: _WORST[status])
     hints = [check.hint for check in checks if check.hint and check.status in ("warn", "fail")]
