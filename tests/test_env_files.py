@@ -161,7 +161,7 @@ def test_the_python_parser_is_nodes_on_random_files(
 # Writing a key into texts: each writer's result, or "problem" where it refuses.
 WRITE_WITH_NODE = """
 import { parseEnv } from "node:util";
-import { withKey } from "./src/envfile.ts";
+import { withKey } from "./src/openrouter/envfile.ts";
 const { key, texts } = JSON.parse(await new Response(process.stdin).text());
 const written = texts.map((text) => {
   try {
@@ -175,8 +175,8 @@ console.log(JSON.stringify({ written, before: texts.map(read), after: written.ma
 """
 WRITE_WITH_PYTHON = """
 import json, sys
-from {package}.catalog import Problem
-from {package}.envfile import with_key
+from {package}.openrouter import Problem
+from {package}.openrouter.envfile import with_key
 given = json.load(sys.stdin)
 written = []
 for text in given["texts"]:

@@ -315,7 +315,7 @@ def test_one_env_example_per_environment(
     assert result.exit_code == 0, result.exception
     examples = sorted(path.name for path in result.project_dir.glob(".env*"))
     assert examples == sorted(f".env.{environment}.example" for environment in environments)
-    readme = (result.project_dir / "README.md").read_text()
+    readme = (result.project_dir / "docs" / "openrouter.md").read_text()
     assert f"either, {default} is used" in readme
 
 

@@ -1,19 +1,25 @@
 /**
  * Stream one chat completion from OpenRouter: npm start -- "Say hello".
  *
- * This is where your app starts: replace it with your own code. It shows the pattern to keep:
- * settings for one environment, a client from client.ts, and a clear message instead of a stack
- * trace when something goes wrong.
+ * This is where your app starts, and it is yours: copier update never changes it. It shows the
+ * pattern to keep: settings for one environment, a client from the kit (openrouter/, which the
+ * template maintains), and a clear message instead of a stack trace when something goes wrong.
  */
 
-import { APIError, type OpenAI } from "openai";
-import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import type { Stream } from "openai/streaming";
+import { APIError } from "openai";
 
-import * as cli from "./cli.ts";
-import { createClient } from "./client.ts";
-import { command, loadSettings, Problem, type Settings } from "./config.ts";
-import { explain, explainStream } from "./explain.ts";
+import {
+  type CommandLine,
+  command,
+  createClient,
+  explain,
+  explainStream,
+  loadSettings,
+  Problem,
+  readCommandLine,
+  type Settings,
+  usageError,
+} from "./openrouter/index.ts";
 
 const COMMAND_LINE = {
   name: "start",
@@ -22,31 +28,22 @@ const COMMAND_LINE = {
     env: { type: "string", metavar: "NAME", help: "the environment to use (default: APP_ENV)" },
   },
   positionals: "PROMPT...",
-} satisfies cli.CommandLine;
+} satisfies CommandLine;
 
 /** Run the starter; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let commandLine: ReturnType<typeof cli.parse<typeof COMMAND_LINE>>;
-  try {
-    commandLine = cli.parse(COMMAND_LINE, argv);
-  } catch (error) {
-    if (!(error instanceof cli.UsageError)) {
-      throw error;
-    }
-    return cli.usageError(COMMAND_LINE, error.message);
+  const given = readCommandLine(COMMAND_LINE, argv);
+  if (typeof given === "number") {
+    return given; // --help, or a bad command line
   }
-  const { values, positionals: prompt } = commandLine;
-  if (values.help) {
-    process.stdout.write(cli.help(COMMAND_LINE));
-    return 0;
-  }
+  const { values, positionals: prompt } = given;
   if (prompt.length === 0) {
     const example = command("start", '"Say hello"');
-    return cli.usageError(COMMAND_LINE, `say what to ask the model, e.g. ${example}`);
+    return usageError(COMMAND_LINE, `say what to ask the model, e.g. ${example}`);
   }
 
   let settings: Settings;
-  let client: OpenAI;
+  let client: ReturnType<typeof createClient>;
   try {
     settings = loadSettings(values.env);
     client = createClient(settings);
@@ -58,27 +55,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     return error.status;
   }
 
-  let stream: Stream<ChatCompletionChunk>;
+  let streaming = false; // OpenRouter has answered: the reply is on its way
+  let replying = false;
+  let finished = false;
+  let failure: unknown;
   try {
-    stream = await client.chat.completions.create({
+    const stream = await client.chat.completions.create({
       model: settings.model,
       messages: [{ role: "user", content: prompt.join(" ") }],
       // Bounded: OpenRouter sets aside max_tokens times the price before it answers.
       max_tokens: settings.maxTokens,
       stream: true,
     });
-  } catch (error) {
-    if (!(error instanceof APIError)) {
-      throw error;
-    }
-    console.error(`error: ${explain(error, settings).line()}`);
-    return 1;
-  }
-
-  let replying = false;
-  let finished = false;
-  let failure: unknown;
-  try {
+    streaming = true;
     for await (const chunk of stream) {
       for (const choice of chunk.choices) {
         if (choice.delta.content) {
@@ -90,11 +79,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
     }
   } catch (error) {
+    if (!streaming && error instanceof APIError) {
+      console.error(`error: ${explain(error, settings).line()}`);
+      return 1;
+    }
     // An error chunk (APIError), a cut connection (fetch's TypeError "terminated"), an event
     // that is not JSON (SyntaxError): explainStream says which.
-    if (
-      !(error instanceof APIError || error instanceof TypeError || error instanceof SyntaxError)
-    ) {
+    if (!(streaming && isStreamError(error))) {
       throw error;
     }
     failure = error;
@@ -108,6 +99,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   console.error(`error: ${explainStream(failure, settings).line()}`);
   return 1;
+}
+
+function isStreamError(error: unknown): boolean {
+  return error instanceof APIError || error instanceof TypeError || error instanceof SyntaxError;
 }
 
 if (import.meta.main) {

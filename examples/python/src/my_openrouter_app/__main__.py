@@ -1,8 +1,9 @@
 """Stream one chat completion from OpenRouter: python -m <package> "Say hello".
 
-This is where your app starts: replace it with your own code. It shows the
-pattern to keep: settings for one environment, a client from client.py, and a
-clear message instead of a traceback when something goes wrong.
+This is where your app starts, and it is yours: copier update never changes
+it. It shows the pattern to keep: settings for one environment, a client from
+the kit (openrouter/, which the template maintains), and a clear message
+instead of a traceback when something goes wrong.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ import sys
 
 import openai
 
-from .client import create_client
-from .config import Problem, command, load_settings
-from .explain import explain, explain_stream
+from my_openrouter_app.openrouter import (
+    Problem,
+    command,
+    create_client,
+    explain,
+    explain_stream,
+    load_settings,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,29 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""The OpenRouter kit: what your app imports, and all it should import from here.
+
+    from .openrouter import Problem, create_client, explain, load_settings
+
+    settings = load_settings()  # --env / APP_ENV, the process environment, .env files
+    client = create_client(settings, timeout=30)  # an openai.OpenAI for OpenRouter
+
+settings.get("MY_SETTING") reads your app's own variables the same way. The
+commands live here too: python -m <package>.openrouter.verify, .login, .keys.
+The other modules are the kit's internals; copier update replaces them all.
+"""
+
+from .catalog import Problem, Text
+from .client import create_async_client, create_client
+from .config import Settings, command, load_settings
+from .explain import explain, explain_stream
+
+__all__ = [
+    "Problem",
+    "Settings",
+    "Text",
+    "command",
+    "create_async_client",
+    "create_client",
+    "explain",
+    "explain_stream",
+    "load_settings",
+]

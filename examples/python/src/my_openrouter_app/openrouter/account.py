@@ -1,0 +1,222 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
+
+Only login and keys import this module, so the starter and verify start no
+slower for it. Requests go through the client factory's OpenAI client and its
+raw methods (get, post, delete): the SDK has no methods for these endpoints,
+and its raw methods hand OpenRouter's JSON over as it is, fields it does not
+know included. Nothing that creates or deletes is retried: a retried POST /keys
+could make two keys, and a freshly made key is shown only once.
+
+The key policy that every key made here follows lives here too: the
+environment's credit limit, a monthly reset, and 90 days of life in production.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import openai
+
+from . import catalog
+from .client import create_client
+from .config import PROJECT_SLUG, Problem, Settings, key_problem, redact
+from .explain import error_detail, explain
+
+#: How long account requests may take (the exchange, each /keys request).
+TIMEOUT = 30.0
+MAX_LIMIT = 1_000_000
+_LIMIT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")  # USD and cents
+_PAGE_SIZE = 100  # GET /keys answers at most this many keys per page
+_MAX_PAGES = 100
+# The SDK sends these whenever OPENAI_ORG_ID / OPENAI_PROJECT_ID are set: not to OpenRouter.
+_NOT_FOR_OPENROUTER = {"OpenAI-Organization": openai.omit, "OpenAI-Project": openai.omit}
+# POST /auth/keys needs no key, but the SDK wants one to be built: this one is never sent.
+_NO_KEY = "sk-or-v1-" + "0123456789abcdef" * 4
+
+Method = Literal["GET", "POST", "DELETE"]
+
+
+def usd(amount: float) -> str:
+    """An amount of USD as both languages write it: 10, 12.5."""
+    amount = float(amount)
+    return str(int(amount)) if amount.is_integer() else repr(amount)
+
+
+def policy_limit(environment: str, given: str | None, *, example: str) -> float:
+    """The credit limit of a new key: --limit if given, else the environment's policy.
+
+    Problem (exit 2) for a malformed --limit, and for an environment whose
+    policy sets no ceiling (production) when --limit is missing; example is
+    the command line the hint suggests.
+    """
+    if given is not None:
+        amount = float(given) if _LIMIT.fullmatch(given) else math.nan
+        if not 0 < amount <= MAX_LIMIT:
+            raise Problem(catalog.say("keys.bad_limit"))
+        return amount
+    ceiling = catalog.POLICY[environment].limit_usd if environment in catalog.POLICY else None
+    if ceiling is None:
+        raise Problem(catalog.say("keys.limit_required", environment=environment, command=example))
+    return float(ceiling)
+
+
+def key_label(environment: str) -> str:
+    """What keys of an environment are called: <slug>-<environment>."""
+    return f"{PROJECT_SLUG}-{environment}"
+
+
+def expiry(environment: str, now: datetime | None = None) -> str | None:
+    """When a new key of the environment expires (UTC, to the second), if its policy says so.
+
+    Production keys live 90 days: the rotation the policy asks for, enforced by the key.
+    """
+    days = catalog.POLICY[environment].expires_days if environment in catalog.POLICY else None
+    if days is None:
+        return None
+    moment = (now or datetime.now(timezone.utc)) + timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def require_base_url(settings: Settings) -> None:
+    """Problem (exit 2) unless OPENROUTER_BASE_URL is an http(s) URL with a host."""
+    try:
+        parts = urlsplit(settings.base_url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise Problem(catalog.say("base_url.invalid", base_url=settings.base_url))
+
+
+def exchange_code(settings: Settings, code: str, verifier: str, *, start_over: str) -> str:
+    """POST /auth/keys: trade an authorization code and its PKCE verifier for a key.
+
+    The request carries no Authorization header at all. start_over is the
+    command line a failure's hint suggests.
+    """
+    client = create_client(dataclasses.replace(settings, api_key=_NO_KEY), timeout=TIMEOUT)
+    body = {"code": code, "code_verifier": verifier, "code_challenge_method": "S256"}
+    try:
+        answer = client.post(
+            "/auth/keys",
+            cast_to=object,
+            body=body,
+            options={
+                "headers": {**_NOT_FOR_OPENROUTER, "Authorization": openai.omit},
+                "max_retries": 0,
+            },
+        )
+    except openai.APIStatusError as error:
+        detail = error_detail(error.body, error.response.reason_phrase or "no details")
+        text = catalog.say(
+            "login.exchange_failed",
+            status=error.status_code,
+            detail=detail,
+            login_command=start_over,
+        )
+        raise Problem(text, status=1) from None
+    except openai.APIConnectionError as error:
+        raise Problem(explain(error, settings, TIMEOUT), status=1) from None
+    key = answer.get("key") if isinstance(answer, dict) else None
+    if not isinstance(key, str) or key_problem(key):
+        text = catalog.say(
+            "login.exchange_failed",
+            status=200,
+            detail="no key in the answer",
+            login_command=start_over,
+        )
+        raise Problem(text, status=1)
+    return key
+
+
+class Management:
+    """The management API (/keys), with a management key that goes nowhere else."""
+
+    def __init__(self, settings: Settings, management_key: str) -> None:
+        require_base_url(settings)
+        # Through the one client factory, as the app's key would go; explain() redacts this key.
+        self._settings = dataclasses.replace(settings, api_key=management_key)
+        self._client = create_client(self._settings, timeout=TIMEOUT)
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every key of the account, disabled ones included, page by page."""
+        found: list[dict[str, Any]] = []
+        for _ in range(_MAX_PAGES):
+            params = {"include_disabled": "true", "offset": len(found)}
+            page = self._request("GET", "/keys", params=params).get("data")
+            if not isinstance(page, list):
+                raise self._unexpected("/keys", "a list of keys")
+            found += [key for key in page if isinstance(key, dict)]
+            if len(page) < _PAGE_SIZE:
+                break
+        return found
+
+    def get(self, digest: str) -> dict[str, Any] | None:
+        """The key with this hash, or None if the account has none."""
+        answer = self._request("GET", f"/keys/{digest}", missing_ok=True)
+        data = answer.get("data")
+        if answer and not isinstance(data, dict):
+            raise self._unexpected(f"/keys/{digest}", "the key")
+        return data if isinstance(data, dict) else None
+
+    def create(self, body: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """POST /keys: the new key's details and the key itself (shown this once)."""
+        answer = self._request("POST", "/keys", body=body)
+        data, key = answer.get("data"), answer.get("key")
+        if not isinstance(data, dict) or not isinstance(key, str) or key_problem(key):
+            raise self._unexpected("/keys", "a new key")
+        return data, key
+
+    def delete(self, digest: str) -> None:
+        """DELETE /keys/<hash>; a key that is gone already counts as deleted."""
+        self._request("DELETE", f"/keys/{digest}", missing_ok=True)
+
+    def _request(
+        self,
+        method: Method,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params: dict[str, object] | None = None,
+        missing_ok: bool = False,
+    ) -> dict[str, Any]:
+        headers = _NOT_FOR_OPENROUTER
+        try:
+            if method == "GET":
+                answer = self._client.get(
+                    path, cast_to=object, options={"headers": headers, "params": params or {}}
+                )
+            elif method == "POST":
+                answer = self._client.post(
+                    path, cast_to=object, body=body, options={"headers": headers, "max_retries": 0}
+                )
+            else:
+                answer = self._client.delete(
+                    path, cast_to=object, options={"headers": headers, "max_retries": 0}
+                )
+        except openai.APIStatusError as error:
+            if missing_ok and error.status_code == 404:
+                return {}
+            raise Problem(self._refused(error), status=1) from None
+        except openai.APIConnectionError as error:
+            raise Problem(explain(error, self._settings, TIMEOUT), status=1) from None
+        if not isinstance(answer, dict):
+            raise self._unexpected(path, "JSON")
+        return answer
+
+    def _refused(self, error: openai.APIStatusError) -> catalog.Text:
+        if error.status_code in (401, 403):
+            detail = error_detail(error.body, error.response.reason_phrase or "no details")
+            detail = redact(detail, self._settings.api_key)  # as explain() does
+            return catalog.say("keys.management_refused", status=error.status_code, detail=detail)
+        return explain(error, self._settings, TIMEOUT)
+
+    def _unexpected(self, path: str, what: str) -> Problem:
+        url = f"{self._settings.base_url.rstrip('/')}{path}"
+        return Problem(catalog.say("keys.bad_answer", url=url, what=what), status=1)

@@ -1,0 +1,511 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""This project's keys, made and replaced by policy: python -m <package>.openrouter.keys create|list|rotate.
+
+The key policy of the env examples, executed with a management key: one key
+per environment, named <slug>-<environment>-<date>, with the environment's
+monthly credit limit and, in production, an expiry 90 days ahead.
+
+- create: a new key, saved to .env.<environment> as login saves one, then verified.
+- list: the project's keys, and which env file holds each (by hash). Never a key.
+- rotate: find the current key by its hash, create its successor, save it,
+  verify it, and only then delete the old key. A successor that fails
+  verification is deleted and the old key put back, so the environment always
+  has a working key in its file, even when interrupted. --compromised deletes
+  the old key first.
+
+The management key (OPENROUTER_MANAGEMENT_KEY, from the process environment or
+.env) is only ever sent to /keys; it is never printed or written. Saving and
+checking a new key is provision.py's, which login shares.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import account, catalog, envfile, provision
+from .config import (
+    ENVIRONMENTS,
+    PROCESS_ENVIRONMENT,
+    PROJECT_SLUG,
+    Problem,
+    Settings,
+    command,
+    key_hash,
+    key_problem,
+    load_settings,
+    mask,
+    redact,
+)
+
+MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY"
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+# Variables that would make verify check another key than the env file's.
+_OVERRIDES = ("OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE")
+_NAME = re.compile(r"(development|staging|production)(-[0-9]{8})?")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the keys command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    management_key = ""
+    try:
+        settings = load_settings(args.env if "env" in args else None)
+        management_key = read_management_key(settings)
+        status: int = args.run(args, settings, management_key)
+    except Problem as error:
+        print(f"error: {redact(error.text.line(), management_key)}", file=sys.stderr)
+        return error.status
+    except _Interrupted:
+        return INTERRUPTED  # the step that was interrupted said where things stand
+    except KeyboardInterrupt:
+        _say("keys.interrupted")
+        return INTERRUPTED
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=command("keys"),
+        allow_abbrev=False,
+        description=f"Create, list and rotate this project's keys with a management key "
+        f"({MANAGEMENT_KEY}).",
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    environments = ", ".join(ENVIRONMENTS)
+
+    about = (
+        "Create a key by the environment's policy, save it to .env.<environment>, and verify it."
+    )
+    create = commands.add_parser("create", allow_abbrev=False, help=about, description=about)
+    create.add_argument(
+        "--env", required=True, metavar="NAME", help=f"the environment: {environments}"
+    )
+    create.add_argument(
+        "--limit",
+        metavar="USD",
+        help="monthly credit limit (default: the environment's; production needs one)",
+    )
+    create.add_argument(
+        "--force", action="store_true", help="replace a key the env file already holds"
+    )
+    create.set_defaults(run=create_key)
+
+    about = (
+        f"List the account's keys named {PROJECT_SLUG}-*: limit, usage this month, expiry, "
+        "and the env file that holds each."
+    )
+    listing = commands.add_parser("list", allow_abbrev=False, help=about, description=about)
+    listing.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    listing.set_defaults(run=list_keys)
+
+    about = "Create the key's successor, save and verify it, then delete the old key."
+    rotate = commands.add_parser("rotate", allow_abbrev=False, help=about, description=about)
+    rotate.add_argument(
+        "--env", required=True, metavar="NAME", help=f"the environment: {environments}"
+    )
+    rotate.add_argument(
+        "--compromised",
+        action="store_true",
+        help="the key was exposed: delete it first, then create its successor",
+    )
+    rotate.set_defaults(run=rotate_key)
+    return parser
+
+
+def read_management_key(settings: Settings) -> str:
+    """OPENROUTER_MANAGEMENT_KEY from the process environment, else .env; Problem if none.
+
+    Never from .env.<environment>: the management key is the account's, not one environment's.
+    """
+    sources = (PROCESS_ENVIRONMENT, ".env")
+    key = next(
+        (
+            values[MANAGEMENT_KEY]
+            for source, values in settings.layers
+            if source in sources and values.get(MANAGEMENT_KEY)
+        ),
+        "",
+    )
+    if not key:
+        raise Problem(catalog.say("keys.no_management_key"))
+    if key_problem(key):
+        raise Problem(catalog.say("keys.bad_management_key", masked=mask(key)))
+    return key
+
+
+def _say(message_id: catalog.MessageId, **values: object) -> None:
+    print(catalog.say(message_id, **values).line(), file=sys.stderr, flush=True)
+
+
+# --- create -----------------------------------------------------------------------
+
+
+def create_key(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
+    environment = settings.environment
+    limit_args = ["--limit", args.limit] if args.limit is not None else []
+    again = command("keys", "create", "--env", environment, *limit_args)
+    example = command("keys", "create", "--env", environment, "--limit", "100")
+    limit = account.policy_limit(environment, args.limit, example=example)
+    env_file = settings.env_file
+    provision.preflight(settings, again)
+    if not args.force and provision.holds_key(settings):
+        text = catalog.say(
+            "keys.key_exists",
+            file=env_file.name,
+            command=command("keys", "rotate", "--env", environment),
+            force_command=command("keys", "create", "--env", environment, *limit_args, "--force"),
+        )
+        raise Problem(text, status=1)
+    management = account.Management(settings, management_key)
+    body = new_key(environment, limit=limit, limit_reset="monthly")
+    data, key = _creating(lambda: management.create(body), env_file)
+    save(management, settings, key, again)
+    _say_created(data, body, env_file)
+    return provision.check(settings)
+
+
+def new_key(
+    environment: str,
+    *,
+    limit: float | None,
+    limit_reset: str | None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """POST /keys's body for a key of the environment, by its policy."""
+    now = now or datetime.now(timezone.utc)
+    body: dict[str, Any] = {
+        "name": f"{account.key_label(environment)}-{now:%Y%m%d}",
+        "limit": limit,
+        "limit_reset": limit_reset,
+    }
+    expires_at = account.expiry(environment, now)
+    if expires_at is not None:
+        body["expires_at"] = expires_at
+    return body
+
+
+def _creating(
+    create: Callable[[], tuple[dict[str, Any], str]], env_file: Path
+) -> tuple[dict[str, Any], str]:
+    """POST /keys; an interruption meanwhile leaves the env file as it was, and says so."""
+    try:
+        return create()
+    except KeyboardInterrupt:
+        list_command = command("keys", "list")
+        _say("keys.interrupted_creating", file=env_file.name, list_command=list_command)
+        raise _Interrupted from None
+
+
+class _Interrupted(Exception):
+    """Interrupted, and the user was told what state things are in."""
+
+
+def save(management: account.Management, settings: Settings, key: str, again: str) -> None:
+    """Write a key just made into the environment's env file; if that fails, delete the key again."""
+    try:
+        provision.save(settings, key)
+    except Problem as error:  # write_key says any failure so
+        values = {"file": settings.env_file.name, "detail": error.text.message, "command": again}
+        try:
+            management.delete(key_hash(key))
+        except Problem as left:
+            reason = left.text.message
+            text = catalog.say(
+                "keys.create_unsaved_left", reason=reason, hash=key_hash(key), **values
+            )
+            raise Problem(text, status=1) from None
+        raise Problem(catalog.say("keys.create_unsaved", **values), status=1) from None
+
+
+def _say_created(
+    data: dict[str, Any], body: dict[str, Any], env_file: Path, old_name: str | None = None
+) -> None:
+    """Say what was made and where it went (and, rotating, which key it replaces)."""
+    expires_at = body.get("expires_at")
+    _say(
+        "keys.created" if old_name is None else "keys.successor_saved",
+        name=data.get("name", body["name"]),
+        limit=_limit_text(body["limit"], body["limit_reset"]),
+        expiry=catalog.say("keys.expiry", date=expires_at[:10]).message if expires_at else "",
+        file=env_file.name,
+        old_name=old_name,
+    )
+
+
+# --- list -------------------------------------------------------------------------
+
+
+def list_keys(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
+    prefix = f"{PROJECT_SLUG}-"
+    holders = env_files_by_hash(settings.directory)
+    found = account.Management(settings, management_key).list()
+    rows = [
+        listing(record, holders)
+        for record in found
+        if isinstance(record.get("name"), str) and record["name"].startswith(prefix)
+    ]
+    if args.json:
+        # Compact, as JSON.stringify writes it: both languages print the same bytes.
+        document = {"keys": rows}
+        print(json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+    elif rows:
+        print(table(rows))
+    else:
+        create = command("keys", "create", "--env", settings.environment)
+        print(catalog.say("keys.none", prefix=prefix, command=create).line())
+    return 0
+
+
+def env_files_by_hash(directory: Path) -> dict[str, str]:
+    """Which env file holds which key, by the key's hash."""
+    holders: dict[str, str] = {}
+    for name in [*(f".env.{environment}" for environment in ENVIRONMENTS), ".env"]:
+        path = directory / name
+        key = (envfile.read(path) or {}).get("OPENROUTER_API_KEY") if path.is_file() else None
+        if key:
+            holders.setdefault(key_hash(key), name)
+    return holders
+
+
+def listing(record: dict[str, Any], holders: dict[str, str]) -> dict[str, Any]:
+    """One key as list shows it: what the management API says (printable), and where it is used."""
+    name = catalog.printable(str(record["name"]))
+    environment = _NAME.fullmatch(name.removeprefix(f"{PROJECT_SLUG}-"))
+    digest = record.get("hash")
+    return {
+        "name": name,
+        "environment": environment[1] if environment else None,
+        "hash": catalog.printable(digest) if isinstance(digest, str) else None,
+        "limit": _number(record.get("limit")),
+        "limit_reset": _text(record.get("limit_reset")),
+        "usage_monthly": _number(record.get("usage_monthly")),
+        "expires_at": _text(record.get("expires_at")),
+        "disabled": record.get("disabled") is True,
+        "file": holders.get(digest) if isinstance(digest, str) else None,
+    }
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The keys as an aligned table, one line each."""
+    header = ("NAME", "ENVIRONMENT", "LIMIT", "THIS MONTH (USD)", "EXPIRES", "DISABLED", "FILE")
+    lines = [header] + [
+        (
+            row["name"],
+            row["environment"] or "-",
+            _limit_text(row["limit"], row["limit_reset"]),
+            "-" if row["usage_monthly"] is None else _cents(row["usage_monthly"]),
+            (row["expires_at"] or "never")[:10],
+            "yes" if row["disabled"] else "no",
+            row["file"] or "-",
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+
+
+def _limit_text(limit: float | None, reset: str | None) -> str:
+    """A credit limit as people read it: 10 USD monthly, 10 USD, none."""
+    if limit is None:
+        return "none"
+    return f"{account.usd(limit)} USD {reset}" if reset else f"{account.usd(limit)} USD"
+
+
+def _cents(amount: float) -> str:
+    # Rounded half up by hand, so that both languages print the same digits.
+    return f"{math.floor(amount * 100 + 0.5) / 100:.2f}"
+
+
+def _number(value: object) -> float | None:
+    """A finite JSON number, else None (NaN, Infinity and huge values count as absent).
+
+    Whole numbers come back as int, so that --json writes 10 as JSON.stringify does.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    if not math.isfinite(number) or abs(number) >= 1e15:
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _text(value: object) -> str | None:
+    """A text the server sent, as list shows it: printable (see catalog.printable)."""
+    return catalog.printable(value) if isinstance(value, str) else None
+
+
+# --- rotate -----------------------------------------------------------------------
+
+
+def rotate_key(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
+    environment = settings.environment
+    again = command(
+        "keys", "rotate", "--env", environment, *(["--compromised"] if args.compromised else [])
+    )
+    env_file = settings.env_file
+    provision.preflight(settings, again)
+    overriding = next((name for name in _OVERRIDES if os.environ.get(name)), None)
+    if overriding is not None:
+        text = catalog.say(
+            "keys.exported_key", variable=overriding, file=env_file.name, command=again
+        )
+        raise Problem(text)
+    old_key = (
+        (envfile.read(env_file) or {}).get("OPENROUTER_API_KEY") if env_file.is_file() else None
+    )
+    if not old_key:
+        create = command("keys", "create", "--env", environment)
+        raise Problem(catalog.say("keys.no_key_to_rotate", file=env_file.name, command=create))
+
+    management = account.Management(settings, management_key)
+    old_hash = key_hash(old_key)
+    old = management.get(old_hash)
+    if old is None:
+        text = catalog.say(
+            "keys.unknown_key",
+            file=env_file.name,
+            masked=mask(old_key),
+            command=command("keys", "create", "--env", environment, "--force"),
+        )
+        raise Problem(text, status=1)
+    old_name = str(old.get("name") or old_hash[:12])
+    body = successor(environment, old)
+    rotation = _Rotation(settings, management, again, old_key, old_name)
+    return rotation.after_exposure(body) if args.compromised else rotation.replace(body)
+
+
+def successor(environment: str, old: dict[str, Any]) -> dict[str, Any]:
+    """The body that creates the old key's successor: the same limit and reset, a new expiry."""
+    reset = old.get("limit_reset")
+    body = new_key(
+        environment,
+        limit=_number(old.get("limit")),
+        limit_reset=reset if reset in ("daily", "weekly", "monthly") else None,
+    )
+    if isinstance(old.get("include_byok_in_limit"), bool):
+        body["include_byok_in_limit"] = old["include_byok_in_limit"]
+    return body
+
+
+class _Rotation:
+    """One rotation's steps. Until the old key is deleted, every way out leaves it in the file."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        management: account.Management,
+        again: str,
+        old_key: str,
+        old_name: str,
+    ) -> None:
+        self.settings = settings
+        self.environment = settings.environment
+        self.management = management
+        self.env_file = settings.env_file
+        self.again = again
+        self.old_key = old_key
+        self.old_name = old_name
+
+    def replace(self, body: dict[str, Any]) -> int:
+        """Create, save, verify, and only then delete the old key."""
+        file = self.env_file.name
+        data, key = _creating(lambda: self.management.create(body), self.env_file)
+        name, digest = str(data.get("name", body["name"])), key_hash(key)
+        save(self.management, self.settings, key, self.again)
+        _say_created(data, body, self.env_file, old_name=self.old_name)
+        try:
+            verified = provision.check(self.settings) == 0
+        except KeyboardInterrupt:
+            provision.save(self.settings, self.old_key)
+            _say(
+                "keys.interrupted_verifying",
+                file=file,
+                old_name=self.old_name,
+                name=name,
+                hash=digest,
+                command=self.again,
+            )
+            raise _Interrupted from None
+        if not verified:
+            provision.save(self.settings, self.old_key)
+            _say(
+                "keys.successor_failed",
+                name=name,
+                file=file,
+                old_name=self.old_name,
+                command=self.again,
+            )
+            try:
+                self.management.delete(digest)
+            except Problem as error:
+                _say("keys.successor_left", name=name, detail=error.text.message, hash=digest)
+            else:
+                _say("keys.successor_deleted", name=name)
+            return 1
+        old_hash = key_hash(self.old_key)
+        try:
+            self.management.delete(old_hash)
+        except KeyboardInterrupt:
+            _say(
+                "keys.interrupted_deleting",
+                file=file,
+                name=name,
+                old_name=self.old_name,
+                hash=old_hash,
+            )
+            raise _Interrupted from None
+        except Problem as error:
+            _say(
+                "keys.old_left",
+                file=file,
+                name=name,
+                old_name=self.old_name,
+                detail=error.text.message,
+                hash=old_hash,
+            )
+            return 1
+        _say(
+            "keys.rotated",
+            environment=self.environment,
+            file=file,
+            name=name,
+            old_name=self.old_name,
+        )
+        return 0
+
+    def after_exposure(self, body: dict[str, Any]) -> int:
+        """--compromised: delete the exposed key first, then create, save and verify its successor."""
+        self.management.delete(key_hash(self.old_key))
+        _say("keys.compromised_deleted", old_name=self.old_name)
+        create = command("keys", "create", "--env", self.environment, "--force")
+        try:
+            data, key = self.management.create(body)
+            save(self.management, self.settings, key, self.again)
+        except KeyboardInterrupt:
+            _say("keys.interrupted_compromised", file=self.env_file.name, command=create)
+            raise _Interrupted from None
+        except Problem as error:
+            print(f"error: {error.text.line()}", file=sys.stderr)
+            _say("keys.compromised_unsaved", file=self.env_file.name, command=create)
+            return 1
+        _say_created(data, body, self.env_file)
+        return provision.check(self.settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

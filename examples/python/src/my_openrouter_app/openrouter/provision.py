@@ -1,0 +1,62 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""What login and keys share: a new key goes only where it can be saved, and is checked there.
+
+Both commands make a key for one environment and put it in that environment's
+env file, settings.env_file. preflight() refuses before anything is asked of
+OpenRouter when that file could not take the key (a key is never issued only
+to be lost); save() writes it as envfile.write_key() does (only the
+OPENROUTER_API_KEY line changes, atomically, mode 600); check() runs verify's
+checks on it in this process and prints verify's report.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import catalog, envfile, verify
+from .config import Problem, Settings, load_settings
+
+
+def preflight(settings: Settings, again: str) -> None:
+    """Problem (exit 2) when the environment's env file could not take a key.
+
+    again is the command line the hint suggests once the file is fixed.
+    """
+    reason = envfile.check_writable(settings.env_file)
+    if reason is not None:
+        text = catalog.say(
+            "login.not_writable",
+            file=settings.env_file.name,
+            reason=catalog.say(reason).message,
+            command=again,
+        )
+        raise Problem(text)
+
+
+def holds_key(settings: Settings) -> bool:
+    """Whether the environment's env file already sets OPENROUTER_API_KEY."""
+    return envfile.holds_key(settings.env_file)
+
+
+def save(settings: Settings, key: str) -> None:
+    """Put the key in the environment's env file; Problem (envfile's words) if that fails."""
+    envfile.write_key(settings.env_file, key)
+
+
+def check(settings: Settings) -> int:
+    """verify's checks of the key just saved, reported as verify reports them; the exit status.
+
+    The settings are read again, since the env file has just changed. A key in
+    the process environment still wins over the file, for verify as for the
+    app, so the user is told.
+    """
+    if os.environ.get("OPENROUTER_API_KEY"):
+        text = catalog.say("login.overridden", file=settings.env_file.name)
+        print(f"warning: {text.message}", file=sys.stderr)
+    try:
+        saved = load_settings(settings.environment, directory=settings.directory)
+    except Problem as error:
+        print(f"error: {error.text.line()}", file=sys.stderr)
+        return error.status
+    return verify.run(saved)

@@ -1,0 +1,888 @@
+# Maintained by the OpenRouter app template: copier update replaces this file.
+"""What verify must report in each situation a user can be in.
+
+Each scenario below sets up the fake OpenRouter, the env files and the command
+line; EXPECTED (generated from the template's shared table, which the
+TypeScript flavour uses too) says what verify must then report: the eight
+checks' statuses (config, key_format, base_url, reachability, key, credits,
+model, chat), the exit status, and a phrase the report must contain
+(Setup.expected() fills in its {key_hash}).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from fake_server import (
+    ALIAS,
+    MODEL,
+    OPENAI_MODEL,
+    ROUTER,
+    FakeOpenRouter,
+    StalledListener,
+    new_key,
+)
+
+#: An app's own URL: every scenario's env file sends it, so config passes.
+REFERER = "https://github.com/acme/research-assistant"
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the scenarios need to know about the project under test."""
+
+    environment: str
+    environments: tuple[str, ...]
+    ceiling: float | None
+
+
+@dataclass
+class Setup:
+    """One scenario's world: the fake, the project directory, the command line."""
+
+    project: Project
+    fake: FakeOpenRouter
+    directory: Path
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    key: str = ""  # the key in the environment's own env file
+    stalled: StalledListener | None = None  # a server that never finishes a TLS handshake
+
+    def write_env(self, key: str, base_url: str = "", file: str = "", **more: str) -> None:
+        """Write the environment's env file: the key, the base URL, the referer and more."""
+        values = {
+            "OPENROUTER_API_KEY": key,
+            "OPENROUTER_BASE_URL": base_url or self.fake.base_url,
+            "OPENROUTER_HTTP_REFERER": REFERER,
+            **more,
+        }
+        text = "".join(f"{name}={value}\n" for name, value in values.items())
+        own_file = f".env.{self.project.environment}"
+        (self.directory / (file or own_file)).write_text(text, encoding="utf-8")
+        if (file or own_file) == own_file:
+            self.key = key
+
+    def expected(self, phrase: str) -> str:
+        """The phrase, with {key_hash} standing for the hash of the key verify uses."""
+        key = self.env.get("OPENROUTER_API_KEY") or self.key
+        return phrase.replace("{key_hash}", hashlib.sha256(key.encode()).hexdigest())
+
+    def close(self) -> None:
+        """Stop what the scenario started besides the fake."""
+        if self.stalled is not None:
+            self.stalled.stop()
+
+    def good_key(self, **data: Any) -> str:
+        """A key the fake accepts, within the environment's policy, in its env file."""
+        key = self.fake.add_key(None, **{"limit": 5.0, "limit_remaining": 4.0, **data})
+        self.write_env(key)
+        return key
+
+
+EXPECTED: dict[str, tuple[str, int, str]] = {
+    "all_good": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "--chat",
+    ),
+    "chat_ok": (
+        "pass pass pass pass pass pass pass pass",
+        0,
+        "16-token",
+    ),
+    "legacy_key_endpoint": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "",
+    ),
+    "no_key": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "no key is set",
+    ),
+    "placeholder_key": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "placeholder",
+    ),
+    "openai_key": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "sk-or-v1-",
+    ),
+    "whitespace_in_key": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "whitespace",
+    ),
+    "quotes_in_key": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "quote",
+    ),
+    "smart_dash_in_key": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "non-ASCII",
+    ),
+    "malformed_base_url": (
+        "pass pass fail skip skip skip skip skip",
+        2,
+        "OPENROUTER_BASE_URL",
+    ),
+    "unknown_environment": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "--env",
+    ),
+    "unusual_key_length": (
+        "pass warn pass pass pass pass pass skip",
+        0,
+        "64 hex",
+    ),
+    "expiring_key": (
+        "pass pass pass pass warn pass pass skip",
+        0,
+        "expires in",
+    ),
+    "no_credit_limit": (
+        "pass pass pass pass pass warn pass skip",
+        0,
+        "credit limit",
+    ),
+    "limit_above_policy": (
+        "pass pass pass pass pass warn pass skip",
+        0,
+        "suggested",
+    ),
+    "exported_key_overrides_file": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "unset",
+    ),
+    "same_key_in_two_environments": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "one key per environment",
+    ),
+    "revoked_key": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "revoked",
+    ),
+    "management_key": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "management key",
+    ),
+    "expired_key": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "expired",
+    ),
+    "no_credit_left": (
+        "pass pass pass pass pass fail pass skip",
+        1,
+        "settings/credits",
+    ),
+    "chat_without_credits": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "settings/credits",
+    ),
+    "forbidden": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "HTTP 403",
+    ),
+    "unknown_model": (
+        "pass pass pass pass pass pass fail skip",
+        1,
+        "openrouter.ai/models",
+    ),
+    "unroutable_model": (
+        "pass pass pass pass pass pass fail skip",
+        1,
+        "no provider",
+    ),
+    "key_rate_limited": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "Retry-After: 30",
+    ),
+    "chat_rate_limited": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "Retry-After: 12",
+    ),
+    "chat_timed_out": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "HTTP 408",
+    ),
+    "openrouter_outage": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "status.openrouter.ai",
+    ),
+    "html_error_page": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "status.openrouter.ai",
+    ),
+    "wrong_base_url": (
+        "pass pass warn fail skip skip skip skip",
+        1,
+        "/api/v1",
+    ),
+    "connection_refused": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "refused",
+    ),
+    "unknown_host": (
+        "pass pass warn fail skip skip skip skip",
+        1,
+        "https",
+    ),
+    "tls_failure": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "TLS",
+    ),
+    "server_never_answers": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "did not answer within 1 s",
+    ),
+    "chat_with_openai_model": (
+        "pass pass pass pass pass pass pass pass",
+        0,
+        "16-token",
+    ),
+    "router_model": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "a router",
+    ),
+    "alias_model": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "resolves to openai/gpt-5.2",
+    ),
+    "variant_model": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "provider endpoint",
+    ),
+    "variant_not_found": (
+        "pass pass pass pass pass pass warn skip",
+        0,
+        "resolves some :variants",
+    ),
+    "openai_org_and_project_exported": (
+        "pass pass pass pass pass pass pass pass",
+        0,
+        "16-token",
+    ),
+    "provisioning_key": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "management key",
+    ),
+    "free_tier_key": (
+        "pass pass pass pass warn pass pass skip",
+        0,
+        "free tier",
+    ),
+    "key_expires_in_ten_days": (
+        "pass pass pass pass warn pass pass skip",
+        0,
+        "https://openrouter.ai/keys/{key_hash}",
+    ),
+    "usage_reported": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "2.50 USD this month",
+    ),
+    "placeholder_referer": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "counts every app",
+    ),
+    "unknown_category": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "does not know the app category chatbot",
+    ),
+    "too_many_categories": (
+        "warn pass pass pass pass pass pass skip",
+        0,
+        "at most 2",
+    ),
+    "chat_blocked_by_data_policy": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "privacy settings",
+    ),
+    "chat_needs_fewer_max_tokens": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "OPENROUTER_MAX_TOKENS",
+    ),
+    "provider_rate_limited": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "not your key's",
+    ),
+    "redirect_to_other_origin": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "was not followed",
+    ),
+    "credits_page_of_the_key": (
+        "pass pass pass pass pass fail pass skip",
+        1,
+        "logs?api_key_hash={key_hash}",
+    ),
+    "max_tokens_not_a_number": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "OPENROUTER_MAX_TOKENS",
+    ),
+    "no_key_in_env_file": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "after OPENROUTER_API_KEY= in .env.",
+    ),
+    "no_key_example_only": (
+        "pass fail pass skip skip skip skip skip",
+        2,
+        "cp -n .env.",
+    ),
+    "unreachable_without_chat": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "--chat also sends",
+    ),
+    "gzip_bomb": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "larger than 1 MiB",
+    ),
+    "nan_in_key_data": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "malformed JSON",
+    ),
+    "huge_limit": (
+        "pass pass pass pass pass warn pass skip",
+        0,
+        "no credit limit",
+    ),
+    "stalled_tls_handshake": (
+        "pass pass pass fail skip skip skip skip",
+        1,
+        "did not answer within 1 s",
+    ),
+    "timeout_out_of_range": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "from 0.001 to 86400",
+    ),
+    "key_from_a_key_file": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "(OPENROUTER_API_KEY_FILE in .env.",
+    ),
+    "hostile_error_message": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "User not found.\\u001b]0;owned\\u0007\\u001b[8m",
+    ),
+    "hostile_key_label": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "team\\u202egnp.exe\\u001b]0;owned\\u0007",
+    ),
+    "hostile_model_name": (
+        "pass pass pass pass pass pass fail skip",
+        1,
+        "acme/\\u001b[2Jmodel\\u2066",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    prepare: Callable[[Setup], None]
+    statuses: str
+    exit_code: int
+    phrase: str
+    applies: Callable[[Project], bool]
+
+
+SCENARIOS: list[Scenario] = []
+
+
+def scenario(
+    applies: Callable[[Project], bool] = lambda project: True,
+) -> Callable[[Callable[[Setup], None]], Callable[[Setup], None]]:
+    """Register the decorated function as the scenario of its name in EXPECTED."""
+
+    def register(prepare: Callable[[Setup], None]) -> Callable[[Setup], None]:
+        statuses, exit_code, phrase = EXPECTED[prepare.__name__]
+        SCENARIOS.append(Scenario(prepare.__name__, prepare, statuses, exit_code, phrase, applies))
+        return prepare
+
+    return register
+
+
+def scenarios_for(project: Project) -> list[Scenario]:
+    """The scenarios that make sense for this project's answers."""
+    return [scenario for scenario in SCENARIOS if scenario.applies(project)]
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _in_days(days: int) -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=days)).isoformat().replace("+00:00", "Z")
+
+
+# --- the key is fine, and so is everything else -------------------------------------
+
+
+@scenario()
+def all_good(setup: Setup) -> None:
+    setup.good_key()
+
+
+@scenario()
+def chat_ok(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+
+
+@scenario()
+def legacy_key_endpoint(setup: Setup) -> None:
+    """Where /key does not exist, verify asks the legacy /auth/key."""
+    setup.good_key()
+    setup.fake.legacy_key_endpoint_only = True
+
+
+# --- found offline: exit 2, nothing sent ----------------------------------------
+
+
+@scenario()
+def no_key(setup: Setup) -> None:
+    setup.write_env("", file=".env")
+
+
+@scenario()
+def no_key_in_env_file(setup: Setup) -> None:
+    setup.write_env("")
+
+
+@scenario()
+def no_key_example_only(setup: Setup) -> None:
+    setup.write_env("", file=".env")
+    example = f".env.{setup.project.environment}.example"
+    (setup.directory / example).write_text("OPENROUTER_API_KEY=\n", encoding="utf-8")
+
+
+@scenario()
+def placeholder_key(setup: Setup) -> None:
+    setup.write_env("sk-or-v1-...")
+
+
+@scenario()
+def openai_key(setup: Setup) -> None:
+    setup.write_env("sk-proj-" + new_key().removeprefix("sk-or-v1-"))
+
+
+@scenario()
+def whitespace_in_key(setup: Setup) -> None:
+    setup.write_env(f'"{new_key()} "')
+
+
+@scenario()
+def quotes_in_key(setup: Setup) -> None:
+    setup.write_env("")
+    setup.env["OPENROUTER_API_KEY"] = f"'{new_key()}'"
+
+
+@scenario()
+def smart_dash_in_key(setup: Setup) -> None:
+    setup.write_env(new_key().replace("-", "\u2010", 1))
+
+
+@scenario()
+def malformed_base_url(setup: Setup) -> None:
+    setup.write_env(new_key(), "openrouter.ai/api/v1")
+
+
+@scenario()
+def unknown_environment(setup: Setup) -> None:
+    setup.args += ["--env", "qa"]
+
+
+@scenario()
+def max_tokens_not_a_number(setup: Setup) -> None:
+    setup.write_env(new_key(), OPENROUTER_MAX_TOKENS="lots")
+
+
+@scenario()
+def timeout_out_of_range(setup: Setup) -> None:
+    setup.good_key()
+    setup.args += ["--timeout", "86401"]
+
+
+# --- warnings: exit 0 ------------------------------------------------------------
+
+
+@scenario()
+def unusual_key_length(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key("sk-or-v1-" + "ab12" * 5, limit=5.0))
+
+
+@scenario()
+def expiring_key(setup: Setup) -> None:
+    setup.good_key(expires_at=_in_days(3))
+
+
+@scenario()
+def key_expires_in_ten_days(setup: Setup) -> None:
+    setup.good_key(expires_at=_in_days(10))
+
+
+@scenario()
+def free_tier_key(setup: Setup) -> None:
+    setup.good_key(is_free_tier=True)
+
+
+@scenario()
+def usage_reported(setup: Setup) -> None:
+    setup.good_key(usage_daily=0.25, usage_monthly=2.5)
+
+
+@scenario()
+def placeholder_referer(setup: Setup) -> None:
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_HTTP_REFERER="https://www.example.org/my-app")
+
+
+@scenario()
+def unknown_category(setup: Setup) -> None:
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_APP_CATEGORIES="cli-agent,chatbot")
+
+
+@scenario()
+def too_many_categories(setup: Setup) -> None:
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_APP_CATEGORIES="cli-agent,general-chat,roleplay")
+
+
+@scenario()
+def huge_limit(setup: Setup) -> None:
+    """Numbers past any amount of money (400 digits, 1e400) read as absent: no limit."""
+    setup.good_key()
+    limits = '"limit": 1' + "0" * 400 + ', "limit_remaining": 1e400'
+    setup.fake.raw_json("/api/v1/key", '{"data": {"label": "x", ' + limits + ', "usage": 0}}')
+
+
+@scenario()
+def no_credit_limit(setup: Setup) -> None:
+    setup.good_key(limit=None, limit_remaining=None)
+
+
+@scenario(applies=lambda project: project.ceiling is not None)
+def limit_above_policy(setup: Setup) -> None:
+    setup.good_key(limit=(setup.project.ceiling or 0) + 15, limit_remaining=1.0)
+
+
+@scenario()
+def exported_key_overrides_file(setup: Setup) -> None:
+    setup.good_key()
+    setup.env["OPENROUTER_API_KEY"] = setup.fake.add_key(None, limit=5.0)
+
+
+@scenario(applies=lambda project: len(project.environments) > 1)
+def same_key_in_two_environments(setup: Setup) -> None:
+    key = setup.good_key()
+    other = next(e for e in setup.project.environments if e != setup.project.environment)
+    setup.write_env(key, file=f".env.{other}")
+
+
+# --- the key or the account ------------------------------------------------------
+
+
+@scenario()
+def revoked_key(setup: Setup) -> None:
+    setup.write_env(new_key())
+
+
+@scenario()
+def management_key(setup: Setup) -> None:
+    setup.good_key(is_management_key=True)
+
+
+@scenario()
+def provisioning_key(setup: Setup) -> None:
+    """A management key that /key reports only with the deprecated flag."""
+    setup.good_key(is_management_key=False, is_provisioning_key=True)
+
+
+@scenario()
+def expired_key(setup: Setup) -> None:
+    setup.good_key(expires_at=_in_days(-2))
+
+
+@scenario()
+def no_credit_left(setup: Setup) -> None:
+    setup.good_key(limit_remaining=0.0)
+
+
+@scenario()
+def credits_page_of_the_key(setup: Setup) -> None:
+    setup.good_key(limit_remaining=-0.5)
+
+
+@scenario()
+def chat_without_credits(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.respond("/api/v1/chat/completions", 402, error="Insufficient credits")
+
+
+@scenario()
+def chat_blocked_by_data_policy(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.data_policy_404()
+
+
+@scenario()
+def chat_needs_fewer_max_tokens(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.insufficient_credits()
+
+
+@scenario()
+def forbidden(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.respond("/api/v1/key", 403, error="Forbidden")
+
+
+# --- the model ----------------------------------------------------------------------
+
+
+@scenario()
+def unknown_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="nobody/no-such-model")
+
+
+@scenario()
+def unroutable_model(setup: Setup) -> None:
+    setup.fake.models["acme/idle-model"] = []
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/idle-model")
+
+
+@scenario()
+def chat_with_openai_model(setup: Setup) -> None:
+    """OpenAI-served models refuse fewer than 16 tokens: the chat check asks for 16."""
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=OPENAI_MODEL)
+    setup.args.append("--chat")
+
+
+@scenario()
+def router_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=ROUTER)
+
+
+@scenario()
+def alias_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=ALIAS)
+
+
+@scenario()
+def variant_model(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=f"{MODEL}:nitro")
+
+
+@scenario()
+def variant_not_found(setup: Setup) -> None:
+    """OpenRouter's model lookup misses some :variants that chat serves: a warning, not a failure."""
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_MODEL="nobody/no-such-model:free")
+
+
+@scenario()
+def openai_org_and_project_exported(setup: Setup) -> None:
+    """OPENAI_* variables never reach OpenRouter: the fake refuses any request they would mark."""
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.env.update(
+        OPENAI_ORG_ID="org-should-not-be-sent",
+        OPENAI_PROJECT_ID="proj_should_not_be_sent",
+        OPENAI_CUSTOM_HEADERS="X-Proxy-Secret: should-not-be-sent\nAuthorization: Bearer sk-not-this",
+    )
+    setup.fake.refused_headers.update({"OpenAI-Organization", "OpenAI-Project", "X-Proxy-Secret"})
+
+
+# --- OpenRouter says no, or says nothing --------------------------------------------
+
+
+@scenario()
+def key_rate_limited(setup: Setup) -> None:
+    setup.good_key()
+    headers = {
+        "Retry-After": "30",
+        "X-RateLimit-Limit": "20",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": "1791331200000",
+    }
+    setup.fake.respond("/api/v1/key", 429, error="Rate limit exceeded", headers=headers)
+
+
+@scenario()
+def chat_rate_limited(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    headers = {"Retry-After": "12"}
+    setup.fake.respond(
+        "/api/v1/chat/completions", 429, error="Rate limit exceeded", headers=headers
+    )
+
+
+@scenario()
+def provider_rate_limited(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.provider_rate_limit()
+
+
+@scenario()
+def chat_timed_out(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.respond("/api/v1/chat/completions", 408, error="Request timed out")
+
+
+@scenario()
+def openrouter_outage(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.respond("/api/v1/key", 503, error="Service Unavailable")
+
+
+@scenario()
+def html_error_page(setup: Setup) -> None:
+    setup.good_key()
+    page = b"<html><body>502 Bad Gateway</body></html>"
+    setup.fake.respond("/api/v1/key", 502, body=page, content_type="text/html")
+
+
+@scenario()
+def redirect_to_other_origin(setup: Setup) -> None:
+    """A redirect is reported where it points, never followed and never blamed on the key."""
+    setup.good_key()
+    setup.fake.redirect("/api/v1/key")
+
+
+@scenario()
+def gzip_bomb(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.gzip_bomb("/api/v1/key")
+
+
+@scenario()
+def nan_in_key_data(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.raw_json("/api/v1/key", '{"data": {"label": "x", "limit": NaN, "usage": Infinity}}')
+
+
+@scenario()
+def wrong_base_url(setup: Setup) -> None:
+    """A base URL without /api/v1 reaches OpenRouter's website: HTML, not JSON."""
+    setup.write_env(setup.fake.add_key(), setup.fake.origin + "/v1")
+
+
+@scenario()
+def connection_refused(setup: Setup) -> None:
+    setup.write_env(new_key(), f"http://127.0.0.1:{_closed_port()}/api/v1")
+
+
+@scenario()
+def unreachable_without_chat(setup: Setup) -> None:
+    """Whatever stopped the run, the chat line says how to run the chat check."""
+    setup.write_env(new_key(), f"http://127.0.0.1:{_closed_port()}/api/v1")
+
+
+@scenario()
+def unknown_host(setup: Setup) -> None:
+    setup.write_env(new_key(), "http://openrouter.invalid/api/v1")
+
+
+@scenario()
+def tls_failure(setup: Setup) -> None:
+    setup.write_env(new_key(), setup.fake.base_url.replace("http:", "https:"))
+
+
+@scenario()
+def server_never_answers(setup: Setup) -> None:
+    setup.good_key()
+    setup.fake.respond("/api/v1/key", hang=True)
+    setup.args += ["--timeout", "1"]
+
+
+@scenario()
+def stalled_tls_handshake(setup: Setup) -> None:
+    """A server that accepts the connection and never answers the TLS handshake."""
+    setup.stalled = StalledListener()
+    setup.write_env(new_key(), setup.stalled.base_url)
+    setup.args += ["--timeout", "1"]
+
+
+# --- the key from a file ------------------------------------------------------
+
+
+@scenario()
+def key_from_a_key_file(setup: Setup) -> None:
+    """A secret mount holds the key; the environment's file names it."""
+    key = setup.fake.add_key(None, limit=5.0, limit_remaining=4.0)
+    (setup.directory / "openrouter-key").write_text(f"{key}\n", encoding="utf-8")
+    setup.write_env("", OPENROUTER_API_KEY_FILE="openrouter-key")
+
+
+# --- what a server or a file says, escaped ---------------------------------------
+
+
+@scenario()
+def hostile_error_message(setup: Setup) -> None:
+    """OpenRouter's own words, retitling the terminal and hiding what follows: shown escaped."""
+    setup.good_key()
+    setup.fake.respond("/api/v1/key", 401, error="User not found.\x1b]0;owned\x07\x1b[8m")
+
+
+@scenario()
+def hostile_key_label(setup: Setup) -> None:
+    """A label with a right-to-left override and an escape sequence, in the report and the JSON."""
+    setup.good_key(label="team\u202egnp.exe\x1b]0;owned\x07", expires_at="\u2067soon\x1b[8m")
+
+
+@scenario()
+def hostile_model_name(setup: Setup) -> None:
+    """A model name from the env file is text from outside too."""
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/\x1b[2Jmodel\u2066")

@@ -1,0 +1,239 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
+/**
+ * OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
+ *
+ * Only login and keys import this module, so the starter and verify start no slower for it.
+ * Requests go through the client factory's OpenAI client and its raw methods (get, post,
+ * delete): the SDK has no methods for these endpoints, and its raw methods hand OpenRouter's JSON
+ * over as it is, fields it does not know included. Nothing that creates or deletes is retried: a
+ * retried POST /keys could make two keys, and a freshly made key is shown only once.
+ *
+ * The key policy that every key made here follows lives here too: the environment's credit
+ * limit, a monthly reset, and 90 days of life in production.
+ */
+
+import { APIConnectionError, APIError, type OpenAI } from "openai";
+
+import * as catalog from "./catalog.ts";
+import { createClient } from "./client.ts";
+import { keyProblem, PROJECT_SLUG, Problem, redact, type Settings } from "./config.ts";
+import { errorDetail, explain, isRecord } from "./explain.ts";
+
+/** How long account requests may take (the exchange, each /keys request), in milliseconds. */
+export const TIMEOUT_MS = 30_000;
+const MAX_LIMIT = 1_000_000;
+const LIMIT = /^[0-9]+(\.[0-9]{1,2})?$/; // USD and cents
+/** GET /keys answers at most this many keys per page. */
+const PAGE_SIZE = 100;
+const MAX_PAGES = 100;
+/** The SDK sends these whenever it is given an organization or project: not to OpenRouter. */
+const NOT_FOR_OPENROUTER = { "OpenAI-Organization": null, "OpenAI-Project": null };
+/** POST /auth/keys needs no key, but the SDK wants one to be built: this one is never sent. */
+const NO_KEY = `sk-or-v1-${"0123456789abcdef".repeat(4)}`;
+
+/** A key object of the management API, as OpenRouter sent it. */
+export type KeyRecord = Record<string, unknown>;
+
+/** An amount of USD as both languages write it: 10, 12.5. */
+export function usd(amount: number): string {
+  return String(amount);
+}
+
+/**
+ * The credit limit of a new key: --limit if given, else the environment's policy.
+ *
+ * Throws a Problem (exit 2) for a malformed --limit, and for an environment whose policy sets no
+ * ceiling (production) when --limit is missing; example is the command line the hint suggests.
+ */
+export function policyLimit(
+  environment: string,
+  given: string | undefined,
+  { example }: { example: string },
+): number {
+  if (given !== undefined) {
+    const amount = LIMIT.test(given) ? Number(given) : Number.NaN;
+    if (!(amount > 0 && amount <= MAX_LIMIT)) {
+      throw new Problem(catalog.say("keys.bad_limit"));
+    }
+    return amount;
+  }
+  const ceiling = policyOf(environment)?.limitUsd ?? null;
+  if (ceiling === null) {
+    throw new Problem(catalog.say("keys.limit_required", { environment, command: example }));
+  }
+  return ceiling;
+}
+
+function policyOf(environment: string): catalog.Policy | undefined {
+  return Object.entries(catalog.POLICY).find(([name]) => name === environment)?.[1];
+}
+
+/** What keys of an environment are called: <slug>-<environment>. */
+export function keyLabel(environment: string): string {
+  return `${PROJECT_SLUG}-${environment}`;
+}
+
+/**
+ * When a new key of the environment expires (UTC, to the second), if its policy says so.
+ *
+ * Production keys live 90 days: the rotation the policy asks for, enforced by the key.
+ */
+export function expiry(environment: string, now = new Date()): string | null {
+  const days = policyOf(environment)?.expiresDays ?? null;
+  if (days === null) {
+    return null;
+  }
+  const moment = new Date(now.getTime() + days * 86_400_000);
+  return `${moment.toISOString().slice(0, 19)}Z`;
+}
+
+/** Throw a Problem (exit 2) unless OPENROUTER_BASE_URL is an http(s) URL with a host. */
+export function requireBaseUrl(settings: Settings): void {
+  const url = URL.parse(settings.baseUrl);
+  if (url === null || !["http:", "https:"].includes(url.protocol) || !url.hostname) {
+    throw new Problem(catalog.say("base_url.invalid", { base_url: settings.baseUrl }));
+  }
+}
+
+/**
+ * POST /auth/keys: trade an authorization code and its PKCE verifier for a key.
+ *
+ * The request carries no Authorization header at all. startOver is the command line a failure's
+ * hint suggests.
+ */
+export async function exchangeCode(
+  settings: Settings,
+  code: string,
+  verifier: string,
+  { startOver }: { startOver: string },
+): Promise<string> {
+  const client = createClient(settings.withKey(NO_KEY), { timeout: TIMEOUT_MS });
+  let answer: unknown;
+  try {
+    answer = await client.post("/auth/keys", {
+      body: { code, code_verifier: verifier, code_challenge_method: "S256" },
+      headers: { ...NOT_FOR_OPENROUTER, Authorization: null },
+      maxRetries: 0,
+    });
+  } catch (error) {
+    if (error instanceof APIConnectionError) {
+      throw new Problem(explain(error, settings, TIMEOUT_MS), 1);
+    }
+    if (error instanceof APIError && error.status !== undefined) {
+      const detail = errorDetail(error.error, "no details");
+      throw new Problem(exchangeFailed(error.status, detail, startOver), 1);
+    }
+    throw error;
+  }
+  const key = isRecord(answer) ? answer.key : undefined;
+  if (typeof key !== "string" || keyProblem(key)) {
+    throw new Problem(exchangeFailed(200, "no key in the answer", startOver), 1);
+  }
+  return key;
+}
+
+function exchangeFailed(status: number, detail: string, startOver: string): catalog.Text {
+  return catalog.say("login.exchange_failed", { status, detail, login_command: startOver });
+}
+
+type Method = "GET" | "POST" | "DELETE";
+
+/** The management API (/keys), with a management key that goes nowhere else. */
+export class Management {
+  readonly #settings: Settings;
+  readonly #client: OpenAI;
+
+  constructor(settings: Settings, managementKey: string) {
+    requireBaseUrl(settings);
+    // Through the one client factory, as the app's key would go; explain() redacts this key.
+    this.#settings = settings.withKey(managementKey);
+    this.#client = createClient(this.#settings, { timeout: TIMEOUT_MS });
+  }
+
+  /** Every key of the account, disabled ones included, page by page. */
+  async list(): Promise<KeyRecord[]> {
+    const found: KeyRecord[] = [];
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const query = { include_disabled: "true", offset: found.length };
+      const keys = (await this.#request("GET", "/keys", { query })).data;
+      if (!Array.isArray(keys)) {
+        throw this.#unexpected("/keys", "a list of keys");
+      }
+      found.push(...keys.filter(isRecord));
+      if (keys.length < PAGE_SIZE) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  /** The key with this hash, or null if the account has none. */
+  async get(digest: string): Promise<KeyRecord | null> {
+    const answer = await this.#request("GET", `/keys/${digest}`, { missingOk: true });
+    if (Object.keys(answer).length > 0 && !isRecord(answer.data)) {
+      throw this.#unexpected(`/keys/${digest}`, "the key");
+    }
+    return isRecord(answer.data) ? answer.data : null;
+  }
+
+  /** POST /keys: the new key's details and the key itself (shown this once). */
+  async create(body: Record<string, unknown>): Promise<[KeyRecord, string]> {
+    const answer = await this.#request("POST", "/keys", { body });
+    const { data, key } = answer;
+    if (!isRecord(data) || typeof key !== "string" || keyProblem(key)) {
+      throw this.#unexpected("/keys", "a new key");
+    }
+    return [data, key];
+  }
+
+  /** DELETE /keys/<hash>; a key that is gone already counts as deleted. */
+  async delete(digest: string): Promise<void> {
+    await this.#request("DELETE", `/keys/${digest}`, { missingOk: true });
+  }
+
+  async #request(
+    method: Method,
+    path: string,
+    options: { body?: unknown; query?: Record<string, unknown>; missingOk?: boolean } = {},
+  ): Promise<Record<string, unknown>> {
+    const headers = NOT_FOR_OPENROUTER;
+    let answer: unknown;
+    try {
+      if (method === "GET") {
+        answer = await this.#client.get(path, { headers, query: options.query });
+      } else if (method === "POST") {
+        answer = await this.#client.post(path, { headers, body: options.body, maxRetries: 0 });
+      } else {
+        answer = await this.#client.delete(path, { headers, maxRetries: 0 });
+      }
+    } catch (error) {
+      if (error instanceof APIConnectionError) {
+        throw new Problem(explain(error, this.#settings, TIMEOUT_MS), 1);
+      }
+      if (error instanceof APIError && error.status !== undefined) {
+        if (options.missingOk && error.status === 404) {
+          return {};
+        }
+        throw new Problem(this.#refused(error, error.status), 1);
+      }
+      throw error;
+    }
+    if (!isRecord(answer)) {
+      throw this.#unexpected(path, "JSON");
+    }
+    return answer;
+  }
+
+  #refused(error: APIError, status: number): catalog.Text {
+    if (status === 401 || status === 403) {
+      const detail = redact(errorDetail(error.error, "no details"), this.#settings.apiKey); // as explain() does
+      return catalog.say("keys.management_refused", { status, detail });
+    }
+    return explain(error, this.#settings, TIMEOUT_MS);
+  }
+
+  #unexpected(path: string, what: string): Problem {
+    const url = `${this.#settings.baseUrl.replace(/\/+$/, "")}${path}`;
+    return new Problem(catalog.say("keys.bad_answer", { url, what }), 1);
+  }
+}

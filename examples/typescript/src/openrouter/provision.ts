@@ -1,0 +1,69 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
+/**
+ * What login and keys share: a new key goes only where it can be saved, and is checked there.
+ *
+ * Both commands make a key for one environment and put it in that environment's env file,
+ * settings.envFile. preflight() refuses before anything is asked of OpenRouter when that file
+ * could not take the key (a key is never issued only to be lost); save() writes it as
+ * envfile.writeKey() does (only the OPENROUTER_API_KEY line changes, atomically, mode 600);
+ * check() runs verify's checks on it in this process and prints verify's report.
+ */
+
+import { basename } from "node:path";
+
+import * as catalog from "./catalog.ts";
+import { loadSettings, Problem, type Settings } from "./config.ts";
+import * as envfile from "./envfile.ts";
+import * as verify from "./verify.ts";
+
+/**
+ * Throw a Problem (exit 2) when the environment's env file could not take a key.
+ *
+ * again is the command line the hint suggests once the file is fixed.
+ */
+export function preflight(settings: Settings, again: string): void {
+  const reason = envfile.checkWritable(settings.envFile);
+  if (reason !== null) {
+    throw new Problem(
+      catalog.say("login.not_writable", {
+        file: basename(settings.envFile),
+        reason: catalog.say(reason).message,
+        command: again,
+      }),
+    );
+  }
+}
+
+/** Whether the environment's env file already sets OPENROUTER_API_KEY. */
+export function holdsKey(settings: Settings): boolean {
+  return envfile.holdsKey(settings.envFile);
+}
+
+/** Put the key in the environment's env file; a Problem (envfile's words) if that fails. */
+export function save(settings: Settings, key: string): void {
+  envfile.writeKey(settings.envFile, key);
+}
+
+/**
+ * verify's checks of the key just saved, reported as verify reports them; the exit status.
+ *
+ * The settings are read again, since the env file has just changed. A key in the process
+ * environment still wins over the file, for verify as for the app, so the user is told.
+ */
+export async function check(settings: Settings): Promise<number> {
+  if (process.env.OPENROUTER_API_KEY) {
+    const text = catalog.say("login.overridden", { file: basename(settings.envFile) });
+    console.error(`warning: ${text.message}`);
+  }
+  let saved: Settings;
+  try {
+    saved = loadSettings(settings.environment, { directory: settings.directory });
+  } catch (error) {
+    if (!(error instanceof Problem)) {
+      throw error;
+    }
+    console.error(`error: ${error.text.line()}`);
+    return error.status;
+  }
+  return verify.run(saved);
+}

@@ -1,0 +1,113 @@
+// Maintained by the OpenRouter app template: copier update replaces this file.
+// The starter as the template ships it (src/main.ts on the first day): the kit's tests run
+// this copy, so they hold however you change or replace yours.
+/**
+ * Stream one chat completion from OpenRouter: npm start -- "Say hello".
+ *
+ * This is where your app starts, and it is yours: copier update never changes it. It shows the
+ * pattern to keep: settings for one environment, a client from the kit (openrouter/, which the
+ * template maintains), and a clear message instead of a stack trace when something goes wrong.
+ */
+
+import { APIError } from "openai";
+
+import {
+  type CommandLine,
+  command,
+  createClient,
+  explain,
+  explainStream,
+  loadSettings,
+  Problem,
+  readCommandLine,
+  type Settings,
+  usageError,
+} from "../../src/openrouter/index.ts";
+
+const COMMAND_LINE = {
+  name: "start",
+  description: "Stream a reply from OpenRouter to a prompt.",
+  options: {
+    env: { type: "string", metavar: "NAME", help: "the environment to use (default: APP_ENV)" },
+  },
+  positionals: "PROMPT...",
+} satisfies CommandLine;
+
+/** Run the starter; returns the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const given = readCommandLine(COMMAND_LINE, argv);
+  if (typeof given === "number") {
+    return given; // --help, or a bad command line
+  }
+  const { values, positionals: prompt } = given;
+  if (prompt.length === 0) {
+    const example = command("start", '"Say hello"');
+    return usageError(COMMAND_LINE, `say what to ask the model, e.g. ${example}`);
+  }
+
+  let settings: Settings;
+  let client: ReturnType<typeof createClient>;
+  try {
+    settings = loadSettings(values.env);
+    client = createClient(settings);
+  } catch (error) {
+    if (!(error instanceof Problem)) {
+      throw error;
+    }
+    console.error(`error: ${error.text.line()}`);
+    return error.status;
+  }
+
+  let streaming = false; // OpenRouter has answered: the reply is on its way
+  let replying = false;
+  let finished = false;
+  let failure: unknown;
+  try {
+    const stream = await client.chat.completions.create({
+      model: settings.model,
+      messages: [{ role: "user", content: prompt.join(" ") }],
+      // Bounded: OpenRouter sets aside max_tokens times the price before it answers.
+      max_tokens: settings.maxTokens,
+      stream: true,
+    });
+    streaming = true;
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) {
+        if (choice.delta.content) {
+          process.stdout.write(choice.delta.content);
+          replying = true;
+        }
+        // The last chunk says why the model stopped; a stream without one was cut.
+        finished ||= choice.finish_reason !== null;
+      }
+    }
+  } catch (error) {
+    if (!streaming && error instanceof APIError) {
+      console.error(`error: ${explain(error, settings).line()}`);
+      return 1;
+    }
+    // An error chunk (APIError), a cut connection (fetch's TypeError "terminated"), an event
+    // that is not JSON (SyntaxError): explainStream says which.
+    if (!(streaming && isStreamError(error))) {
+      throw error;
+    }
+    failure = error;
+  }
+  if (finished) {
+    process.stdout.write("\n");
+    return 0;
+  }
+  if (replying) {
+    process.stdout.write("\n"); // end the partial reply's line
+  }
+  console.error(`error: ${explainStream(failure, settings).line()}`);
+  return 1;
+}
+
+function isStreamError(error: unknown): boolean {
+  return error instanceof APIError || error instanceof TypeError || error instanceof SyntaxError;
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}
