@@ -156,8 +156,19 @@ export const VARIABLES = [
   "OPENROUTER_APP_CATEGORIES",
   "OPENROUTER_MODEL",
   "OPENROUTER_MAX_TOKENS",
+  "OPENROUTER_FALLBACK_MODELS",
+  "OPENROUTER_PROVIDER_SORT",
+  "OPENROUTER_DATA_COLLECTION",
+  "OPENROUTER_ZDR",
 ] as const;
 export type Variable = (typeof VARIABLES)[number];
+
+/** The values a setting may take (anything else is a configuration error naming them). */
+export const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  OPENROUTER_PROVIDER_SORT: ["price", "throughput", "latency"],
+  OPENROUTER_DATA_COLLECTION: ["allow", "deny"],
+  OPENROUTER_ZDR: ["true", "false"],
+};
 
 export const CHECKS = [
   "config",
@@ -233,6 +244,14 @@ export const MESSAGES = {
   "config.max_tokens": {
     message: "OPENROUTER_MAX_TOKENS ({value}) is not a whole number of tokens from 1 up.",
     hint: "Set it to the most tokens a reply may use, e.g. OPENROUTER_MAX_TOKENS={default}, or remove it to use {default}.",
+  },
+  "config.bad_choice": {
+    message: "{variable} ({value}) is not one of: {allowed}.",
+    hint: "Set {variable} to one of {allowed} in .env.{environment}, or leave it empty for OpenRouter's default.",
+  },
+  "config.fallback_models": {
+    message: "OPENROUTER_FALLBACK_MODELS ({value}) is not a comma-separated list of model ids.",
+    hint: "List model ids (author/slug, no spaces) separated by commas, e.g. OPENROUTER_FALLBACK_MODELS=anthropic/claude-haiku-4.5,google/gemini-2.5-flash; or leave it empty for no fallbacks.",
   },
   "key_format.ok": {
     message: "{masked} from {key_source}",
@@ -393,6 +412,10 @@ export const MESSAGES = {
   "model.variant_not_found": {
     message: "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
     hint: "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+  },
+  "model.unknown_fallback": {
+    message: "OpenRouter has no model {model} (a fallback in OPENROUTER_FALLBACK_MODELS).",
+    hint: "Pick model ids (author/slug) from https://openrouter.ai/models for OPENROUTER_FALLBACK_MODELS in .env.{environment}, or remove {model} from it.",
   },
   "chat.ok": {
     message: "{model} answered a {tokens}-token completion.",

@@ -162,7 +162,18 @@ VARIABLES: Final = (
     "OPENROUTER_APP_CATEGORIES",
     "OPENROUTER_MODEL",
     "OPENROUTER_MAX_TOKENS",
+    "OPENROUTER_FALLBACK_MODELS",
+    "OPENROUTER_PROVIDER_SORT",
+    "OPENROUTER_DATA_COLLECTION",
+    "OPENROUTER_ZDR",
 )
+
+#: The values a setting may take (anything else is a configuration error naming them).
+CHOICES: Final[dict[str, tuple[str, ...]]] = {
+    "OPENROUTER_PROVIDER_SORT": ("price", "throughput", "latency"),
+    "OPENROUTER_DATA_COLLECTION": ("allow", "deny"),
+    "OPENROUTER_ZDR": ("true", "false"),
+}
 
 CHECKS: Final = (
     "config",
@@ -207,6 +218,8 @@ MessageId = Literal[
     "config.unknown_category",
     "config.too_many_categories",
     "config.max_tokens",
+    "config.bad_choice",
+    "config.fallback_models",
     "key_format.ok",
     "key_format.missing",
     "key_format.missing_copy",
@@ -247,6 +260,7 @@ MessageId = Literal[
     "model.router",
     "model.alias",
     "model.variant_not_found",
+    "model.unknown_fallback",
     "chat.ok",
     "chat.not_run",
     "skip.preflight",
@@ -382,6 +396,14 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "config.max_tokens": Text(
         "OPENROUTER_MAX_TOKENS ({value}) is not a whole number of tokens from 1 up.",
         "Set it to the most tokens a reply may use, e.g. OPENROUTER_MAX_TOKENS={default}, or remove it to use {default}.",
+    ),
+    "config.bad_choice": Text(
+        "{variable} ({value}) is not one of: {allowed}.",
+        "Set {variable} to one of {allowed} in .env.{environment}, or leave it empty for OpenRouter's default.",
+    ),
+    "config.fallback_models": Text(
+        "OPENROUTER_FALLBACK_MODELS ({value}) is not a comma-separated list of model ids.",
+        "List model ids (author/slug, no spaces) separated by commas, e.g. OPENROUTER_FALLBACK_MODELS=anthropic/claude-haiku-4.5,google/gemini-2.5-flash; or leave it empty for no fallbacks.",
     ),
     "key_format.ok": Text(
         "{masked} from {key_source}",
@@ -542,6 +564,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "model.variant_not_found": Text(
         "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
         "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+    ),
+    "model.unknown_fallback": Text(
+        "OpenRouter has no model {model} (a fallback in OPENROUTER_FALLBACK_MODELS).",
+        "Pick model ids (author/slug) from https://openrouter.ai/models for OPENROUTER_FALLBACK_MODELS in .env.{environment}, or remove {model} from it.",
     ),
     "chat.ok": Text(
         "{model} answered a {tokens}-token completion.",

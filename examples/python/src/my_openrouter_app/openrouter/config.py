@@ -48,6 +48,8 @@ _STARTER_COMMAND: Final = "python -m my_openrouter_app"
 _COMMAND: Final = "python -m my_openrouter_app.openrouter.{name}"
 # A token count: digits only, few enough that every language reads the number exactly.
 _TOKENS: Final = re.compile(r"[0-9]{1,15}")
+# A model id in a list: printable ASCII, no blanks or commas (author/slug, ~alias, :variant).
+_MODEL_ID: Final = re.compile(r"[\x21-\x2b\x2d-\x7e]+")
 
 
 def command(name: str, *args: str) -> str:
@@ -80,6 +82,12 @@ class Settings:
     files_left_readable: tuple[str, ...] = ()
     #: Where values come from, highest first: (source, its variables). The key may be in here.
     layers: tuple[tuple[str, Mapping[str, str]], ...] = field(default=(), repr=False)
+    #: OPENROUTER_FALLBACK_MODELS: tried in order after the model (the request's models list).
+    fallback_models: tuple[str, ...] = ()
+    #: OPENROUTER_PROVIDER_SORT, OPENROUTER_DATA_COLLECTION, OPENROUTER_ZDR (None: unset).
+    provider_sort: str | None = None
+    data_collection: str | None = None
+    zdr: bool | None = None
 
     @property
     def key_source(self) -> str:
@@ -178,6 +186,8 @@ def load_settings(
         )
         raise Problem(text)
 
+    choices = {name: _choice(name, values.get(name), environment) for name in catalog.CHOICES}
+    zdr = choices["OPENROUTER_ZDR"]
     return Settings(
         environment=environment,
         selected_by=selected_by,
@@ -194,7 +204,39 @@ def load_settings(
         directory=directory,
         files_left_readable=tuple(left_readable),
         layers=tuple(layers),
+        fallback_models=_model_list(values.get("OPENROUTER_FALLBACK_MODELS", "")),
+        provider_sort=choices["OPENROUTER_PROVIDER_SORT"],
+        data_collection=choices["OPENROUTER_DATA_COLLECTION"],
+        zdr=None if zdr is None else zdr == "true",
     )
+
+
+def _choice(variable: str, value: str | None, environment: str) -> str | None:
+    """A setting that takes one of a few values (any case), or None when unset."""
+    if value is None:
+        return None
+    allowed = catalog.CHOICES[variable]
+    chosen = value.strip(" \t").lower()
+    if chosen not in allowed:
+        text = catalog.say(
+            "config.bad_choice",
+            variable=variable,
+            value=value,
+            allowed=", ".join(allowed),
+            environment=environment,
+        )
+        raise Problem(text)
+    return chosen
+
+
+def _model_list(value: str) -> tuple[str, ...]:
+    """Comma-separated model ids (blanks around commas allowed), or a Problem."""
+    if not value.strip(" \t"):
+        return ()
+    models = tuple(part.strip(" \t") for part in value.split(","))
+    if not all(_MODEL_ID.fullmatch(model) for model in models):
+        raise Problem(catalog.say("config.fallback_models", value=value))
+    return models
 
 
 def find_key(layers: list[tuple[str, Mapping[str, str]]], directory: Path) -> tuple[str, str]:
