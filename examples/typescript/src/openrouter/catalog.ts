@@ -609,6 +609,10 @@ export const MESSAGES = {
     message: "That is not an authorization code: it holds spaces or control characters.",
     hint: "Start over with {login_command} and paste only the code OpenRouter shows.",
   },
+  "login.code_too_long": {
+    message: "That is not an authorization code: the line is longer than {limit} KiB.",
+    hint: "Start over with {login_command} and paste only the code OpenRouter shows.",
+  },
   "login.exchange_failed": {
     message: "OpenRouter did not exchange the code for a key (HTTP {status}): {detail}",
     hint: "Codes work once and expire quickly: start over with {login_command}.",
@@ -626,8 +630,8 @@ export const MESSAGES = {
     hint: null,
   },
   "login.overridden": {
-    message: "An exported OPENROUTER_API_KEY overrides the new key in {file} until you unset it.",
-    hint: null,
+    message: "An exported {variable} overrides the new key in {file} until you unset it: the app would use that key; the new one is checked below.",
+    hint: "Unset it (unset {variable}) to use the key in {file}.",
   },
   "login.not_writable": {
     message: "{file} cannot be written: {reason}. Nothing was sent to OpenRouter.",
@@ -654,8 +658,8 @@ export const MESSAGES = {
     hint: null,
   },
   "login.save_failed": {
-    message: "Could not save the key to {file}: {detail}.",
-    hint: "The file was left as it was. Fix the file, then start over with {command}.",
+    message: "The new key {name} exists on your account but could not be saved to {file}: {detail}",
+    hint: "{file} was left as it was. Delete the key at https://openrouter.ai/settings/keys (named {name}, hash {hash}), fix the file, then start over with {command}.",
   },
   "login.page_signed_in": {
     message: "Signed in to OpenRouter",
@@ -676,6 +680,10 @@ export const MESSAGES = {
   "login.page_ignored": {
     message: "This address only receives OpenRouter's sign-in callback.",
     hint: null,
+  },
+  "output.unwritable": {
+    message: "Could not write to standard output: {reason}.",
+    hint: "Send the output somewhere that can take it (a file on a disk with free space, a pipe that reads it all).",
   },
   "keys.no_management_key": {
     message: "OPENROUTER_MANAGEMENT_KEY is not set.",
@@ -784,6 +792,10 @@ export const MESSAGES = {
   "keys.interrupted": {
     message: "Interrupted.",
     hint: null,
+  },
+  "keys.management_key_readable": {
+    message: "{files} holds OPENROUTER_MANAGEMENT_KEY and can be read by other users; it could not be made private: another user owns it, or its filesystem is read-only.",
+    hint: "Have its owner run chmod 600 on it, or export OPENROUTER_MANAGEMENT_KEY in your shell instead of keeping it in a file.",
   },
   "keys.none": {
     message: "No keys named {prefix}* on this account.",

@@ -309,6 +309,7 @@ MessageId = Literal[
     "login.denied",
     "login.no_code",
     "login.bad_code",
+    "login.code_too_long",
     "login.exchange_failed",
     "login.timeout",
     "login.key_exists",
@@ -326,6 +327,7 @@ MessageId = Literal[
     "login.page_failed",
     "login.page_failed_next",
     "login.page_ignored",
+    "output.unwritable",
     "keys.no_management_key",
     "keys.bad_management_key",
     "keys.management_refused",
@@ -353,6 +355,7 @@ MessageId = Literal[
     "keys.interrupted_deleting",
     "keys.interrupted_compromised",
     "keys.interrupted",
+    "keys.management_key_readable",
     "keys.none",
 ]
 
@@ -761,6 +764,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "That is not an authorization code: it holds spaces or control characters.",
         "Start over with {login_command} and paste only the code OpenRouter shows.",
     ),
+    "login.code_too_long": Text(
+        "That is not an authorization code: the line is longer than {limit} KiB.",
+        "Start over with {login_command} and paste only the code OpenRouter shows.",
+    ),
     "login.exchange_failed": Text(
         "OpenRouter did not exchange the code for a key (HTTP {status}): {detail}",
         "Codes work once and expire quickly: start over with {login_command}.",
@@ -778,8 +785,8 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         None,
     ),
     "login.overridden": Text(
-        "An exported OPENROUTER_API_KEY overrides the new key in {file} until you unset it.",
-        None,
+        "An exported {variable} overrides the new key in {file} until you unset it: the app would use that key; the new one is checked below.",
+        "Unset it (unset {variable}) to use the key in {file}.",
     ),
     "login.not_writable": Text(
         "{file} cannot be written: {reason}. Nothing was sent to OpenRouter.",
@@ -806,8 +813,8 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         None,
     ),
     "login.save_failed": Text(
-        "Could not save the key to {file}: {detail}.",
-        "The file was left as it was. Fix the file, then start over with {command}.",
+        "The new key {name} exists on your account but could not be saved to {file}: {detail}",
+        "{file} was left as it was. Delete the key at https://openrouter.ai/settings/keys (named {name}, hash {hash}), fix the file, then start over with {command}.",
     ),
     "login.page_signed_in": Text(
         "Signed in to OpenRouter",
@@ -828,6 +835,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "login.page_ignored": Text(
         "This address only receives OpenRouter's sign-in callback.",
         None,
+    ),
+    "output.unwritable": Text(
+        "Could not write to standard output: {reason}.",
+        "Send the output somewhere that can take it (a file on a disk with free space, a pipe that reads it all).",
     ),
     "keys.no_management_key": Text(
         "OPENROUTER_MANAGEMENT_KEY is not set.",
@@ -936,6 +947,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "keys.interrupted": Text(
         "Interrupted.",
         None,
+    ),
+    "keys.management_key_readable": Text(
+        "{files} holds OPENROUTER_MANAGEMENT_KEY and can be read by other users; it could not be made private: another user owns it, or its filesystem is read-only.",
+        "Have its owner run chmod 600 on it, or export OPENROUTER_MANAGEMENT_KEY in your shell instead of keeping it in a file.",
     ),
     "keys.none": Text(
         "No keys named {prefix}* on this account.",
