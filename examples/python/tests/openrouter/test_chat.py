@@ -8,7 +8,11 @@ from typing import Any
 
 import pytest
 
-from my_openrouter_app.openrouter import chat_options, load_settings, usage_line
+from my_openrouter_app.openrouter import (
+    chat_options,
+    load_settings,
+    usage_line,
+)
 
 import reference_starter as starter
 from fake_server import CHAT, MODEL, OPENAI_MODEL, FakeOpenRouter
