@@ -3,8 +3,8 @@
 Renders the default project of each language, installs it, and runs its
 verify against the fake OpenRouter with 0 ms and with 400 ms of added latency
 per request. Round trips = (time at 400 ms - time at 0 ms) / 400 ms: 1.0 means
-every request went out at once (target: at most 1.2). Prints ratios; asserts
-nothing.
+every request went out at once (target: at most 1.2), with two fallback models
+(OPENROUTER_FALLBACK_MODELS) too. Prints ratios; asserts nothing.
 
     .venv/bin/python bench/verify.py [--runs N]
 """
@@ -28,18 +28,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from harness import ROOT, FakeOpenRouter, Project, install, project_at, provide_node
 
 LATENCY = 0.4
+#: Two concrete fallback models: each adds a GET /model and an endpoints request.
+FALLBACKS = ("anthropic/claude-haiku-4.5", "openai/gpt-5.2")
 
 
 def timed_runs(
-    project: Project, directory: Path, latency: float, runs: int, *args: str
+    project: Project,
+    directory: Path,
+    latency: float,
+    runs: int,
+    *args: str,
+    fallbacks: tuple[str, ...] = (),
 ) -> tuple[float, float, float]:
     """Median wall time of verify, and the requests and bytes of one run."""
     times = []
     with FakeOpenRouter(latency=latency) as fake:
         fake.serve_model(project.answers["default_model"])
+        for model in fallbacks:
+            fake.serve_model(model)
         key = fake.add_key(limit=5.0, limit_remaining=4.0)
+        more = f"OPENROUTER_FALLBACK_MODELS={','.join(fallbacks)}\n" if fallbacks else ""
         (directory / ".env.development").write_text(
-            f"OPENROUTER_API_KEY={key}\nOPENROUTER_BASE_URL={fake.base_url}\n"
+            f"OPENROUTER_API_KEY={key}\nOPENROUTER_BASE_URL={fake.base_url}\n{more}"
         )
         for _ in range(runs):
             started = time.perf_counter()
@@ -76,7 +86,7 @@ def main() -> None:
     )
     print(f"(the /models catalogue it avoids is {catalogue_size():,} bytes)\n")
     print(
-        f"{'':<20}{'start-up':>9}{'0 ms':>8}{'400 ms':>8}{'round trips':>13}{'requests':>10}{'bytes in':>10}"
+        f"{'':<34}{'start-up':>9}{'0 ms':>8}{'400 ms':>8}{'round trips':>13}{'requests':>10}{'bytes in':>10}"
     )
     with tempfile.TemporaryDirectory() as temporary:
         for language in ("python", "typescript"):
@@ -92,13 +102,15 @@ def main() -> None:
             answers = yaml.safe_load((path / ".copier-answers.yml").read_text())
             project = install(project_at(path, language, answers), node)
             started = startup(project, runs)
-            for args in ((), ("--chat",)):
-                fast, requests, received = timed_runs(project, path, 0.0, runs, *args)
-                slow, _, _ = timed_runs(project, path, LATENCY, runs, *args)
-                label = " ".join((language, *args))
+            for args, fallbacks in (((), ()), (("--chat",), ()), (("--chat",), FALLBACKS)):
+                fast, requests, received = timed_runs(
+                    project, path, 0.0, runs, *args, fallbacks=fallbacks
+                )
+                slow, _, _ = timed_runs(project, path, LATENCY, runs, *args, fallbacks=fallbacks)
+                label = " ".join((language, *args, "+2 fallbacks" if fallbacks else ""))
                 trips = (slow - fast) / LATENCY
                 print(
-                    f"{label:<20}{started:>8.2f}s{fast:>7.2f}s{slow:>7.2f}s{trips:>13.2f}{requests:>10.0f}{received:>10,.0f}"
+                    f"{label:<34}{started:>8.2f}s{fast:>7.2f}s{slow:>7.2f}s{trips:>13.2f}{requests:>10.0f}{received:>10,.0f}"
                 )
 
 

@@ -31,12 +31,13 @@ def test_streams_the_reply_through_processing_comments(
     openrouter: FakeOpenRouter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = run(capsys, "Say", "hello")
-    assert (status, out, err) == (0, openrouter.reply + "\n", "")
+    assert (status, out) == (0, openrouter.reply + "\n")
+    assert err.startswith("2 in, ") and ", $0.0" in err, "what the reply cost, on stderr"
     request = openrouter.requests[-1].json()
     assert request["stream"] is True
     assert request["model"] == load_settings().model
     assert request["messages"] == [{"role": "user", "content": "Say hello"}]
-    assert request["max_tokens"] == 1024, "a bounded reply, so a small credit limit is enough"
+    assert request["max_completion_tokens"] == 1024, "bounded, so a small credit limit is enough"
 
 
 def test_openrouter_max_tokens_bounds_the_reply(
@@ -46,7 +47,7 @@ def test_openrouter_max_tokens_bounds_the_reply(
 ) -> None:
     monkeypatch.setenv("OPENROUTER_MAX_TOKENS", "64")
     assert run(capsys, "Say hello")[0] == 0
-    assert openrouter.requests[-1].json()["max_tokens"] == 64
+    assert openrouter.requests[-1].json()["max_completion_tokens"] == 64
 
 
 def test_a_bad_max_tokens_is_a_configuration_error(

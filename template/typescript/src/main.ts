@@ -10,6 +10,7 @@ import { APIError } from "openai";
 
 import {
   type CommandLine,
+  chatOptions,
   command,
   createClient,
   explain,
@@ -20,6 +21,7 @@ import {
   readCommandLine,
   type Settings,
   usageError,
+  usageLine,
 } from "./openrouter/index.ts";
 
 const COMMAND_LINE = {
@@ -60,16 +62,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   let replying = false;
   let finished = false;
   let failure: unknown;
+  let usage: string | undefined; // what the reply cost: the last chunk carries it
   try {
     const stream = await client.chat.completions.create({
       model: settings.model,
       messages: [{ role: "user", content: prompt.join(" ") }],
-      // Bounded: OpenRouter sets aside max_tokens times the price before it answers.
-      max_tokens: settings.maxTokens,
       stream: true,
+      // max_completion_tokens (OpenRouter sets aside that many times the price before it
+      // answers), fallback models and provider preferences, from the settings.
+      ...chatOptions(settings),
     });
     streaming = true;
     for await (const chunk of stream) {
+      usage = usageLine(chunk) ?? usage;
       for (const choice of chunk.choices) {
         if (choice.delta.content) {
           process.stdout.write(choice.delta.content);
@@ -95,6 +100,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (finished) {
     process.stdout.write("\n");
+    if (usage) {
+      console.error(usage);
+    }
     return 0;
   }
   if (replying) {

@@ -16,6 +16,7 @@ import html
 import json
 import re
 import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -318,6 +319,36 @@ EXPECTED: dict[str, tuple[str, int, str, str]] = {
         "20260101\\u001b]0;owned\\u0007\\u200b",
         "new",
     ),
+    "list_trickled": (
+        "keys list --timeout 2",
+        1,
+        "did not answer within 2 s",
+        "unchanged",
+    ),
+    "create_trickled": (
+        "keys create --env development --timeout 2",
+        1,
+        "did not answer within 2 s",
+        "unchanged",
+    ),
+    "create_with_an_exported_key_file": (
+        "keys create --env development",
+        0,
+        "unset OPENROUTER_API_KEY_FILE",
+        "new",
+    ),
+    "create_with_an_exported_key": (
+        "keys create --env development",
+        0,
+        "unset OPENROUTER_API_KEY)",
+        "new",
+    ),
+    "management_key_in_a_readable_dot_env": (
+        "keys list --json",
+        0,
+        '"keys"',
+        "unchanged",
+    ),
     "approve": (
         "login --no-browser",
         0,
@@ -425,6 +456,48 @@ EXPECTED: dict[str, tuple[str, int, str, str]] = {
         1,
         "Invalid code\\u001b]0;owned\\u0007\\u202e",
         "unchanged",
+    ),
+    "callback_takes_only_its_own_request": (
+        "login --no-browser",
+        0,
+        "Saved the new key",
+        "new",
+    ),
+    "headless_line_too_long": (
+        "login --headless",
+        1,
+        "longer than 4 KiB",
+        "unchanged",
+    ),
+    "exchange_trickled": (
+        "login --no-browser --timeout 2",
+        1,
+        "did not answer within 2 s",
+        "unchanged",
+    ),
+    "approve_with_an_exported_key_file": (
+        "login --no-browser",
+        0,
+        "unset OPENROUTER_API_KEY_FILE",
+        "new",
+    ),
+    "approve_with_an_exported_key": (
+        "login --no-browser",
+        0,
+        "unset OPENROUTER_API_KEY)",
+        "new",
+    ),
+    "save_fails_after_the_exchange": (
+        "login --no-browser",
+        1,
+        "https://openrouter.ai/settings/keys",
+        "none",
+    ),
+    "the_browser_gets_no_key": (
+        "login",
+        0,
+        "Saved the new key",
+        "new",
     ),
 }
 
@@ -805,6 +878,69 @@ def rotate_hostile_name(setup: Setup) -> None:
     setup.check = lambda out: _rotated(setup)
 
 
+@scenario
+def list_trickled(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    setup.fake.trickle(f"{API}/keys", "GET")
+
+
+@scenario
+def create_trickled(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    setup.fake.trickle(f"{API}/keys", "POST")
+
+
+def _checked_the_new_key(setup: Setup) -> None:
+    """verify checked the key saved in the env file, not the one the environment exports."""
+    saved = saved_key(setup.env_file())
+    checked = [
+        r.headers.get("Authorization") for r in setup.fake.requests if r.path == f"{API}/key"
+    ]
+    assert checked and set(checked) == {f"Bearer {saved}"}, checked
+
+
+def _exported_key_file(setup: Setup) -> None:
+    """OPENROUTER_API_KEY_FILE exported, naming a file with a key OpenRouter does not know."""
+    (setup.directory / "other-key").write_text(f"{new_key()}\n")
+    setup.env["OPENROUTER_API_KEY_FILE"] = "other-key"
+    setup.check = lambda out: _checked_the_new_key(setup)
+
+
+def _exported_key(setup: Setup) -> None:
+    """OPENROUTER_API_KEY exported, with a key OpenRouter does not know."""
+    setup.env["OPENROUTER_API_KEY"] = new_key()
+    setup.check = lambda out: _checked_the_new_key(setup)
+
+
+@scenario
+def create_with_an_exported_key_file(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    _exported_key_file(setup)
+
+
+@scenario
+def create_with_an_exported_key(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    _exported_key(setup)
+
+
+@scenario
+def management_key_in_a_readable_dot_env(setup: Setup) -> None:
+    dot_env = setup.directory / ".env"
+    key = setup.fake.add_management_key(None, name=f"{setup.project.slug}-admin")
+    dot_env.write_text(f"OPENROUTER_BASE_URL={setup.fake.base_url}\n{MANAGEMENT_KEY}={key}\n")
+    dot_env.chmod(0o644)
+
+    def check(out: str) -> None:
+        assert dot_env.stat().st_mode & 0o777 == 0o600, oct(dot_env.stat().st_mode)
+
+    setup.check = check
+
+
 # --- login --------------------------------------------------------------------------
 
 
@@ -983,6 +1119,109 @@ def exchange_refused_with_escape_sequences(setup: Setup) -> None:
     setup.fake.respond(f"{API}/auth/keys", 403, error=hostile)
     setup.browse = setup.approve
     setup.check = lambda out: _failed_page(setup)
+
+
+@scenario
+def callback_takes_only_its_own_request(setup: Setup) -> None:
+    setup.point_at_fake()
+    answers: list[int] = []
+
+    def send(url: str, method: str = "GET", host: str | None = None) -> None:
+        headers = {"Host": host} if host else {}
+        request = urllib.request.Request(url, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answers.append(response.status)
+        except urllib.error.HTTPError as error:
+            answers.append(error.code)
+
+    def browse(url: str, user: User) -> None:
+        callback = _callback_url(url)
+        parts = urlsplit(callback)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        assert parts.path.startswith("/callback/") and len(parts.path) > 20, callback
+        send(f"{callback}?code=stolen", "POST")
+        send(f"{callback}?code=stolen", "PUT")
+        send(f"{callback}?code=stolen", host=f"evil.example:{parts.port}")
+        send(f"{callback}?code=stolen", host=f"localhost:{parts.port}")
+        send(f"{origin}/callback?code=stolen")
+        send(f"{callback}x?code=stolen")
+        setup.approve(url, user)
+
+    def check(out: str) -> None:
+        assert answers == [404] * 6, answers
+        _signed_in(setup, "development", 10)
+
+    setup.browse = browse
+    setup.check = check
+
+
+@scenario
+def headless_line_too_long(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.browse = lambda url, user: user.type("x" * 5000)
+
+
+@scenario
+def exchange_trickled(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.fake.trickle(f"{API}/auth/keys", "POST")
+    setup.browse = setup.approve
+    setup.check = lambda out: _failed_page(setup)
+
+
+@scenario
+def approve_with_an_exported_key_file(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.browse = setup.approve
+    _exported_key_file(setup)
+
+
+@scenario
+def approve_with_an_exported_key(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.browse = setup.approve
+    _exported_key(setup)
+
+
+@scenario
+def save_fails_after_the_exchange(setup: Setup) -> None:
+    setup.point_at_fake()
+
+    def browse(url: str, user: User) -> None:
+        setup.env_file().mkdir()  # after the check that it could be written
+        setup.approve(url, user)
+
+    setup.browse = browse
+    setup.check = lambda out: _failed_page(setup)
+
+
+@scenario
+def the_browser_gets_no_key(setup: Setup) -> None:
+    setup.point_at_fake()
+    seen = setup.directory / "browser-env"
+    browser = setup.directory / "browser.sh"
+    browser.write_text(f"#!/bin/sh\nenv > '{seen}.part' && mv '{seen}.part' '{seen}'\n")
+    browser.chmod(0o755)
+    setup.env["BROWSER"] = str(browser)
+    setup.management_key()
+    setup.env["OPENROUTER_API_KEY"] = setup.fake.add_key(None, limit=5.0)
+
+    def browse(url: str, user: User) -> None:
+        deadline = time.monotonic() + 30
+        while not seen.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        setup.approve(url, user)
+
+    def check(out: str) -> None:
+        environment = seen.read_text()
+        assert "OPENROUTER_MANAGEMENT_KEY" not in environment
+        assert "OPENROUTER_API_KEY=" not in environment
+        keys = [value for value in setup.env.values() if value.startswith("sk-or-v1-")]
+        assert keys and not [key for key in keys if key in environment]
+
+    setup.browse = browse
+    setup.check = check
 
 
 # --- what every scenario must show afterwards -----------------------------------------

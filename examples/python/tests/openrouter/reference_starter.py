@@ -18,11 +18,13 @@ import openai
 
 from my_openrouter_app.openrouter import (
     Problem,
+    chat_options,
     command,
     create_client,
     explain,
     explain_stream,
     load_settings,
+    usage_line,
 )
 
 
@@ -47,9 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         stream = client.chat.completions.create(
             model=settings.model,
             messages=[{"role": "user", "content": " ".join(args.prompt)}],
-            # Bounded: OpenRouter sets aside max_tokens times the price before it answers.
-            max_tokens=settings.max_tokens,
             stream=True,
+            # max_completion_tokens (OpenRouter sets aside that many times the price before
+            # it answers), fallback models and provider preferences, from the settings.
+            extra_body=chat_options(settings),
         )
     except openai.APIError as error:
         print(f"error: {explain(error, settings).line()}", file=sys.stderr)
@@ -59,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
     replying = finished = False
     failure: Exception | None = None
+    usage: str | None = None  # what the reply cost: the last chunk carries it
     try:
         for chunk in stream:
+            usage = usage_line(chunk) or usage
             for choice in chunk.choices:
                 if choice.delta.content:
                     print(choice.delta.content, end="", flush=True)
@@ -73,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     if finished:
         print()
+        if usage:
+            print(usage, file=sys.stderr)
         return 0
     if replying:
         print(flush=True)  # end the partial reply's line

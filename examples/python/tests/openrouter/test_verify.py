@@ -134,7 +134,8 @@ def test_requests_go_out_together_without_the_catalogue_or_retries(
     assert "/api/v1/models" not in fake.paths()
     assert len(fake.requests) == sent
     (chat,) = [request for request in fake.requests if request.path.endswith("/completions")]
-    assert chat.json()["max_tokens"] == 16, "OpenAI-served models refuse fewer"
+    assert chat.json()["max_completion_tokens"] == 16, "OpenAI-served models refuse fewer"
+    assert "max_tokens" not in chat.json(), "deprecated"
 
     fake.latency = 0
     fake.respond("/api/v1/key", 503, error="Service Unavailable")
@@ -173,3 +174,27 @@ def test_colour_only_on_a_terminal_without_no_color(
     setup.good_key()
     _, out, _ = run(capsys, monkeypatch, setup)
     assert "\033[" not in out
+
+
+def test_fallback_models_are_checked_in_the_same_round_trip(
+    fake: FakeOpenRouter,
+    isolated: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fallbacks = ["anthropic/claude-haiku-4.5", "openrouter/auto"]
+    fake.serve_model(fallbacks[0])
+    setup = Setup(PROJECT, fake, isolated, args=["--json"])
+    setup.write_env(
+        fake.add_key(None, limit=5.0),
+        OPENROUTER_MODEL="openai/gpt-5.2",
+        OPENROUTER_FALLBACK_MODELS=",".join(fallbacks),
+    )
+    fake.latency = 0.5
+    status, out, _ = run(capsys, monkeypatch, setup)
+    assert status == 0
+    # GET /key; GET /model and the endpoints of each concrete model; a router's GET /model.
+    assert fake.max_in_flight == len(fake.requests) == 6, "the requests must go out together"
+    (model,) = [check for check in json.loads(out)["checks"] if check["name"] == "model"]
+    assert [entry["model"] for entry in model["models"]] == ["openai/gpt-5.2", *fallbacks]
+    assert {entry["status"] for entry in model["models"]} == {"pass"}

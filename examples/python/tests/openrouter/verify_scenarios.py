@@ -416,6 +416,41 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         1,
         "acme/\\u001b[2Jmodel\\u2066",
     ),
+    "fallback_models_checked": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "anthropic/claude-haiku-4.5 is served by",
+    ),
+    "fallback_model_missing": (
+        "pass pass pass pass pass pass fail skip",
+        1,
+        "no model nobody/no-such-model (a fallback in OPENROUTER_FALLBACK_MODELS)",
+    ),
+    "chat_with_fallbacks_and_preferences": (
+        "pass pass pass pass pass pass pass pass",
+        0,
+        "16-token",
+    ),
+    "bad_provider_sort": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "OPENROUTER_PROVIDER_SORT (cheapest) is not one of: price, throughput, latency",
+    ),
+    "bad_data_collection": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "OPENROUTER_DATA_COLLECTION (never) is not one of: allow, deny",
+    ),
+    "bad_zdr": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "OPENROUTER_ZDR (yes) is not one of: true, false",
+    ),
+    "bad_fallback_models": (
+        "fail skip skip skip skip skip skip skip",
+        2,
+        "OPENROUTER_FALLBACK_MODELS (a/b c/d) is not a comma-separated list",
+    ),
 }
 
 
@@ -886,3 +921,59 @@ def hostile_key_label(setup: Setup) -> None:
 def hostile_model_name(setup: Setup) -> None:
     """A model name from the env file is text from outside too."""
     setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/\x1b[2Jmodel\u2066")
+
+
+# --- fallback models and provider preferences ----------------------------------------
+
+FALLBACK = "anthropic/claude-haiku-4.5"
+
+
+@scenario()
+def fallback_models_checked(setup: Setup) -> None:
+    setup.fake.serve_model(FALLBACK)
+    key = setup.fake.add_key(None, limit=5.0)
+    setup.write_env(key, OPENROUTER_MODEL=MODEL, OPENROUTER_FALLBACK_MODELS=f"{FALLBACK},{ALIAS}")
+
+
+@scenario()
+def fallback_model_missing(setup: Setup) -> None:
+    setup.fake.serve_model(FALLBACK)
+    key = setup.fake.add_key(None, limit=5.0)
+    fallbacks = f"{FALLBACK},nobody/no-such-model"
+    setup.write_env(key, OPENROUTER_MODEL=MODEL, OPENROUTER_FALLBACK_MODELS=fallbacks)
+
+
+@scenario()
+def chat_with_fallbacks_and_preferences(setup: Setup) -> None:
+    """The chat check sends what the app sends; the model fails, its fallback answers."""
+    setup.fake.serve_model(FALLBACK)
+    setup.fake.fail_model(MODEL)
+    setup.write_env(
+        setup.fake.add_key(None, limit=5.0),
+        OPENROUTER_MODEL=MODEL,
+        OPENROUTER_FALLBACK_MODELS=FALLBACK,
+        OPENROUTER_PROVIDER_SORT="latency",
+        OPENROUTER_DATA_COLLECTION="deny",
+        OPENROUTER_ZDR="true",
+    )
+    setup.args.append("--chat")
+
+
+@scenario()
+def bad_provider_sort(setup: Setup) -> None:
+    setup.write_env(new_key(), OPENROUTER_PROVIDER_SORT="cheapest")
+
+
+@scenario()
+def bad_data_collection(setup: Setup) -> None:
+    setup.write_env(new_key(), OPENROUTER_DATA_COLLECTION="never")
+
+
+@scenario()
+def bad_zdr(setup: Setup) -> None:
+    setup.write_env(new_key(), OPENROUTER_ZDR="yes")
+
+
+@scenario()
+def bad_fallback_models(setup: Setup) -> None:
+    setup.write_env(new_key(), OPENROUTER_FALLBACK_MODELS="a/b c/d")

@@ -156,8 +156,19 @@ export const VARIABLES = [
   "OPENROUTER_APP_CATEGORIES",
   "OPENROUTER_MODEL",
   "OPENROUTER_MAX_TOKENS",
+  "OPENROUTER_FALLBACK_MODELS",
+  "OPENROUTER_PROVIDER_SORT",
+  "OPENROUTER_DATA_COLLECTION",
+  "OPENROUTER_ZDR",
 ] as const;
 export type Variable = (typeof VARIABLES)[number];
+
+/** The values a setting may take (anything else is a configuration error naming them). */
+export const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  OPENROUTER_PROVIDER_SORT: ["price", "throughput", "latency"],
+  OPENROUTER_DATA_COLLECTION: ["allow", "deny"],
+  OPENROUTER_ZDR: ["true", "false"],
+};
 
 export const CHECKS = [
   "config",
@@ -233,6 +244,14 @@ export const MESSAGES = {
   "config.max_tokens": {
     message: "OPENROUTER_MAX_TOKENS ({value}) is not a whole number of tokens from 1 up.",
     hint: "Set it to the most tokens a reply may use, e.g. OPENROUTER_MAX_TOKENS={default}, or remove it to use {default}.",
+  },
+  "config.bad_choice": {
+    message: "{variable} ({value}) is not one of: {allowed}.",
+    hint: "Set {variable} to one of {allowed} in .env.{environment}, or leave it empty for OpenRouter's default.",
+  },
+  "config.fallback_models": {
+    message: "OPENROUTER_FALLBACK_MODELS ({value}) is not a comma-separated list of model ids.",
+    hint: "List model ids (author/slug, no spaces) separated by commas, e.g. OPENROUTER_FALLBACK_MODELS=anthropic/claude-haiku-4.5,google/gemini-2.5-flash; or leave it empty for no fallbacks.",
   },
   "key_format.ok": {
     message: "{masked} from {key_source}",
@@ -393,6 +412,10 @@ export const MESSAGES = {
   "model.variant_not_found": {
     message: "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
     hint: "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+  },
+  "model.unknown_fallback": {
+    message: "OpenRouter has no model {model} (a fallback in OPENROUTER_FALLBACK_MODELS).",
+    hint: "Pick model ids (author/slug) from https://openrouter.ai/models for OPENROUTER_FALLBACK_MODELS in .env.{environment}, or remove {model} from it.",
   },
   "chat.ok": {
     message: "{model} answered a {tokens}-token completion.",
@@ -586,6 +609,10 @@ export const MESSAGES = {
     message: "That is not an authorization code: it holds spaces or control characters.",
     hint: "Start over with {login_command} and paste only the code OpenRouter shows.",
   },
+  "login.code_too_long": {
+    message: "That is not an authorization code: the line is longer than {limit} KiB.",
+    hint: "Start over with {login_command} and paste only the code OpenRouter shows.",
+  },
   "login.exchange_failed": {
     message: "OpenRouter did not exchange the code for a key (HTTP {status}): {detail}",
     hint: "Codes work once and expire quickly: start over with {login_command}.",
@@ -603,8 +630,8 @@ export const MESSAGES = {
     hint: null,
   },
   "login.overridden": {
-    message: "An exported OPENROUTER_API_KEY overrides the new key in {file} until you unset it.",
-    hint: null,
+    message: "An exported {variable} overrides the new key in {file} until you unset it: the app would use that key; the new one is checked below.",
+    hint: "Unset it (unset {variable}) to use the key in {file}.",
   },
   "login.not_writable": {
     message: "{file} cannot be written: {reason}. Nothing was sent to OpenRouter.",
@@ -631,8 +658,8 @@ export const MESSAGES = {
     hint: null,
   },
   "login.save_failed": {
-    message: "Could not save the key to {file}: {detail}.",
-    hint: "The file was left as it was. Fix the file, then start over with {command}.",
+    message: "The new key {name} exists on your account but could not be saved to {file}: {detail}",
+    hint: "{file} was left as it was. Delete the key at https://openrouter.ai/settings/keys (named {name}, hash {hash}), fix the file, then start over with {command}.",
   },
   "login.page_signed_in": {
     message: "Signed in to OpenRouter",
@@ -653,6 +680,10 @@ export const MESSAGES = {
   "login.page_ignored": {
     message: "This address only receives OpenRouter's sign-in callback.",
     hint: null,
+  },
+  "output.unwritable": {
+    message: "Could not write to standard output: {reason}.",
+    hint: "Send the output somewhere that can take it (a file on a disk with free space, a pipe that reads it all).",
   },
   "keys.no_management_key": {
     message: "OPENROUTER_MANAGEMENT_KEY is not set.",
@@ -761,6 +792,10 @@ export const MESSAGES = {
   "keys.interrupted": {
     message: "Interrupted.",
     hint: null,
+  },
+  "keys.management_key_readable": {
+    message: "{files} holds OPENROUTER_MANAGEMENT_KEY and can be read by other users; it could not be made private: another user owns it, or its filesystem is read-only.",
+    hint: "Have its owner run chmod 600 on it, or export OPENROUTER_MANAGEMENT_KEY in your shell instead of keeping it in a file.",
   },
   "keys.none": {
     message: "No keys named {prefix}* on this account.",

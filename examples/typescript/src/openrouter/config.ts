@@ -20,15 +20,26 @@ import * as catalog from "./catalog.ts";
 import { Problem } from "./catalog.ts";
 import * as envfile from "./envfile.ts";
 
+/** The account's key (keys reads it): an env file holding it is made private too. */
+export const MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY";
+
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export const DEFAULT_ENVIRONMENT: Environment = "development";
 /** The project's name: keys made for it are named <slug>-<environment>. */
 export const PROJECT_SLUG = "my-openrouter-app";
 
+/** Settings that are unset unless an env file or the environment sets them. */
+type Optional =
+  | "OPENROUTER_API_KEY"
+  | "OPENROUTER_FALLBACK_MODELS"
+  | "OPENROUTER_PROVIDER_SORT"
+  | "OPENROUTER_DATA_COLLECTION"
+  | "OPENROUTER_ZDR";
+
 /** The answers this project was generated with: what a setting is when nothing else sets it. */
 // biome-ignore format: one answer per line, however long the answer
-export const DEFAULTS: Readonly<Record<Exclude<catalog.Variable, "OPENROUTER_API_KEY">, string>> = {
+export const DEFAULTS: Readonly<Record<Exclude<catalog.Variable, Optional>, string>> = {
   OPENROUTER_BASE_URL: catalog.DEFAULT_BASE_URL,
   OPENROUTER_HTTP_REFERER: "https://example.com",
   OPENROUTER_APP_TITLE: "My OpenRouter App",
@@ -53,6 +64,8 @@ const STARTER_COMMAND = "npm start --";
 const COMMAND = "npm run --silent {name} --";
 // A token count: digits only, few enough that every language reads the number exactly.
 const TOKENS = /^[0-9]{1,15}$/;
+// A model id in a list: printable ASCII, no blanks or commas (author/slug, ~alias, :variant).
+const MODEL_ID = /^[\x21-\x2b\x2d-\x7e]+$/;
 
 /**
  * How a user runs one of this project's commands (start: the starter) with these arguments.
@@ -99,6 +112,12 @@ export class Settings {
   readonly filesMadePrivate: readonly string[];
   readonly directory: string;
   readonly filesLeftReadable: readonly string[];
+  /** OPENROUTER_FALLBACK_MODELS: tried in order after the model (the request's models list). */
+  readonly fallbackModels: readonly string[];
+  /** OPENROUTER_PROVIDER_SORT, OPENROUTER_DATA_COLLECTION, OPENROUTER_ZDR (undefined: unset). */
+  readonly providerSort: string | undefined;
+  readonly dataCollection: string | undefined;
+  readonly zdr: boolean | undefined;
 
   constructor(apiKey: string, fields: SettingsFields, layers: readonly Layer[] = []) {
     this.#apiKey = apiKey;
@@ -116,6 +135,10 @@ export class Settings {
     this.filesMadePrivate = fields.filesMadePrivate;
     this.directory = fields.directory;
     this.filesLeftReadable = fields.filesLeftReadable;
+    this.fallbackModels = fields.fallbackModels;
+    this.providerSort = fields.providerSort;
+    this.dataCollection = fields.dataCollection;
+    this.zdr = fields.zdr;
   }
 
   get apiKey(): string {
@@ -221,7 +244,7 @@ export function loadSettings(
     }
     layers.push([name, fileValues]);
     filesRead.push(name);
-    if (fileValues.OPENROUTER_API_KEY) {
+    if (fileValues.OPENROUTER_API_KEY || fileValues[MANAGEMENT_KEY]) {
       const privacy = envfile.makePrivate(path);
       if (privacy === "madePrivate") {
         madePrivate.push(name);
@@ -259,6 +282,8 @@ export function loadSettings(
     });
     throw new Problem(text);
   }
+  const choice = (variable: string) => oneOf(variable, values, environment);
+  const zdr = choice("OPENROUTER_ZDR");
 
   return new Settings(
     key,
@@ -276,9 +301,54 @@ export function loadSettings(
       filesMadePrivate: madePrivate,
       directory,
       filesLeftReadable: leftReadable,
+      fallbackModels: modelList(values.OPENROUTER_FALLBACK_MODELS ?? ""),
+      providerSort: choice("OPENROUTER_PROVIDER_SORT"),
+      dataCollection: choice("OPENROUTER_DATA_COLLECTION"),
+      zdr: zdr === undefined ? undefined : zdr === "true",
     },
     layers,
   );
+}
+
+/** A setting that takes one of a few values (any case), or undefined when unset. */
+function oneOf(
+  variable: string,
+  values: Partial<Record<string, string>>,
+  environment: string,
+): string | undefined {
+  const value = values[variable];
+  if (value === undefined) {
+    return undefined;
+  }
+  const allowed = catalog.CHOICES[variable] ?? [];
+  const chosen = blanksTrimmed(value).toLowerCase();
+  if (!allowed.includes(chosen)) {
+    const text = catalog.say("config.bad_choice", {
+      variable,
+      value,
+      allowed: allowed.join(", "),
+      environment,
+    });
+    throw new Problem(text);
+  }
+  return chosen;
+}
+
+/** Spaces and tabs around a value taken off (as Python's str.strip(" \t")). */
+function blanksTrimmed(value: string): string {
+  return value.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+
+/** Comma-separated model ids (blanks around commas allowed), or a Problem. */
+function modelList(value: string): string[] {
+  if (!blanksTrimmed(value)) {
+    return [];
+  }
+  const models = value.split(",").map(blanksTrimmed);
+  if (!models.every((model) => MODEL_ID.test(model))) {
+    throw new Problem(catalog.say("config.fallback_models", { value }));
+  }
+  return models;
 }
 
 /**
@@ -413,4 +483,37 @@ export function keyHash(apiKey: string): string {
 /** The text with the key, wherever it appears, replaced by its mask. */
 export function redact(text: string, apiKey: string): string {
   return apiKey ? text.replaceAll(apiKey, mask(apiKey)) : text;
+}
+
+let outputFailed = false;
+let outputGuarded = false;
+
+/**
+ * Handle what goes wrong with stdout from here on, as Node reports it (an "error" event, later):
+ * a reader that stops early (verify --json | head -c 10, EPIPE) is no failure, and the rest is
+ * dropped without a word; an output that cannot take it (> /dev/full) is one line on stderr, and
+ * exit 1 (exitStatus()). Never a stack trace.
+ */
+export function guardOutput(): void {
+  if (outputGuarded) {
+    return;
+  }
+  outputGuarded = true;
+  process.stdout.on("error", outputError);
+}
+
+/** What a failed write to stdout means (see guardOutput); a write's callback may say it first. */
+export function outputError(error: NodeJS.ErrnoException): void {
+  if (outputFailed || error.code === "EPIPE") {
+    return;
+  }
+  outputFailed = true;
+  process.exitCode = 1;
+  const text = catalog.say("output.unwritable", { reason: envfile.reason(error) });
+  console.error(`error: ${text.line()}`);
+}
+
+/** The exit status to end with: status, or 1 if stdout could not take what was printed. */
+export function exitStatus(status: number): number {
+  return outputFailed ? 1 : status;
 }

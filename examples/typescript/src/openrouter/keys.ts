@@ -27,6 +27,8 @@ import * as cli from "./cli.ts";
 import {
   command,
   ENVIRONMENTS,
+  exitStatus,
+  guardOutput,
   keyHash,
   keyProblem,
   loadSettings,
@@ -48,6 +50,12 @@ const FAILED = 1;
 const OVERRIDES = ["OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE"];
 const NAME = /^(development|staging|production)(-[0-9]{8})?$/;
 const ENVIRONMENT_HELP = `the environment: ${ENVIRONMENTS.join(", ")}`;
+const TIMEOUT = {
+  type: "string",
+  metavar: "SECONDS",
+  default: String(account.TIMEOUT_MS / 1000),
+  help: `how long each request to OpenRouter may take (default: ${account.TIMEOUT_MS / 1000})`,
+} as const;
 
 const COMMANDS = {
   create: {
@@ -63,13 +71,17 @@ const COMMANDS = {
         help: "monthly credit limit (default: the environment's; production needs one)",
       },
       force: { type: "boolean", help: "replace a key the env file already holds" },
+      timeout: TIMEOUT,
     },
   },
   list: {
     name: "keys",
     subcommand: "list",
     description: `List the account's keys named ${PROJECT_SLUG}-*: limit, usage this month, expiry, and the env file that holds each.`,
-    options: { json: { type: "boolean", help: "print one JSON object on stdout" } },
+    options: {
+      json: { type: "boolean", help: "print one JSON object on stdout" },
+      timeout: TIMEOUT,
+    },
   },
   rotate: {
     name: "keys",
@@ -81,6 +93,7 @@ const COMMANDS = {
         type: "boolean",
         help: "the key was exposed: delete it first, then create its successor",
       },
+      timeout: TIMEOUT,
     },
   },
 } satisfies Record<string, cli.CommandLine>;
@@ -96,6 +109,8 @@ const KEYS = {
 let onInterrupt: (() => void) | null = null;
 /** Redacted from anything printed, whatever happens. */
 let managementKey = "";
+/** How long each request may take, in all (--timeout). */
+let timeoutMs = account.TIMEOUT_MS;
 
 /** Run the keys command; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -128,8 +143,10 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     if (values.help) {
       return showHelp(cli.help(COMMANDS.create));
     }
+    timeoutMs = timeoutOf(values.timeout);
     const settings = loadSettings(required(values.env));
     managementKey = readManagementKey(settings);
+    warnReadable(settings);
     return createKey(settings, values.limit, values.force ?? false);
   }
   if (name === "list") {
@@ -137,8 +154,10 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     if (values.help) {
       return showHelp(cli.help(COMMANDS.list));
     }
+    timeoutMs = timeoutOf(values.timeout);
     const settings = loadSettings();
     managementKey = readManagementKey(settings);
+    warnReadable(settings);
     return listKeys(settings, values.json ?? false);
   }
   if (name === "rotate") {
@@ -146,8 +165,10 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     if (values.help) {
       return showHelp(cli.help(COMMANDS.rotate));
     }
+    timeoutMs = timeoutOf(values.timeout);
     const settings = loadSettings(required(values.env));
     managementKey = readManagementKey(settings);
+    warnReadable(settings);
     return rotateKey(settings, values.compromised ?? false);
   }
   if (name === "-h" || name === "--help") {
@@ -155,6 +176,27 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
   }
   const choose = `choose a command: ${Object.keys(COMMANDS).join(", ")}`;
   throw new cli.UsageError(name ? `unknown command '${name}': ${choose}` : choose);
+}
+
+/** --timeout in milliseconds; a UsageError outside the catalog's range. */
+function timeoutOf(given: string): number {
+  const seconds = Number(given);
+  const [least, most] = catalog.TIMEOUT_RANGE;
+  if (!(seconds >= least && seconds <= most)) {
+    throw new cli.UsageError(catalog.say("usage.timeout", { least, most }).message);
+  }
+  return seconds * 1000;
+}
+
+/** Warn when .env holds the management key and could not be made private (loadSettings tries). */
+function warnReadable(settings: Settings): void {
+  const inDotEnv = settings.layers.some(
+    ([source, values]) => source === ".env" && Boolean(values[MANAGEMENT_KEY]),
+  );
+  if (inDotEnv && settings.filesLeftReadable.includes(".env")) {
+    const text = catalog.say("keys.management_key_readable", { files: ".env" });
+    console.error(`warning: ${text.line()}`);
+  }
 }
 
 function required(environment: string | undefined): string {
@@ -241,12 +283,12 @@ async function createKey(
     });
     throw new Problem(text, FAILED);
   }
-  const management = new account.Management(settings, managementKey);
+  const management = new account.Management(settings, managementKey, timeoutMs);
   const body = newKey(environment, limit, "monthly");
   const [data, key] = await creating(() => management.create(body), envFile);
   await save(management, settings, key, again);
   sayCreated(data, body, envFile);
-  return provision.check(settings);
+  return provision.check(settings, timeoutMs);
 }
 
 /** POST /keys's body for a key of the environment, by its policy. */
@@ -345,19 +387,23 @@ interface Listing {
 async function listKeys(settings: Settings, json: boolean): Promise<number> {
   const prefix = `${PROJECT_SLUG}-`;
   const holders = envFilesByHash(settings.directory);
-  const found = await new account.Management(settings, managementKey).list();
-  const rows = found
-    .filter((record) => typeof record.name === "string" && record.name.startsWith(prefix))
-    .map((record) => listing(record, holders));
+  // Only what list shows, of the project's keys: the rest of each page is dropped.
+  const keep = (record: account.KeyRecord) =>
+    typeof record.name === "string" && record.name.startsWith(prefix)
+      ? listing(record, holders)
+      : null;
+  const rows = await new account.Management(settings, managementKey, timeoutMs).list(keep);
+  let output: string;
   if (json) {
     // Compact: both languages print the same bytes.
-    process.stdout.write(`${JSON.stringify({ keys: rows })}\n`);
+    output = JSON.stringify({ keys: rows });
   } else if (rows.length > 0) {
-    process.stdout.write(`${table(rows)}\n`);
+    output = table(rows);
   } else {
     const create = command("keys", "create", "--env", settings.environment);
-    process.stdout.write(`${catalog.say("keys.none", { prefix, command: create }).line()}\n`);
+    output = catalog.say("keys.none", { prefix, command: create }).line();
   }
+  process.stdout.write(`${output}\n`);
   return 0;
 }
 
@@ -480,7 +526,7 @@ async function rotateKey(settings: Settings, compromised: boolean): Promise<numb
     throw new Problem(catalog.say("keys.no_key_to_rotate", { file, command: create }));
   }
 
-  const management = new account.Management(settings, managementKey);
+  const management = new account.Management(settings, managementKey, timeoutMs);
   const oldHash = keyHash(oldKey);
   const old = await management.get(oldHash);
   if (old === null) {
@@ -625,5 +671,6 @@ class Rotation {
 }
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2));
+  guardOutput();
+  process.exitCode = exitStatus(await main(process.argv.slice(2)));
 }

@@ -44,20 +44,32 @@ export function save(settings: Settings, key: string): void {
   envfile.writeKey(settings.envFile, key);
 }
 
+/** Variables of the process environment that win over the env file's key, the first set deciding. */
+export const OVERRIDES = ["OPENROUTER_API_KEY", catalog.KEY_FILE_VARIABLE] as const;
+
 /**
  * verify's checks of the key just saved, reported as verify reports them; the exit status.
  *
- * The settings are read again, since the env file has just changed. A key in the process
- * environment still wins over the file, for verify as for the app, so the user is told.
+ * The settings are read again, since the env file has just changed. A key the process
+ * environment gives (OPENROUTER_API_KEY, or OPENROUTER_API_KEY_FILE) wins over the file for the
+ * app, so the user is told; what is checked is the new key all the same, the file's. timeoutMs is
+ * each request's (--timeout).
  */
-export async function check(settings: Settings): Promise<number> {
-  if (process.env.OPENROUTER_API_KEY) {
-    const text = catalog.say("login.overridden", { file: basename(settings.envFile) });
-    console.error(`warning: ${text.message}`);
+export async function check(settings: Settings, timeoutMs?: number): Promise<number> {
+  const overriding = OVERRIDES.find((name) => process.env[name]);
+  if (overriding !== undefined) {
+    const file = basename(settings.envFile);
+    const text = catalog.say("login.overridden", { variable: overriding, file });
+    console.error(`warning: ${text.line()}`);
   }
+  const environ = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !(OVERRIDES as readonly string[]).includes(name),
+    ),
+  );
   let saved: Settings;
   try {
-    saved = loadSettings(settings.environment, { directory: settings.directory });
+    saved = loadSettings(settings.environment, { directory: settings.directory, environ });
   } catch (error) {
     if (!(error instanceof Problem)) {
       throw error;
@@ -65,5 +77,5 @@ export async function check(settings: Settings): Promise<number> {
     console.error(`error: ${error.text.line()}`);
     return error.status;
   }
-  return verify.run(saved);
+  return verify.run(saved, timeoutMs === undefined ? {} : { timeoutMs });
 }

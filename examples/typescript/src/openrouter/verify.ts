@@ -16,15 +16,19 @@ import { join } from "node:path";
 import { APIConnectionError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
+import { chatOptions } from "./chat.ts";
 import * as cli from "./cli.ts";
 import { createClient, parseJson, percentEncode } from "./client.ts";
 import {
   DEFAULT_ENVIRONMENT,
   describeKeyProblem,
   ENVIRONMENTS,
+  exitStatus,
+  guardOutput,
   keyProblem,
   loadSettings,
   mask,
+  outputError,
   PROCESS_ENVIRONMENT,
   Problem,
   redact,
@@ -68,6 +72,16 @@ const COMMAND_LINE = {
 /** One line of the report. */
 export interface Check {
   name: catalog.CheckName;
+  status: Status;
+  message: string;
+  hint: string | null;
+  /** The model check's: each model checked (the model, then its fallbacks), for --json. */
+  models?: ModelEntry[];
+}
+
+/** One model's result in the model check's `models` list. */
+export interface ModelEntry {
+  model: string;
   status: Status;
   message: string;
   hint: string | null;
@@ -288,10 +302,7 @@ async function runChecks(settings: Settings, options: CheckOptions): Promise<Out
   checks.push(
     isFailure(key) ? skip("credits", "skip.key_failed") : creditsCheck(settings, keyInfo),
   );
-  checks.push(
-    modelCheck(settings, replies.model, replies.endpoints),
-    chatCheck(settings, replies.chat),
-  );
+  checks.push(modelsCheck(settings, replies), chatCheck(settings, replies.chat));
   return outcome(checks.some(isFailure) ? 1 : 0, checks, keyInfo);
 }
 
@@ -468,11 +479,14 @@ interface Replies {
   model: Reply;
   endpoints: Reply | null;
   chat: Reply | null;
+  /** GET /model and the endpoints of each fallback model, in order. */
+  fallbacks: (readonly [Reply, Reply | null])[];
 }
 
 /** The replies that say whether OpenRouter is there at all. */
-function allButChat({ key, model, endpoints }: Replies): Reply[] {
-  return endpoints === null ? [key, model] : [key, model, endpoints];
+function allButChat({ key, model, endpoints, fallbacks }: Replies): Reply[] {
+  const lookedUp = [key, model, endpoints, ...fallbacks.flat()];
+  return lookedUp.filter((reply): reply is Reply => reply !== null);
 }
 
 /** Whether a model id names one model, with providers of its own (not a router or ~alias). */
@@ -484,7 +498,8 @@ export function isConcrete(model: string): boolean {
  * GET /key, GET /model, a concrete model's endpoints and maybe a chat, concurrently.
  *
  * Everything ends within the timeout, even against a server that accepts the connection and never
- * answers. SDK retries are off: verify reports, the app retries.
+ * answers. SDK retries are off: verify reports, the app retries. Each fallback model
+ * (OPENROUTER_FALLBACK_MODELS) is looked up like the model, at once.
  */
 async function sendRequests(
   settings: Settings,
@@ -497,22 +512,29 @@ async function sendRequests(
     timeoutMs,
     deadline: AbortSignal.timeout(whole),
   };
-  // author/slug:variant stays as it is; anything unusual is percent-encoded.
-  const model = settings.model.replace(/[^\w.~/:-]/gu, percentEncode);
   const body = {
     model: settings.model,
     messages: [{ role: "user", content: "Say OK." }],
-    max_tokens: catalog.CHAT_CHECK_TOKENS,
+    // What the app sends (fallbacks, provider preferences), with a 16-token reply.
+    ...chatOptions(settings, { max_completion_tokens: catalog.CHAT_CHECK_TOKENS }),
   };
-  // A :variant is served by its model's endpoints.
-  const endpoints = `/models/${model.split(":")[0]}/endpoints`;
-  const [key, found, listed, answered] = await Promise.all([
+  const lookUp = (name: string) => {
+    // author/slug:variant stays as it is; anything unusual is percent-encoded.
+    const model = name.replace(/[^\w.~/:-]/gu, percentEncode);
+    // A :variant is served by its model's endpoints.
+    const endpoints = `/models/${model.split(":")[0]}/endpoints`;
+    return Promise.all([
+      send(run, `/model/${model}`),
+      isConcrete(name) ? send(run, endpoints) : null,
+    ] as const);
+  };
+  const [key, [found, listed], answered, fallbacks] = await Promise.all([
     fetchKey(run),
-    send(run, `/model/${model}`),
-    isConcrete(settings.model) ? send(run, endpoints) : null,
+    lookUp(settings.model),
     chat ? send(run, "/chat/completions", body) : null,
+    Promise.all(settings.fallbackModels.map(lookUp)),
   ]);
-  return { key, model: found, endpoints: listed, chat: answered };
+  return { key, model: found, endpoints: listed, chat: answered, fallbacks };
 }
 
 /** GET /key, falling back to the legacy /auth/key where /key does not exist. */
@@ -571,13 +593,13 @@ async function send(
 
 // --- checks from the replies -------------------------------------------------------
 
-/** OpenRouter's own words about an error, on one line. */
-function replyErrorDetail(reply: Reply): string {
+/** OpenRouter's own words about an error, on one line, the key (secret) masked. */
+function replyErrorDetail(reply: Reply, secret: string): string {
   if (reply.body === null) {
     return `a ${reply.contentType || "non-JSON"} answer`;
   }
   const error = isRecord(reply.body) ? reply.body.error : undefined;
-  return errorDetail(error, "no details");
+  return errorDetail(error, "no details", secret);
 }
 
 /** A check failed by an HTTP error, with what the status means. */
@@ -587,7 +609,13 @@ function failed(name: catalog.CheckName, reply: Reply, settings: Settings): Chec
   if (status < 300 && isRecord(error) && Number.isInteger(error.code)) {
     status = error.code as number;
   }
-  const text = explainStatus(status, replyErrorDetail(reply), reply.headers, settings, error);
+  const text = explainStatus(
+    status,
+    replyErrorDetail(reply, settings.apiKey),
+    reply.headers,
+    settings,
+    error,
+  );
   return check(name, "fail", text);
 }
 
@@ -696,20 +724,61 @@ function creditsCheck(settings: Settings, data: KeyInfo | null): Check {
   return check("credits", "pass", text, ...spent);
 }
 
+const WORST: Readonly<Record<Status, number>> = { skip: 0, pass: 1, warn: 2, fail: 3 };
+
+/**
+ * The model check of the model and each fallback: the worst of them decides. Each one's own
+ * result is in the check's `models` list (--json); with no fallbacks the check is the model's own.
+ */
+function modelsCheck(settings: Settings, replies: Replies): Check {
+  const main = modelCheck(settings, replies.model, replies.endpoints);
+  const checks = [
+    main,
+    ...replies.fallbacks.map(([found, endpoints], index) =>
+      modelCheck(settings, found, endpoints, settings.fallbackModels[index]),
+    ),
+  ];
+  const status = checks
+    .map((done) => done.status)
+    .reduce((worst, next) => (WORST[next] > WORST[worst] ? next : worst));
+  const hints = checks.flatMap((done) =>
+    done.hint && (done.status === "warn" || done.status === "fail") ? [done.hint] : [],
+  );
+  const models = [settings.model, ...settings.fallbackModels];
+  return {
+    name: "model",
+    status,
+    message: checks.map((done) => done.message).join(" "),
+    hint: checks.length === 1 ? main.hint : [...new Set(hints)].join(" ") || null,
+    models: checks.map((done, index) => ({
+      model: catalog.printable(models[index] ?? ""),
+      status: done.status,
+      message: done.message,
+      hint: done.hint,
+    })),
+  };
+}
+
 /**
  * GET /model says whether OpenRouter knows the id; the endpoints, whether anyone serves it.
  *
  * Routers and ~aliases pass on GET /model alone: their own endpoint lists are empty. A :variant
  * that GET /model does not know only warns, because OpenRouter resolves some of them only in a
- * chat.
+ * chat. fallback: a fallback's id (undefined: the settings' model).
  */
-function modelCheck(settings: Settings, found: Reply, endpoints: Reply | null): Check {
-  const model = settings.model;
+function modelCheck(
+  settings: Settings,
+  found: Reply,
+  endpoints: Reply | null,
+  fallback?: string,
+): Check {
+  const model = fallback ?? settings.model;
   if (found.status === 404) {
     if (model.includes(":")) {
       return check("model", "warn", catalog.say("model.variant_not_found", { model }));
     }
-    const text = catalog.say("model.unknown", { model, environment: settings.environment });
+    const unknown = fallback === undefined ? "model.unknown" : "model.unknown_fallback";
+    const text = catalog.say(unknown, { model, environment: settings.environment });
     return check("model", "fail", text);
   }
   const data = isRecord(found.body) ? found.body.data : undefined;
@@ -845,8 +914,14 @@ function useColor(): boolean {
 }
 
 if (import.meta.main) {
+  guardOutput();
   const status = await main(process.argv.slice(2));
   // The report is out: end now, or a connection still opening (a stalled TLS handshake, say)
   // keeps Node running long past --timeout.
-  process.stdout.write("", () => process.exit(status));
+  process.stdout.write("", (error) => {
+    if (error) {
+      outputError(error);
+    }
+    process.exit(exitStatus(status));
+  });
 }

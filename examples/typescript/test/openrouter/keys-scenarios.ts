@@ -19,6 +19,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
@@ -174,6 +175,11 @@ export const EXPECTED: Record<string, [string, number, string, string]> = {
   list_hostile_names: ["keys list", 0, "gnp.exe\\u202e\\u001b]0;owned\\u0007", "unchanged"],
   list_json_hostile_names: ["keys list --json", 0, "gnp.exe\\\\u202e\\\\u001b]0;owned\\\\u0007", "unchanged"],
   rotate_hostile_name: ["keys rotate --env development", 0, "20260101\\u001b]0;owned\\u0007\\u200b", "new"],
+  list_trickled: ["keys list --timeout 2", 1, "did not answer within 2 s", "unchanged"],
+  create_trickled: ["keys create --env development --timeout 2", 1, "did not answer within 2 s", "unchanged"],
+  create_with_an_exported_key_file: ["keys create --env development", 0, "unset OPENROUTER_API_KEY_FILE", "new"],
+  create_with_an_exported_key: ["keys create --env development", 0, "unset OPENROUTER_API_KEY)", "new"],
+  management_key_in_a_readable_dot_env: ["keys list --json", 0, '"keys"', "unchanged"],
   approve: ["login --no-browser", 0, "Saved the new key", "new"],
   approve_with_limit: ["login --no-browser --env staging --limit 20", 0, "Saved the new key", "new"],
   production_without_limit: ["login --no-browser --env production", 2, "--limit USD", "unchanged"],
@@ -192,6 +198,13 @@ export const EXPECTED: Record<string, [string, number, string, string]> = {
   directory_is_read_only: ["login --no-browser", 2, "directory is not writable", "unchanged"],
   timeout: ["login --no-browser --timeout 1", 1, "within 1 s", "unchanged"],
   exchange_refused_with_escape_sequences: ["login --no-browser", 1, "Invalid code\\u001b]0;owned\\u0007\\u202e", "unchanged"],
+  callback_takes_only_its_own_request: ["login --no-browser", 0, "Saved the new key", "new"],
+  headless_line_too_long: ["login --headless", 1, "longer than 4 KiB", "unchanged"],
+  exchange_trickled: ["login --no-browser --timeout 2", 1, "did not answer within 2 s", "unchanged"],
+  approve_with_an_exported_key_file: ["login --no-browser", 0, "unset OPENROUTER_API_KEY_FILE", "new"],
+  approve_with_an_exported_key: ["login --no-browser", 0, "unset OPENROUTER_API_KEY)", "new"],
+  save_fails_after_the_exchange: ["login --no-browser", 1, "https://openrouter.ai/settings/keys", "none"],
+  the_browser_gets_no_key: ["login", 0, "Saved the new key", "new"],
 };
 
 export interface Scenario {
@@ -524,6 +537,61 @@ scenario("rotate_hostile_name", (setup) => {
   setup.check = () => rotated(setup);
 });
 
+scenario("list_trickled", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.fake.trickle(`${API}/keys`, "GET");
+});
+
+scenario("create_trickled", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.fake.trickle(`${API}/keys`, "POST");
+});
+
+/** verify checked the key saved in the env file, not the one the environment exports. */
+function checkedTheNewKey(setup: Setup): void {
+  const saved = savedKey(setup.envFile());
+  const checked = setup.fake.requests
+    .filter((request) => request.path === `${API}/key`)
+    .map((request) => request.headers.authorization);
+  assert.ok(checked.length > 0);
+  assert.deepEqual([...new Set(checked)], [`Bearer ${saved}`]);
+}
+
+/** OPENROUTER_API_KEY_FILE exported, naming a file with a key OpenRouter does not know. */
+function exportedKeyFile(setup: Setup): void {
+  writeFileSync(join(setup.directory, "other-key"), `${newKey()}\n`);
+  setup.env.OPENROUTER_API_KEY_FILE = "other-key";
+  setup.check = () => checkedTheNewKey(setup);
+}
+
+/** OPENROUTER_API_KEY exported, with a key OpenRouter does not know. */
+function exportedKey(setup: Setup): void {
+  setup.env.OPENROUTER_API_KEY = newKey();
+  setup.check = () => checkedTheNewKey(setup);
+}
+
+scenario("create_with_an_exported_key_file", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  exportedKeyFile(setup);
+});
+
+scenario("create_with_an_exported_key", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  exportedKey(setup);
+});
+
+scenario("management_key_in_a_readable_dot_env", (setup) => {
+  const dotEnv = join(setup.directory, ".env");
+  const key = setup.fake.addManagementKey(undefined, { name: `${setup.project.slug}-admin` });
+  writeFileSync(dotEnv, `OPENROUTER_BASE_URL=${setup.fake.baseUrl}\n${MANAGEMENT_KEY}=${key}\n`);
+  chmodSync(dotEnv, 0o644);
+  setup.check = () => assert.equal(statSync(dotEnv).mode & 0o777, 0o600);
+});
+
 // --- login --------------------------------------------------------------------------
 
 /** The browser ended on the success page; the key follows the policy. */
@@ -678,6 +746,98 @@ scenario("exchange_refused_with_escape_sequences", (setup) => {
   setup.fake.respond(`${API}/auth/keys`, 403, { error: hostile });
   setup.browse = setup.approve;
   setup.check = () => failedPage(setup);
+});
+
+/** The status a request gets, sent as given (any method, any Host header). */
+function statusOf(url: string, method = "GET", host?: string): Promise<number> {
+  const { promise, resolve, reject } = Promise.withResolvers<number>();
+  const headers = host ? { Host: host } : {};
+  const sent = httpRequest(url, { method, headers, timeout: PATIENCE_MS }, (response) => {
+    response.resume();
+    resolve(response.statusCode ?? 0);
+  });
+  sent.on("error", reject);
+  sent.end();
+  return promise;
+}
+
+scenario("callback_takes_only_its_own_request", (setup) => {
+  setup.pointAtFake();
+  const answers: number[] = [];
+  setup.browse = async (url) => {
+    const callback = callbackUrl(url);
+    const { origin, pathname, port } = new URL(callback);
+    assert.ok(pathname.startsWith("/callback/") && pathname.length > 20, callback);
+    const stolen = `${callback}?code=stolen`;
+    answers.push(await statusOf(stolen, "POST"));
+    answers.push(await statusOf(stolen, "PUT"));
+    answers.push(await statusOf(stolen, "GET", `evil.example:${port}`));
+    answers.push(await statusOf(stolen, "GET", `localhost:${port}`));
+    answers.push(await statusOf(`${origin}/callback?code=stolen`));
+    answers.push(await statusOf(`${callback}x?code=stolen`));
+    await setup.approve(url);
+  };
+  setup.check = () => {
+    assert.deepEqual(answers, [404, 404, 404, 404, 404, 404]);
+    signedIn(setup, "development", 10);
+  };
+});
+
+scenario("headless_line_too_long", (setup) => {
+  setup.pointAtFake();
+  setup.browse = async (_url, user) => user.type("x".repeat(5000));
+});
+
+scenario("exchange_trickled", (setup) => {
+  setup.pointAtFake();
+  setup.fake.trickle(`${API}/auth/keys`, "POST");
+  setup.browse = setup.approve;
+  setup.check = () => failedPage(setup);
+});
+
+scenario("approve_with_an_exported_key_file", (setup) => {
+  setup.pointAtFake();
+  setup.browse = setup.approve;
+  exportedKeyFile(setup);
+});
+
+scenario("approve_with_an_exported_key", (setup) => {
+  setup.pointAtFake();
+  setup.browse = setup.approve;
+  exportedKey(setup);
+});
+
+scenario("save_fails_after_the_exchange", (setup) => {
+  setup.pointAtFake();
+  setup.browse = async (url) => {
+    mkdirSync(setup.envFile()); // after the check that it could be written
+    await setup.approve(url);
+  };
+  setup.check = () => failedPage(setup);
+});
+
+scenario("the_browser_gets_no_key", (setup) => {
+  setup.pointAtFake();
+  const seen = join(setup.directory, "browser-env");
+  const browser = join(setup.directory, "browser.sh");
+  writeFileSync(browser, `#!/bin/sh\nenv > '${seen}.part' && mv '${seen}.part' '${seen}'\n`);
+  chmodSync(browser, 0o755);
+  setup.env.BROWSER = browser;
+  setup.managementKey();
+  setup.env.OPENROUTER_API_KEY = setup.fake.addKey(undefined, { limit: 5.0 });
+  setup.browse = async (url) => {
+    for (let waited = 0; !existsSync(seen) && waited < PATIENCE_MS; waited += 50) {
+      await sleep(50);
+    }
+    await setup.approve(url);
+  };
+  setup.check = () => {
+    const environment = readFileSync(seen, "utf8");
+    assert.ok(!environment.includes("OPENROUTER_MANAGEMENT_KEY"));
+    assert.ok(!environment.includes("OPENROUTER_API_KEY="));
+    const keys = Object.values(setup.env).filter((value) => value.startsWith("sk-or-v1-"));
+    assert.ok(keys.length > 0 && !keys.some((key) => environment.includes(key)));
+  };
 });
 
 // --- playing a scenario, and what every one must show afterwards ----------------------

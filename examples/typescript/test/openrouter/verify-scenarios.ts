@@ -172,6 +172,13 @@ const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: nu
   hostile_error_message: ["pass pass pass pass fail skip pass skip", 1, "User not found.\\u001b]0;owned\\u0007\\u001b[8m"],
   hostile_key_label: ["pass pass pass pass pass pass pass skip", 0, "team\\u202egnp.exe\\u001b]0;owned\\u0007"],
   hostile_model_name: ["pass pass pass pass pass pass fail skip", 1, "acme/\\u001b[2Jmodel\\u2066"],
+  fallback_models_checked: ["pass pass pass pass pass pass pass skip", 0, "anthropic/claude-haiku-4.5 is served by"],
+  fallback_model_missing: ["pass pass pass pass pass pass fail skip", 1, "no model nobody/no-such-model (a fallback in OPENROUTER_FALLBACK_MODELS)"],
+  chat_with_fallbacks_and_preferences: ["pass pass pass pass pass pass pass pass", 0, "16-token"],
+  bad_provider_sort: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_PROVIDER_SORT (cheapest) is not one of: price, throughput, latency"],
+  bad_data_collection: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_DATA_COLLECTION (never) is not one of: allow, deny"],
+  bad_zdr: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_ZDR (yes) is not one of: true, false"],
+  bad_fallback_models: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_FALLBACK_MODELS (a/b c/d) is not a comma-separated list"],
 };
 
 export const SCENARIOS: Scenario[] = [];
@@ -568,4 +575,54 @@ scenario("hostile_key_label", (setup) => {
 scenario("hostile_model_name", (setup) => {
   const key = setup.fake.addKey(undefined, { limit: 5.0 });
   setup.writeEnv(key, { more: { OPENROUTER_MODEL: "acme/\x1b[2Jmodel\u2066" } });
+});
+
+// --- fallback models and provider preferences ------------------------------------------------
+
+const FALLBACK = "anthropic/claude-haiku-4.5";
+
+scenario("fallback_models_checked", (setup) => {
+  setup.fake.serveModel(FALLBACK);
+  const key = setup.fake.addKey(undefined, { limit: 5.0 });
+  const more = { OPENROUTER_MODEL: MODEL, OPENROUTER_FALLBACK_MODELS: `${FALLBACK},${ALIAS}` };
+  setup.writeEnv(key, { more });
+});
+
+scenario("fallback_model_missing", (setup) => {
+  setup.fake.serveModel(FALLBACK);
+  const key = setup.fake.addKey(undefined, { limit: 5.0 });
+  const fallbacks = `${FALLBACK},nobody/no-such-model`;
+  setup.writeEnv(key, { more: { OPENROUTER_MODEL: MODEL, OPENROUTER_FALLBACK_MODELS: fallbacks } });
+});
+
+// The chat check sends what the app sends; the model fails, its fallback answers.
+scenario("chat_with_fallbacks_and_preferences", (setup) => {
+  setup.fake.serveModel(FALLBACK);
+  setup.fake.failModel(MODEL);
+  setup.writeEnv(setup.fake.addKey(undefined, { limit: 5.0 }), {
+    more: {
+      OPENROUTER_MODEL: MODEL,
+      OPENROUTER_FALLBACK_MODELS: FALLBACK,
+      OPENROUTER_PROVIDER_SORT: "latency",
+      OPENROUTER_DATA_COLLECTION: "deny",
+      OPENROUTER_ZDR: "true",
+    },
+  });
+  setup.args.push("--chat");
+});
+
+scenario("bad_provider_sort", (setup) => {
+  setup.writeEnv(newKey(), { more: { OPENROUTER_PROVIDER_SORT: "cheapest" } });
+});
+
+scenario("bad_data_collection", (setup) => {
+  setup.writeEnv(newKey(), { more: { OPENROUTER_DATA_COLLECTION: "never" } });
+});
+
+scenario("bad_zdr", (setup) => {
+  setup.writeEnv(newKey(), { more: { OPENROUTER_ZDR: "yes" } });
+});
+
+scenario("bad_fallback_models", (setup) => {
+  setup.writeEnv(newKey(), { more: { OPENROUTER_FALLBACK_MODELS: "a/b c/d" } });
 });

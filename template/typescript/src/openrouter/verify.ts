@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { APIConnectionError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
+import { chatOptions } from "./chat.ts";
 import * as cli from "./cli.ts";
 import { createClient, parseJson, percentEncode } from "./client.ts";
 import {
@@ -71,6 +72,16 @@ const COMMAND_LINE = {
 /** One line of the report. */
 export interface Check {
   name: catalog.CheckName;
+  status: Status;
+  message: string;
+  hint: string | null;
+  /** The model check's: each model checked (the model, then its fallbacks), for --json. */
+  models?: ModelEntry[];
+}
+
+/** One model's result in the model check's `models` list. */
+export interface ModelEntry {
+  model: string;
   status: Status;
   message: string;
   hint: string | null;
@@ -291,10 +302,7 @@ async function runChecks(settings: Settings, options: CheckOptions): Promise<Out
   checks.push(
     isFailure(key) ? skip("credits", "skip.key_failed") : creditsCheck(settings, keyInfo),
   );
-  checks.push(
-    modelCheck(settings, replies.model, replies.endpoints),
-    chatCheck(settings, replies.chat, keyInfo),
-  );
+  checks.push(modelsCheck(settings, replies), chatCheck(settings, replies.chat, keyInfo));
   return outcome(checks.some(isFailure) ? 1 : 0, checks, keyInfo);
 }
 
@@ -471,11 +479,14 @@ interface Replies {
   model: Reply;
   endpoints: Reply | null;
   chat: Reply | null;
+  /** GET /model and the endpoints of each fallback model, in order. */
+  fallbacks: (readonly [Reply, Reply | null])[];
 }
 
 /** The replies that say whether OpenRouter is there at all. */
-function allButChat({ key, model, endpoints }: Replies): Reply[] {
-  return endpoints === null ? [key, model] : [key, model, endpoints];
+function allButChat({ key, model, endpoints, fallbacks }: Replies): Reply[] {
+  const lookedUp = [key, model, endpoints, ...fallbacks.flat()];
+  return lookedUp.filter((reply): reply is Reply => reply !== null);
 }
 
 /** Whether a model id names one model, with providers of its own (not a router or ~alias). */
@@ -487,7 +498,8 @@ export function isConcrete(model: string): boolean {
  * GET /key, GET /model, a concrete model's endpoints and maybe a chat, concurrently.
  *
  * Everything ends within the timeout, even against a server that accepts the connection and never
- * answers. SDK retries are off: verify reports, the app retries.
+ * answers. SDK retries are off: verify reports, the app retries. Each fallback model
+ * (OPENROUTER_FALLBACK_MODELS) is looked up like the model, at once.
  */
 async function sendRequests(
   settings: Settings,
@@ -500,22 +512,29 @@ async function sendRequests(
     timeoutMs,
     deadline: AbortSignal.timeout(whole),
   };
-  // author/slug:variant stays as it is; anything unusual is percent-encoded.
-  const model = settings.model.replace(/[^\w.~/:-]/gu, percentEncode);
   const body = {
     model: settings.model,
     messages: [{ role: "user", content: "Say OK." }],
-    max_tokens: catalog.CHAT_CHECK_TOKENS,
+    // What the app sends (fallbacks, provider preferences), with a 16-token reply.
+    ...chatOptions(settings, { max_completion_tokens: catalog.CHAT_CHECK_TOKENS }),
   };
-  // A :variant is served by its model's endpoints.
-  const endpoints = `/models/${model.split(":")[0]}/endpoints`;
-  const [key, found, listed, answered] = await Promise.all([
+  const lookUp = (name: string) => {
+    // author/slug:variant stays as it is; anything unusual is percent-encoded.
+    const model = name.replace(/[^\w.~/:-]/gu, percentEncode);
+    // A :variant is served by its model's endpoints.
+    const endpoints = `/models/${model.split(":")[0]}/endpoints`;
+    return Promise.all([
+      send(run, `/model/${model}`),
+      isConcrete(name) ? send(run, endpoints) : null,
+    ] as const);
+  };
+  const [key, [found, listed], answered, fallbacks] = await Promise.all([
     send(run, "/key"),
-    send(run, `/model/${model}`),
-    isConcrete(settings.model) ? send(run, endpoints) : null,
+    lookUp(settings.model),
     chat ? send(run, "/chat/completions", body) : null,
+    Promise.all(settings.fallbackModels.map(lookUp)),
   ]);
-  return { key, model: found, endpoints: listed, chat: answered };
+  return { key, model: found, endpoints: listed, chat: answered, fallbacks };
 }
 
 /** GET path, or POST the body there; the answer whatever its status. */
@@ -693,20 +712,61 @@ function creditsCheck(settings: Settings, data: KeyInfo | null): Check {
   return check("credits", "pass", text, ...spent);
 }
 
+const WORST: Readonly<Record<Status, number>> = { skip: 0, pass: 1, warn: 2, fail: 3 };
+
+/**
+ * The model check of the model and each fallback: the worst of them decides. Each one's own
+ * result is in the check's `models` list (--json); with no fallbacks the check is the model's own.
+ */
+function modelsCheck(settings: Settings, replies: Replies): Check {
+  const main = modelCheck(settings, replies.model, replies.endpoints);
+  const checks = [
+    main,
+    ...replies.fallbacks.map(([found, endpoints], index) =>
+      modelCheck(settings, found, endpoints, settings.fallbackModels[index]),
+    ),
+  ];
+  const status = checks
+    .map((done) => done.status)
+    .reduce((worst, next) => (WORST[next] > WORST[worst] ? next : worst));
+  const hints = checks.flatMap((done) =>
+    done.hint && (done.status === "warn" || done.status === "fail") ? [done.hint] : [],
+  );
+  const models = [settings.model, ...settings.fallbackModels];
+  return {
+    name: "model",
+    status,
+    message: checks.map((done) => done.message).join(" "),
+    hint: checks.length === 1 ? main.hint : [...new Set(hints)].join(" ") || null,
+    models: checks.map((done, index) => ({
+      model: catalog.printable(models[index] ?? ""),
+      status: done.status,
+      message: done.message,
+      hint: done.hint,
+    })),
+  };
+}
+
 /**
  * GET /model says whether OpenRouter knows the id; the endpoints, whether anyone serves it.
  *
  * Routers and ~aliases pass on GET /model alone: their own endpoint lists are empty. A :variant
  * that GET /model does not know only warns, because OpenRouter resolves some of them only in a
- * chat.
+ * chat. fallback: a fallback's id (undefined: the settings' model).
  */
-function modelCheck(settings: Settings, found: Reply, endpoints: Reply | null): Check {
-  const model = settings.model;
+function modelCheck(
+  settings: Settings,
+  found: Reply,
+  endpoints: Reply | null,
+  fallback?: string,
+): Check {
+  const model = fallback ?? settings.model;
   if (found.status === 404) {
     if (model.includes(":")) {
       return check("model", "warn", catalog.say("model.variant_not_found", { model }));
     }
-    const text = catalog.say("model.unknown", { model, environment: settings.environment });
+    const unknown = fallback === undefined ? "model.unknown" : "model.unknown_fallback";
+    const text = catalog.say(unknown, { model, environment: settings.environment });
     return check("model", "fail", text);
   }
   const data = isRecord(found.body) ? found.body.data : undefined;

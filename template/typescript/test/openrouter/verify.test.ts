@@ -157,7 +157,9 @@ test("the requests go out together, without the catalogue or retries", async (t)
   assert.ok(!setup.fake.paths().includes("/api/v1/models"));
   assert.equal(setup.fake.requests.length, sent);
   const chat = setup.fake.requests.find((request) => request.path.endsWith("/completions"));
-  assert.equal(JSON.parse(chat?.body ?? "{}").max_tokens, 16, "OpenAI-served models refuse fewer");
+  const body = JSON.parse(chat?.body ?? "{}");
+  assert.equal(body.max_completion_tokens, 16, "OpenAI-served models refuse fewer");
+  assert.equal(body.max_tokens, undefined, "deprecated");
 
   setup.fake.latency = 0;
   setup.fake.respond("/api/v1/key", 503, { error: "Service Unavailable" });
@@ -195,4 +197,26 @@ test("no colour when stdout is not a terminal", async (t) => {
   setup.goodKey();
   const { stdout } = await verify(setup);
   assert.ok(!stdout.includes("\x1b["));
+});
+
+test("fallback models are checked in the same round trip, listed under the model check", async (t) => {
+  const setup = new Setup(PROJECT, await startFake(t), projectDirectory(t));
+  const fallbacks = ["anthropic/claude-haiku-4.5", "openrouter/auto"];
+  setup.fake.serveModel(fallbacks[0] ?? "");
+  const more = { OPENROUTER_MODEL: "openai/gpt-5.2", OPENROUTER_FALLBACK_MODELS: fallbacks.join() };
+  setup.writeEnv(setup.fake.addKey(undefined, { limit: 5.0 }), { more });
+  setup.fake.latency = 500;
+  const { status, stdout } = await verify(setup, "--json");
+  assert.equal(status, 0);
+  // GET /key; GET /model and the endpoints of each concrete model; a router's GET /model.
+  assert.equal(setup.fake.maxInFlight, 6, "the requests must go out together");
+  assert.equal(setup.fake.requests.length, 6);
+  const report = JSON.parse(stdout) as Report;
+  const model = report.checks.find((check) => check.name === "model") as Record<string, unknown>;
+  const models = model.models as { model: string; status: string }[];
+  assert.deepEqual(
+    models.map((entry) => entry.model),
+    ["openai/gpt-5.2", ...fallbacks],
+  );
+  assert.ok(models.every((entry) => entry.status === "pass"));
 });

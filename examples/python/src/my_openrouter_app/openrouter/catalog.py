@@ -162,7 +162,18 @@ VARIABLES: Final = (
     "OPENROUTER_APP_CATEGORIES",
     "OPENROUTER_MODEL",
     "OPENROUTER_MAX_TOKENS",
+    "OPENROUTER_FALLBACK_MODELS",
+    "OPENROUTER_PROVIDER_SORT",
+    "OPENROUTER_DATA_COLLECTION",
+    "OPENROUTER_ZDR",
 )
+
+#: The values a setting may take (anything else is a configuration error naming them).
+CHOICES: Final[dict[str, tuple[str, ...]]] = {
+    "OPENROUTER_PROVIDER_SORT": ("price", "throughput", "latency"),
+    "OPENROUTER_DATA_COLLECTION": ("allow", "deny"),
+    "OPENROUTER_ZDR": ("true", "false"),
+}
 
 CHECKS: Final = (
     "config",
@@ -207,6 +218,8 @@ MessageId = Literal[
     "config.unknown_category",
     "config.too_many_categories",
     "config.max_tokens",
+    "config.bad_choice",
+    "config.fallback_models",
     "key_format.ok",
     "key_format.missing",
     "key_format.missing_copy",
@@ -247,6 +260,7 @@ MessageId = Literal[
     "model.router",
     "model.alias",
     "model.variant_not_found",
+    "model.unknown_fallback",
     "chat.ok",
     "chat.not_run",
     "skip.preflight",
@@ -295,6 +309,7 @@ MessageId = Literal[
     "login.denied",
     "login.no_code",
     "login.bad_code",
+    "login.code_too_long",
     "login.exchange_failed",
     "login.timeout",
     "login.key_exists",
@@ -312,6 +327,7 @@ MessageId = Literal[
     "login.page_failed",
     "login.page_failed_next",
     "login.page_ignored",
+    "output.unwritable",
     "keys.no_management_key",
     "keys.bad_management_key",
     "keys.management_refused",
@@ -339,6 +355,7 @@ MessageId = Literal[
     "keys.interrupted_deleting",
     "keys.interrupted_compromised",
     "keys.interrupted",
+    "keys.management_key_readable",
     "keys.none",
 ]
 
@@ -382,6 +399,14 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "config.max_tokens": Text(
         "OPENROUTER_MAX_TOKENS ({value}) is not a whole number of tokens from 1 up.",
         "Set it to the most tokens a reply may use, e.g. OPENROUTER_MAX_TOKENS={default}, or remove it to use {default}.",
+    ),
+    "config.bad_choice": Text(
+        "{variable} ({value}) is not one of: {allowed}.",
+        "Set {variable} to one of {allowed} in .env.{environment}, or leave it empty for OpenRouter's default.",
+    ),
+    "config.fallback_models": Text(
+        "OPENROUTER_FALLBACK_MODELS ({value}) is not a comma-separated list of model ids.",
+        "List model ids (author/slug, no spaces) separated by commas, e.g. OPENROUTER_FALLBACK_MODELS=anthropic/claude-haiku-4.5,google/gemini-2.5-flash; or leave it empty for no fallbacks.",
     ),
     "key_format.ok": Text(
         "{masked} from {key_source}",
@@ -542,6 +567,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "model.variant_not_found": Text(
         "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
         "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+    ),
+    "model.unknown_fallback": Text(
+        "OpenRouter has no model {model} (a fallback in OPENROUTER_FALLBACK_MODELS).",
+        "Pick model ids (author/slug) from https://openrouter.ai/models for OPENROUTER_FALLBACK_MODELS in .env.{environment}, or remove {model} from it.",
     ),
     "chat.ok": Text(
         "{model} answered a {tokens}-token completion.",
@@ -735,6 +764,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "That is not an authorization code: it holds spaces or control characters.",
         "Start over with {login_command} and paste only the code OpenRouter shows.",
     ),
+    "login.code_too_long": Text(
+        "That is not an authorization code: the line is longer than {limit} KiB.",
+        "Start over with {login_command} and paste only the code OpenRouter shows.",
+    ),
     "login.exchange_failed": Text(
         "OpenRouter did not exchange the code for a key (HTTP {status}): {detail}",
         "Codes work once and expire quickly: start over with {login_command}.",
@@ -752,8 +785,8 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         None,
     ),
     "login.overridden": Text(
-        "An exported OPENROUTER_API_KEY overrides the new key in {file} until you unset it.",
-        None,
+        "An exported {variable} overrides the new key in {file} until you unset it: the app would use that key; the new one is checked below.",
+        "Unset it (unset {variable}) to use the key in {file}.",
     ),
     "login.not_writable": Text(
         "{file} cannot be written: {reason}. Nothing was sent to OpenRouter.",
@@ -780,8 +813,8 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         None,
     ),
     "login.save_failed": Text(
-        "Could not save the key to {file}: {detail}.",
-        "The file was left as it was. Fix the file, then start over with {command}.",
+        "The new key {name} exists on your account but could not be saved to {file}: {detail}",
+        "{file} was left as it was. Delete the key at https://openrouter.ai/settings/keys (named {name}, hash {hash}), fix the file, then start over with {command}.",
     ),
     "login.page_signed_in": Text(
         "Signed in to OpenRouter",
@@ -802,6 +835,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "login.page_ignored": Text(
         "This address only receives OpenRouter's sign-in callback.",
         None,
+    ),
+    "output.unwritable": Text(
+        "Could not write to standard output: {reason}.",
+        "Send the output somewhere that can take it (a file on a disk with free space, a pipe that reads it all).",
     ),
     "keys.no_management_key": Text(
         "OPENROUTER_MANAGEMENT_KEY is not set.",
@@ -910,6 +947,10 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "keys.interrupted": Text(
         "Interrupted.",
         None,
+    ),
+    "keys.management_key_readable": Text(
+        "{files} holds OPENROUTER_MANAGEMENT_KEY and can be read by other users; it could not be made private: another user owns it, or its filesystem is read-only.",
+        "Have its owner run chmod 600 on it, or export OPENROUTER_MANAGEMENT_KEY in your shell instead of keeping it in a file.",
     ),
     "keys.none": Text(
         "No keys named {prefix}* on this account.",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,8 @@ DEFAULTS: Final = {
 }
 PROCESS_ENVIRONMENT: Final = "the process environment"
 KEY_FILE: Final = catalog.KEY_FILE_VARIABLE
+#: The account's key (keys reads it): an env file holding it is made private too.
+MANAGEMENT_KEY: Final = "OPENROUTER_MANAGEMENT_KEY"
 #: More than any key file needs: a path to a log or a device is refused, not read whole.
 KEY_FILE_LIMIT: Final = catalog.MAX_KEY_FILE_BYTES
 #: Seconds a client waits: generous enough for a long streamed reply, short enough to notice a dead link.
@@ -48,6 +51,8 @@ _STARTER_COMMAND: Final = "python -m my_openrouter_app"
 _COMMAND: Final = "python -m my_openrouter_app.openrouter.{name}"
 # A token count: digits only, few enough that every language reads the number exactly.
 _TOKENS: Final = re.compile(r"[0-9]{1,15}")
+# A model id in a list: printable ASCII, no blanks or commas (author/slug, ~alias, :variant).
+_MODEL_ID: Final = re.compile(r"[\x21-\x2b\x2d-\x7e]+")
 
 
 def command(name: str, *args: str) -> str:
@@ -80,6 +85,12 @@ class Settings:
     files_left_readable: tuple[str, ...] = ()
     #: Where values come from, highest first: (source, its variables). The key may be in here.
     layers: tuple[tuple[str, Mapping[str, str]], ...] = field(default=(), repr=False)
+    #: OPENROUTER_FALLBACK_MODELS: tried in order after the model (the request's models list).
+    fallback_models: tuple[str, ...] = ()
+    #: OPENROUTER_PROVIDER_SORT, OPENROUTER_DATA_COLLECTION, OPENROUTER_ZDR (None: unset).
+    provider_sort: str | None = None
+    data_collection: str | None = None
+    zdr: bool | None = None
 
     @property
     def key_source(self) -> str:
@@ -153,7 +164,7 @@ def load_settings(
             continue
         layers.append((name, file_values))
         files_read.append(name)
-        if file_values.get("OPENROUTER_API_KEY"):
+        if file_values.get("OPENROUTER_API_KEY") or file_values.get(MANAGEMENT_KEY):
             privacy = envfile.make_private(path)
             if privacy == "made_private":
                 made_private.append(name)
@@ -178,6 +189,8 @@ def load_settings(
         )
         raise Problem(text)
 
+    choices = {name: _choice(name, values.get(name), environment) for name in catalog.CHOICES}
+    zdr = choices["OPENROUTER_ZDR"]
     return Settings(
         environment=environment,
         selected_by=selected_by,
@@ -194,7 +207,39 @@ def load_settings(
         directory=directory,
         files_left_readable=tuple(left_readable),
         layers=tuple(layers),
+        fallback_models=_model_list(values.get("OPENROUTER_FALLBACK_MODELS", "")),
+        provider_sort=choices["OPENROUTER_PROVIDER_SORT"],
+        data_collection=choices["OPENROUTER_DATA_COLLECTION"],
+        zdr=None if zdr is None else zdr == "true",
     )
+
+
+def _choice(variable: str, value: str | None, environment: str) -> str | None:
+    """A setting that takes one of a few values (any case), or None when unset."""
+    if value is None:
+        return None
+    allowed = catalog.CHOICES[variable]
+    chosen = value.strip(" \t").lower()
+    if chosen not in allowed:
+        text = catalog.say(
+            "config.bad_choice",
+            variable=variable,
+            value=value,
+            allowed=", ".join(allowed),
+            environment=environment,
+        )
+        raise Problem(text)
+    return chosen
+
+
+def _model_list(value: str) -> tuple[str, ...]:
+    """Comma-separated model ids (blanks around commas allowed), or a Problem."""
+    if not value.strip(" \t"):
+        return ()
+    models = tuple(part.strip(" \t") for part in value.split(","))
+    if not all(_MODEL_ID.fullmatch(model) for model in models):
+        raise Problem(catalog.say("config.fallback_models", value=value))
+    return models
 
 
 def find_key(layers: list[tuple[str, Mapping[str, str]]], directory: Path) -> tuple[str, str]:
@@ -296,3 +341,29 @@ def key_hash(api_key: str) -> str:
 def redact(text: str, api_key: str) -> str:
     """The text with the key, wherever it appears, replaced by its mask."""
     return text.replace(api_key, mask(api_key)) if api_key else text
+
+
+def print_out(text: str) -> int | None:
+    """Print text on stdout: None once written, else the exit status to end with.
+
+    A reader that stops early (verify --json | head -c 10) is no failure: the
+    rest is dropped without a word. An output that cannot take it (> /dev/full)
+    is one line on stderr, and exit 1. Never a traceback, at exit either.
+    """
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _stdout_to_nowhere()
+    except OSError as error:
+        _stdout_to_nowhere()
+        failure = catalog.say("output.unwritable", reason=envfile.reason(error))
+        print(f"error: {failure.line()}", file=sys.stderr)
+        return 1
+    return None
+
+
+def _stdout_to_nowhere() -> None:
+    """What stdout still holds, and anything printed later, goes nowhere (it could not go out)."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, sys.stdout.fileno())
+    os.close(nowhere)

@@ -43,6 +43,7 @@ from .config import (
     key_problem,
     load_settings,
     mask,
+    print_out,
     redact,
 )
 
@@ -55,11 +56,16 @@ _NAME = re.compile(r"(development|staging|production)(-[0-9]{8})?")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the keys command; returns the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    least, most = catalog.TIMEOUT_RANGE
+    if not least <= args.timeout <= most:  # NaN is in no range
+        parser.error(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
     management_key = ""
     try:
         settings = load_settings(args.env if "env" in args else None)
         management_key = read_management_key(settings)
+        warn_readable(settings)
         status: int = args.run(args, settings, management_key)
     except Problem as error:
         print(f"error: {redact(error.text.line(), management_key)}", file=sys.stderr)
@@ -118,6 +124,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the key was exposed: delete it first, then create its successor",
     )
     rotate.set_defaults(run=rotate_key)
+    for subcommand in commands.choices.values():
+        subcommand.add_argument(
+            "--timeout",
+            type=float,
+            default=account.TIMEOUT,
+            metavar="SECONDS",
+            help=f"how long each request to OpenRouter may take (default: {account.TIMEOUT:g})",
+        )
     return parser
 
 
@@ -140,6 +154,15 @@ def read_management_key(settings: Settings) -> str:
     if key_problem(key):
         raise Problem(catalog.say("keys.bad_management_key", masked=mask(key)))
     return key
+
+
+def warn_readable(settings: Settings) -> None:
+    """Warn when .env holds the management key and could not be made private (load_settings tries)."""
+    if ".env" in settings.files_left_readable and any(
+        source == ".env" and values.get(MANAGEMENT_KEY) for source, values in settings.layers
+    ):
+        text = catalog.say("keys.management_key_readable", files=".env")
+        print(f"warning: {text.line()}", file=sys.stderr, flush=True)
 
 
 def _say(message_id: catalog.MessageId, **values: object) -> None:
@@ -165,12 +188,12 @@ def create_key(args: argparse.Namespace, settings: Settings, management_key: str
             force_command=command("keys", "create", "--env", environment, *limit_args, "--force"),
         )
         raise Problem(text, status=1)
-    management = account.Management(settings, management_key)
+    management = account.Management(settings, management_key, args.timeout)
     body = new_key(environment, limit=limit, limit_reset="monthly")
     data, key = _creating(lambda: management.create(body), env_file)
     save(management, settings, key, again)
     _say_created(data, body, env_file)
-    return provision.check(settings)
+    return provision.check(settings, timeout=args.timeout)
 
 
 def new_key(
@@ -247,22 +270,25 @@ def _say_created(
 def list_keys(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
     prefix = f"{PROJECT_SLUG}-"
     holders = env_files_by_hash(settings.directory)
-    found = account.Management(settings, management_key).list()
-    rows = [
-        listing(record, holders)
-        for record in found
-        if isinstance(record.get("name"), str) and record["name"].startswith(prefix)
-    ]
+
+    def keep(record: dict[str, Any]) -> dict[str, Any] | None:
+        """Only what list shows, of the project's keys: the rest of each page is dropped."""
+        name = record.get("name")
+        return (
+            listing(record, holders) if isinstance(name, str) and name.startswith(prefix) else None
+        )
+
+    rows = account.Management(settings, management_key, args.timeout).list(keep)
     if args.json:
         # Compact, as JSON.stringify writes it: both languages print the same bytes.
         document = {"keys": rows}
-        print(json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+        output = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     elif rows:
-        print(table(rows))
+        output = table(rows)
     else:
         create = command("keys", "create", "--env", settings.environment)
-        print(catalog.say("keys.none", prefix=prefix, command=create).line())
-    return 0
+        output = catalog.say("keys.none", prefix=prefix, command=create).line()
+    return print_out(output) or 0
 
 
 def env_files_by_hash(directory: Path) -> dict[str, str]:
@@ -372,7 +398,7 @@ def rotate_key(args: argparse.Namespace, settings: Settings, management_key: str
         create = command("keys", "create", "--env", environment)
         raise Problem(catalog.say("keys.no_key_to_rotate", file=env_file.name, command=create))
 
-    management = account.Management(settings, management_key)
+    management = account.Management(settings, management_key, args.timeout)
     old_hash = key_hash(old_key)
     old = management.get(old_hash)
     if old is None:

@@ -33,6 +33,7 @@ import httpx2
 import openai
 
 from . import catalog, envfile
+from .chat import chat_options
 from .client import create_async_client, parse_json
 from .config import (
     DEFAULT_ENVIRONMENT,
@@ -64,6 +65,8 @@ class Check:
     status: Status
     message: str
     hint: str | None = None
+    #: The model check's: each model checked (the model, then its fallbacks), for --json.
+    models: list[dict[str, Any]] | None = None
 
     @classmethod
     def of(cls, name: str, status: Status, *texts: catalog.Text) -> Check:
@@ -116,9 +119,17 @@ class Outcome:
         return {
             "ok": self.status == 0,
             "environment": self.environment,
-            "checks": [asdict(check) for check in self.checks],
+            "checks": [_entry(check) for check in self.checks],
             "key": _reported(self.key_info, self.api_key),
         }
+
+
+def _entry(check: Check) -> dict[str, Any]:
+    """A check in --json: name, status, message, hint (and the model check's models)."""
+    entry = asdict(check)
+    if check.models is None:
+        del entry["models"]
+    return entry
 
 
 class UsageError(Exception):
@@ -230,7 +241,7 @@ async def run_checks(settings: Settings, *, timeout: float, chat: bool) -> Outco
     else:
         checks.append(credits_check(settings, outcome.key_info))
     checks += [
-        model_check(settings, replies.model, replies.endpoints),
+        models_check(settings, replies),
         chat_check(settings, replies.chat, outcome.key_info),
     ]
     outcome.status = 1 if any(check.status == "fail" for check in checks) else 0
@@ -353,10 +364,15 @@ class Replies:
     model: Reply
     endpoints: Reply | None
     chat: Reply | None
+    #: GET /model and the endpoints of each fallback model, in order.
+    fallbacks: list[tuple[Reply, Reply | None]] = field(default_factory=list)
 
     def all_but_chat(self) -> list[Reply]:
         """The replies that say whether OpenRouter is there at all."""
-        return [reply for reply in (self.key, self.model, self.endpoints) if reply is not None]
+        looked_up = [self.key, self.model, self.endpoints]
+        for found, endpoints in self.fallbacks:
+            looked_up += [found, endpoints]
+        return [reply for reply in looked_up if reply is not None]
 
 
 def is_concrete(model: str) -> bool:
@@ -369,18 +385,23 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
 
     Everything ends within the timeout, even against a server that accepts the
     connection and never answers. SDK retries are off: verify reports, the app retries.
+    Each fallback model (OPENROUTER_FALLBACK_MODELS) is looked up like the model, at once.
     """
-    model = quote(settings.model, safe="/:~")
-    paths = {"key": "/key", "model": f"/model/{model}"}
-    if is_concrete(settings.model):
-        # A :variant is served by its model's endpoints.
-        paths["endpoints"] = f"/models/{model.split(':')[0]}/endpoints"
+    paths = {"key": "/key"}
+    for index, name in enumerate((settings.model, *settings.fallback_models)):
+        model = quote(name, safe="/:~")
+        suffix = f".{index}" if index else ""  # the fallbacks: model.1, endpoints.1, ...
+        paths[f"model{suffix}"] = f"/model/{model}"
+        if is_concrete(name):
+            # A :variant is served by its model's endpoints.
+            paths[f"endpoints{suffix}"] = f"/models/{model.split(':')[0]}/endpoints"
     if chat:
         paths["chat"] = "/chat/completions"
     body = {
         "model": settings.model,
         "messages": [{"role": "user", "content": "Say OK."}],
-        "max_tokens": catalog.CHAT_CHECK_TOKENS,
+        # What the app sends (fallbacks, provider preferences), with a 16-token reply.
+        **chat_options(settings, max_completion_tokens=catalog.CHAT_CHECK_TOKENS),
     }
     async with create_async_client(settings, timeout=timeout, max_retries=0) as client:
         requests = {"key": send(client, settings, timeout, "/key")}
@@ -407,7 +428,13 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
     def optional(name: str) -> Reply | None:
         return result(name) if name in tasks else None
 
-    return Replies(result("key"), result("model"), optional("endpoints"), optional("chat"))
+    fallbacks = [
+        (result(f"model.{index}"), optional(f"endpoints.{index}"))
+        for index in range(1, len(settings.fallback_models) + 1)
+    ]
+    return Replies(
+        result("key"), result("model"), optional("endpoints"), optional("chat"), fallbacks
+    )
 
 
 async def send(
@@ -540,20 +567,61 @@ def credits_check(settings: Settings, data: Mapping[str, Any] | None) -> Check:
     return Check.of("credits", "pass", text, *spent)
 
 
-def model_check(settings: Settings, found: Reply, endpoints: Reply | None) -> Check:
+_WORST: dict[Status, int] = {"skip": 0, "pass": 1, "warn": 2, "fail": 3}
+
+
+def models_check(settings: Settings, replies: Replies) -> Check:
+    """The model check of the model and each fallback: the worst of them decides.
+
+    Each one's own result is in the check's `models` list (--json); with no
+    fallbacks the check is the model's own.
+    """
+    main = model_check(settings, replies.model, replies.endpoints)
+    checks = [main]
+    fallbacks = zip(settings.fallback_models, replies.fallbacks, strict=True)
+    for fallback, (found, endpoints) in fallbacks:
+        checks.append(model_check(settings, found, endpoints, model=fallback))
+    status = max((check.status for check in checks), key=lambda status: _WORST[status])
+    hints = [check.hint for check in checks if check.hint and check.status in ("warn", "fail")]
+    models = (settings.model, *settings.fallback_models)
+    return Check(
+        "model",
+        status,
+        " ".join(check.message for check in checks),
+        main.hint if len(checks) == 1 else " ".join(dict.fromkeys(hints)) or None,
+        [_model_entry(model, check) for model, check in zip(models, checks, strict=True)],
+    )
+
+
+def _model_entry(model: str, check: Check) -> dict[str, Any]:
+    """One model's result in the model check's `models` list."""
+    return {
+        "model": catalog.printable(model),
+        "status": check.status,
+        "message": check.message,
+        "hint": check.hint,
+    }
+
+
+def model_check(
+    settings: Settings, found: Reply, endpoints: Reply | None, *, model: str | None = None
+) -> Check:
     """GET /model says whether OpenRouter knows the id; the endpoints, whether anyone serves it.
 
     Routers and ~aliases pass on GET /model alone: their own endpoint lists are
     empty. A :variant that GET /model does not know only warns, because
     OpenRouter resolves some of them only in a chat. Only endpoints whose
     status is 0 serve requests; a model to be removed (expiration_date) warns.
+    model: a fallback's id (None: the settings' model).
     """
-    model = settings.model
+    fallback = model is not None
+    model = settings.model if model is None else model
     if found.status == 404:
         if ":" in model:
             text = catalog.say("model.variant_not_found", model=model)
             return Check.of("model", "warn", text)
-        text = catalog.say("model.unknown", model=model, environment=settings.environment)
+        unknown: catalog.MessageId = "model.unknown_fallback" if fallback else "model.unknown"
+        text = catalog.say(unknown, model=model, environment=settings.environment)
         return Check.of("model", "fail", text)
     data = found.body.get("data") if isinstance(found.body, dict) else None
     if found.status != 200 or not isinstance(data, dict):
