@@ -17,7 +17,8 @@ with a status and OpenRouter's error body, stream_error ends a stream with an
 error chunk, and more (tests/openrouter/fake_server.py says what each does).
 
 Every test runs in an empty directory with no OPENROUTER_* or OPENAI_*
-variables set (`isolated`), so no real key is ever used. `fake`, `use_fake` and
+variables set (`isolated`), so no real key is ever used, and without UV (which
+`uv run` sets), so the commands hints name read the same however pytest ran. `fake`, `use_fake` and
 `play` serve the kit's tests.
 """
 
@@ -40,7 +41,7 @@ from players import play as play_scenario
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Run each test in an empty directory, with no OpenRouter or OpenAI variables set."""
     for name in list(os.environ):
-        if name.startswith(("OPENROUTER_", "OPENAI_")) or name in ("APP_ENV", "BROWSER"):
+        if name.startswith(("OPENROUTER_", "OPENAI_")) or name in ("APP_ENV", "BROWSER", "UV"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     return tmp_path

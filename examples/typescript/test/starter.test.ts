@@ -1,5 +1,5 @@
 /**
- * The starter: npm start -- "prompt" streams one reply.
+ * The starter: npm start --silent -- "prompt" streams one reply.
  *
  * Like the starter, this file is yours: copier update never changes it, so these tests keep
  * describing your starter as you change it. fakeOpenRouter() (test/openrouter/fake.ts) is a fake

@@ -2,7 +2,7 @@
 """A stand-in for OpenRouter's API on 127.0.0.1, so tests need no key and no network.
 
 It follows OpenRouter's API reference (the OpenAPI spec) for every endpoint the
-project calls: GET /key (and the legacy /auth/key), GET /model/{author}/{slug}
+project calls: GET /key, GET /model/{author}/{slug}
 (variants, routers and ~aliases resolved), the per-model endpoints, the public
 2 MB /models catalogue (paged by offset and limit), chat completions (usage with
 its cost; the `models` fallback list and `provider` preferences; OpenAI-served
@@ -352,7 +352,6 @@ class FakeOpenRouter:
     any_model: bool = False  # every author/slug id is known and routable (the command)
     reply: str = "Hello from the fake OpenRouter."
     stream_error: str | None = None
-    legacy_key_endpoint_only: bool = False
     auth_error: str | None = None  # /auth redirects with ?error=<this> (e.g. access_denied)
     affordable_tokens: int | None = None  # chat asking for more answers 402
     refused_headers: set[str] = field(default_factory=set)  # any request with one: 400
@@ -892,7 +891,6 @@ class _Handler(BaseHTTPRequestHandler):
             return
         routes: dict[tuple[str, str], Callable[[bytes], None]] = {
             ("GET", f"{API}/key"): self._key,
-            ("GET", f"{API}/auth/key"): self._key,
             ("GET", f"{API}/models"): self._catalogue,
             ("POST", CHAT): self._chat,
             ("GET", "/auth"): self._authorize,
@@ -939,11 +937,7 @@ class _Handler(BaseHTTPRequestHandler):
     # --- keys -------------------------------------------------------------------------
 
     def _key(self, body: bytes) -> None:
-        fake = self.server_fake
-        if fake.legacy_key_endpoint_only and self.path.startswith(f"{API}/key"):
-            self._error(404, "Not Found")
-            return
-        record = fake.keys[self._caller_key()]
+        record = self.server_fake.keys[self._caller_key()]
         self._json(200, {"data": {k: v for k, v in record.items() if k not in LISTING_ONLY}})
 
     def _list_keys(self, body: bytes) -> None:

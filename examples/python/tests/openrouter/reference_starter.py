@@ -23,6 +23,7 @@ from my_openrouter_app.openrouter import (
     create_client,
     explain,
     explain_stream,
+    key_info,
     load_settings,
     usage_line,
 )
@@ -55,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
             extra_body=chat_options(settings),
         )
     except openai.APIError as error:
-        print(f"error: {explain(error, settings).line()}", file=sys.stderr)
+        # A 402 is the key's own credit limit or the account's balance: GET /key tells which.
+        key = key_info(client) if getattr(error, "status_code", 0) == 402 else None
+        print(f"error: {explain(error, settings, key=key).line()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -206,6 +206,14 @@ def test_commands_are_spelled_as_users_type_them() -> None:
     assert command("start", '"Say hello"') == f'{module} "Say hello"'
 
 
+def test_commands_run_through_uv_are_spelled_with_uv_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uv run sets UV for what it starts: a hint then works as pasted, on the uv path too."""
+    monkeypatch.setenv("UV", "/usr/local/bin/uv")
+    module = "uv run python -m my_openrouter_app"
+    assert command("verify") == f"{module}.openrouter.verify"
+    assert command("start", '"Say hello"') == f'{module} "Say hello"'
+
+
 def test_replies_are_bounded_to_1024_tokens_unless_said_otherwise(isolated: Path) -> None:
     assert load_settings().max_tokens == 1024
     (isolated / ".env").write_text("OPENROUTER_MAX_TOKENS=64\n")

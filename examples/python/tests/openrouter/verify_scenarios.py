@@ -96,11 +96,6 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         0,
         "16-token",
     ),
-    "legacy_key_endpoint": (
-        "pass pass pass pass pass pass pass skip",
-        0,
-        "",
-    ),
     "no_key": (
         "pass fail pass skip skip skip skip skip",
         2,
@@ -371,6 +366,51 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         1,
         "--chat also sends",
     ),
+    "model_endpoint_down": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "served by 1 working provider endpoint",
+    ),
+    "model_every_endpoint_down": (
+        "pass pass pass pass pass pass fail skip",
+        1,
+        "none is working",
+    ),
+    "model_to_be_removed": (
+        "pass pass pass pass pass pass warn skip",
+        0,
+        "after 2026-12-31",
+    ),
+    "chat_rate_limited_until_reset": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "s (until 12:34:56 UTC, from X-RateLimit-Reset)",
+    ),
+    "chat_free_model_limit": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "at least 10 USD of credits",
+    ),
+    "chat_provider_limit_suggests_fallbacks": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "OPENROUTER_FALLBACK_MODELS",
+    ),
+    "chat_key_limit_exceeded": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "It resets monthly, next on",
+    ),
+    "chat_key_limit_spent": (
+        "pass pass pass pass pass fail pass fail",
+        1,
+        "adding credits to the account does not lift it",
+    ),
+    "chat_moderated": (
+        "pass pass pass pass pass pass pass fail",
+        1,
+        "moderation",
+    ),
     "gzip_bomb": (
         "pass pass pass fail skip skip skip skip",
         1,
@@ -491,6 +531,15 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _next_12_34_56_utc() -> int:
+    """The next 12:34:56 UTC at least a minute away, in ms since the epoch (X-RateLimit-Reset)."""
+    now = datetime.now(timezone.utc)
+    at = now.replace(hour=12, minute=34, second=56, microsecond=0)
+    if at < now + timedelta(minutes=1):
+        at += timedelta(days=1)
+    return int(at.timestamp() * 1000)
+
+
 def _in_days(days: int) -> str:
     return (datetime.now(timezone.utc) + timedelta(days=days)).isoformat().replace("+00:00", "Z")
 
@@ -507,13 +556,6 @@ def all_good(setup: Setup) -> None:
 def chat_ok(setup: Setup) -> None:
     setup.good_key()
     setup.args.append("--chat")
-
-
-@scenario()
-def legacy_key_endpoint(setup: Setup) -> None:
-    """Where /key does not exist, verify asks the legacy /auth/key."""
-    setup.good_key()
-    setup.fake.legacy_key_endpoint_only = True
 
 
 # --- found offline: exit 2, nothing sent ----------------------------------------
@@ -777,6 +819,26 @@ def openai_org_and_project_exported(setup: Setup) -> None:
     setup.fake.refused_headers.update({"OpenAI-Organization", "OpenAI-Project", "X-Proxy-Secret"})
 
 
+@scenario()
+def model_endpoint_down(setup: Setup) -> None:
+    """Only endpoints whose status is 0 serve requests: one of two is down."""
+    setup.fake.endpoint_down("acme/flaky-model", "DeepInfra")
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/flaky-model")
+
+
+@scenario()
+def model_every_endpoint_down(setup: Setup) -> None:
+    for provider in ("DeepInfra", "Together"):
+        setup.fake.endpoint_down("acme/flaky-model", provider, status=-2)
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/flaky-model")
+
+
+@scenario()
+def model_to_be_removed(setup: Setup) -> None:
+    setup.fake.expire_model("acme/old-model", "2026-12-31")
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL="acme/old-model")
+
+
 # --- OpenRouter says no, or says nothing --------------------------------------------
 
 
@@ -807,6 +869,52 @@ def provider_rate_limited(setup: Setup) -> None:
     setup.good_key()
     setup.args.append("--chat")
     setup.fake.provider_rate_limit()
+
+
+@scenario()
+def chat_rate_limited_until_reset(setup: Setup) -> None:
+    """OpenRouter's own 429 without Retry-After: the wait comes from X-RateLimit-Reset."""
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.rate_limit(reset_ms=_next_12_34_56_utc())
+
+
+@scenario()
+def chat_free_model_limit(setup: Setup) -> None:
+    setup.write_env(setup.fake.add_key(None, limit=5.0), OPENROUTER_MODEL=f"{MODEL}:free")
+    setup.args.append("--chat")
+    setup.fake.free_model_limit()
+
+
+@scenario()
+def chat_provider_limit_suggests_fallbacks(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    setup.fake.provider_rate_limit(provider_code="429")
+
+
+@scenario()
+def chat_key_limit_exceeded(setup: Setup) -> None:
+    """The 403 users report when the key's own limit is spent: not moderation, not the balance."""
+    setup.good_key(limit_reset="monthly")
+    setup.args.append("--chat")
+    setup.fake.key_limit_exceeded(reset="monthly")
+
+
+@scenario()
+def chat_key_limit_spent(setup: Setup) -> None:
+    """A 402 while GET /key says the key's limit_remaining is spent: the key's cap."""
+    setup.fake.exhaust_key(setup.good_key(limit_reset="weekly"))
+    setup.args.append("--chat")
+
+
+@scenario()
+def chat_moderated(setup: Setup) -> None:
+    setup.good_key()
+    setup.args.append("--chat")
+    flagged = "Your chosen model requires moderation and your input was flagged"
+    metadata = {"reasons": ["violence"], "flagged_input": "...", "provider_name": "OpenAI"}
+    setup.fake.respond("/api/v1/chat/completions", 403, error=flagged, metadata=metadata)
 
 
 @scenario()

@@ -390,7 +390,7 @@ export const MESSAGES = {
     hint: null,
   },
   "model.ok": {
-    message: "{model} is served by {count} provider endpoint(s).",
+    message: "{model} is served by {count} working provider endpoint(s).",
     hint: null,
   },
   "model.unknown": {
@@ -412,6 +412,14 @@ export const MESSAGES = {
   "model.variant_not_found": {
     message: "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
     hint: "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+  },
+  "model.down": {
+    message: "{model} has {listed} provider endpoint(s), but none is working right now: requests to it fail.",
+    hint: "Try again later, list fallback models in OPENROUTER_FALLBACK_MODELS (tried in order when this one fails), or choose another model at https://openrouter.ai/models.",
+  },
+  "model.expiring": {
+    message: "OpenRouter may remove {model} after {date} (its expiration date).",
+    hint: "Choose its successor at https://openrouter.ai/models and set OPENROUTER_MODEL in .env.{environment} before then.",
   },
   "model.unknown_fallback": {
     message: "OpenRouter has no model {model} (a fallback in OPENROUTER_FALLBACK_MODELS).",
@@ -467,11 +475,19 @@ export const MESSAGES = {
   },
   "http.429": {
     message: "Rate limited (HTTP 429): {detail} ({limits})",
-    hint: "Wait {wait} before trying again; retries will not help sooner. Free models allow 20 requests a minute and a daily cap that 10 USD of credits raises.",
+    hint: "Wait {wait} before trying again; retries will not help sooner. OpenRouter's limits are global: more keys or accounts do not raise them.",
+  },
+  "http.429_free": {
+    message: "The free-model limit is reached (HTTP 429): {detail} ({limits})",
+    hint: "Models whose id ends in :free allow 20 requests a minute and 50 a day, or 1000 a day once the account has bought at least 10 USD of credits (https://openrouter.ai/settings/credits). Wait {wait}, or use the paid variant ({paid}), which has no such cap.",
   },
   "http.429_provider": {
     message: "The model's provider{provider} is rate limiting it (HTTP 429): {detail} ({limits})",
-    hint: "This is the provider's limit, not your key's: try again in {wait}, choose another model, or add your own provider key at https://openrouter.ai/settings/integrations.",
+    hint: "This is the provider's limit, not your key's: try again in {wait}, list fallback models in OPENROUTER_FALLBACK_MODELS (OpenRouter tries them in order when one is limited), or add your own provider key at https://openrouter.ai/settings/integrations.",
+  },
+  "http.key_limit": {
+    message: "This key's own credit limit{limit} is used up (HTTP {status}): {detail}",
+    hint: "{resets}. Raise or remove the key's limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}); adding credits to the account does not lift it.",
   },
   "http.redirect": {
     message: "{host} redirected the request to {origin} (HTTP {status}); it was not followed.",

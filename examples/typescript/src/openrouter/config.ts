@@ -60,7 +60,7 @@ export type SelectedBy = "--env" | "APP_ENV" | "default";
 export { Problem };
 
 // How users run this project's commands (the catalog's `commands`).
-const STARTER_COMMAND = "npm start --";
+const STARTER_COMMAND = "npm start --silent --";
 const COMMAND = "npm run --silent {name} --";
 // A token count: digits only, few enough that every language reads the number exactly.
 const TOKENS = /^[0-9]{1,15}$/;

@@ -9,7 +9,7 @@
 
 import { STATUS_CODES } from "node:http";
 
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
 import { command, DEFAULT_TIMEOUT_MS, keyHash, redact, type Settings } from "./config.ts";
@@ -46,7 +46,8 @@ const RATE_LIMIT_HEADERS = [
  * What an HTTP error from OpenRouter means, and what to do about it.
  *
  * error is OpenRouter's error object, when there is one: its message and metadata tell a
- * data-policy 404 or a provider's 429 apart.
+ * data-policy 404 or a provider's 429 apart. key is what GET /key said about the key, when known:
+ * a 402 while its limit_remaining is spent is the key's own credit limit, not the account's balance.
  */
 export function explainStatus(
   status: number,
@@ -54,6 +55,7 @@ export function explainStatus(
   headers: Headers,
   settings: Settings,
   error: unknown = null,
+  key: Readonly<Record<string, unknown>> | null = null,
 ): catalog.Text {
   const values = messageValues(settings, { status, detail: redact(detail, settings.apiKey) });
   const said = isRecord(error) ? error : {};
@@ -71,15 +73,26 @@ export function explainStatus(
       return value ? [`${name}: ${value}`] : [];
     });
     values.limits = sent.join("; ") || "no Retry-After";
-    const retryAfter = headers.get("Retry-After") ?? "";
-    const provider = isRecord(said.metadata) ? said.metadata.provider_name : undefined;
+    const metadata = isRecord(said.metadata) ? said.metadata : {};
+    const provider = metadata.provider_name;
     // The provider's own limit, not OpenRouter's: it says who, or that it came from upstream.
-    if (provider || message.includes("upstream")) {
-      const named = typeof provider === "string" ? ` (${provider})` : "";
-      const wait = waitFor(retryAfter, "a little while");
+    if (provider || metadata.provider_code || message.includes("upstream")) {
+      const named = typeof provider === "string" && provider ? ` (${provider})` : "";
+      const wait = waitFor(headers, "a little while");
       return catalog.say("http.429_provider", { ...values, provider: named, wait });
     }
-    return catalog.say("http.429", { ...values, wait: waitFor(retryAfter, "a minute") });
+    // OpenRouter's cap on :free variants (requests per minute and per day).
+    if (message.includes("free-models") || settings.model.endsWith(":free")) {
+      const paid = settings.model.endsWith(":free")
+        ? settings.model.slice(0, -":free".length)
+        : "the model's id without :free";
+      const wait = waitFor(headers, "until the limit resets");
+      return catalog.say("http.429_free", { ...values, wait, paid });
+    }
+    return catalog.say("http.429", { ...values, wait: waitFor(headers, "a minute") });
+  }
+  if ((status === 403 && message.includes("key limit")) || (status === 402 && isSpent(key))) {
+    return catalog.say("http.key_limit", keyLimitValues(values, message, key));
   }
   if (status >= 500) {
     return catalog.say("http.5xx", values);
@@ -88,8 +101,67 @@ export function explainStatus(
   return catalog.say(catalog.isMessageId(id) ? id : "http.other", values);
 }
 
-function waitFor(retryAfter: string, otherwise: string): string {
-  return /^\d+$/.test(retryAfter) ? `${retryAfter} s` : retryAfter || otherwise;
+/** How long to wait: Retry-After (seconds), else until X-RateLimit-Reset (ms since the epoch). */
+function waitFor(headers: Headers, otherwise: string): string {
+  const retryAfter = (headers.get("Retry-After") ?? "").trim();
+  if (/^\d+$/.test(retryAfter)) {
+    return `${retryAfter} s`;
+  }
+  const reset = (headers.get("X-RateLimit-Reset") ?? "").trim();
+  if (/^\d{1,15}$/.test(reset)) {
+    const moment = Number(reset);
+    const seconds = Math.max(1, Math.ceil((moment - Date.now()) / 1000));
+    const at = new Date(moment).toISOString().slice(11, 19);
+    return `${seconds} s (until ${at} UTC, from X-RateLimit-Reset)`;
+  }
+  return retryAfter || otherwise;
+}
+
+/** Whether GET /key said the key's own credit limit is used up. */
+function isSpent(key: Readonly<Record<string, unknown>> | null): boolean {
+  const remaining = key?.limit_remaining;
+  return typeof remaining === "number" && remaining <= 0;
+}
+
+const RESETS = ["daily", "weekly", "monthly"];
+
+/** The values of http.key_limit: the key's limit, and when it resets (limit_reset). */
+function keyLimitValues(
+  values: Record<string, unknown>,
+  message: string,
+  key: Readonly<Record<string, unknown>> | null,
+): Record<string, unknown> {
+  const limit = key?.limit;
+  let period: unknown = key?.limit_reset === undefined ? "unknown" : key.limit_reset;
+  if (period === "unknown") {
+    // The 403 says which: "Key limit exceeded (monthly limit)".
+    period = [...RESETS, "total"].find((word) => message.includes(`(${word} limit)`)) ?? "unknown";
+  }
+  return {
+    ...values,
+    limit: typeof limit === "number" ? ` (${limit.toFixed(2)} USD)` : "",
+    resets: nextReset(period),
+  };
+}
+
+/** When a key's limit resets: at midnight UTC, weeks from Monday (the reference's words). */
+export function nextReset(period: unknown, now: Date = new Date()): string {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const day = 86_400_000;
+  let at: number;
+  if (period === "daily") {
+    at = today + day;
+  } else if (period === "weekly") {
+    at = today + (7 - ((now.getUTCDay() + 6) % 7)) * day;
+  } else if (period === "monthly") {
+    at = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  } else if (period === null || period === "total") {
+    return "It never resets by itself (the key has no limit_reset)";
+  } else {
+    return "It resets only if the key has a reset period (daily, weekly or monthly)";
+  }
+  const date = new Date(at).toISOString().slice(0, 10);
+  return `It resets ${String(period)}, next on ${date} at 00:00 UTC`;
 }
 
 /** Where a redirect pointed: the origin of its Location, read against the base URL. */
@@ -157,11 +229,17 @@ export function errorDetail(body: unknown, fallback: string, secret = ""): strin
   return redact(text.trim().replaceAll(/\s+/g, " "), secret).slice(0, 300);
 }
 
-/** What any SDK error means for the user: HTTP status, network, mid-stream. */
+/**
+ * What any SDK error means for the user: HTTP status, network, mid-stream.
+ *
+ * key is what GET /key says about the key (await keyInfo(client)), when known: it tells a 402 for
+ * the key's own credit limit from one for the account's balance.
+ */
 export function explain(
   error: APIError,
   settings: Settings,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+  key: Readonly<Record<string, unknown>> | null = null,
 ): catalog.Text {
   if (error instanceof APIConnectionError) {
     return explainConnectionError(error, settings, timeoutMs);
@@ -170,7 +248,7 @@ export function explain(
     const fallback = STATUS_CODES[error.status] ?? "no details";
     const detail = errorDetail(error.error, fallback, settings.apiKey);
     const headers = error.headers ?? new Headers();
-    return explainStatus(error.status, detail, headers, settings, error.error);
+    return explainStatus(error.status, detail, headers, settings, error.error, key);
   }
   // No status: an error chunk in the middle of a stream.
   const detail = errorDetail(error.error, error.message, settings.apiKey);
@@ -178,6 +256,23 @@ export function explain(
     "starter.stream_error",
     messageValues(settings, { detail: redact(detail, settings.apiKey) }),
   );
+}
+
+/**
+ * What GET /key says about the client's key (limit, limit_remaining, limit_reset...), or null when
+ * it cannot be had: explain() then says what it can without it.
+ */
+export async function keyInfo(
+  client: OpenAI,
+  timeoutMs = 5_000,
+): Promise<Record<string, unknown> | null> {
+  try {
+    const answer: unknown = await client.get("/key", { timeout: timeoutMs, maxRetries: 0 });
+    const data = isRecord(answer) ? answer.data : undefined;
+    return isRecord(data) ? data : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -24,4 +24,4 @@ export {
 } from "./cli.ts";
 export { createClient, type Options as ClientOptions } from "./client.ts";
 export { command, loadSettings, Problem, type Settings } from "./config.ts";
-export { explain, explainStream } from "./explain.ts";
+export { explain, explainStream, keyInfo } from "./explain.ts";

@@ -302,7 +302,7 @@ async function runChecks(settings: Settings, options: CheckOptions): Promise<Out
   checks.push(
     isFailure(key) ? skip("credits", "skip.key_failed") : creditsCheck(settings, keyInfo),
   );
-  checks.push(modelsCheck(settings, replies), chatCheck(settings, replies.chat));
+  checks.push(modelsCheck(settings, replies), chatCheck(settings, replies.chat, keyInfo));
   return outcome(checks.some(isFailure) ? 1 : 0, checks, keyInfo);
 }
 
@@ -529,24 +529,12 @@ async function sendRequests(
     ] as const);
   };
   const [key, [found, listed], answered, fallbacks] = await Promise.all([
-    fetchKey(run),
+    send(run, "/key"),
     lookUp(settings.model),
     chat ? send(run, "/chat/completions", body) : null,
     Promise.all(settings.fallbackModels.map(lookUp)),
   ]);
   return { key, model: found, endpoints: listed, chat: answered, fallbacks };
-}
-
-/** GET /key, falling back to the legacy /auth/key where /key does not exist. */
-async function fetchKey(run: Run): Promise<Reply> {
-  const reply = await send(run, "/key");
-  if (reply.status === 404 && isJson(reply)) {
-    const legacy = await send(run, "/auth/key");
-    if (legacy.status !== 404) {
-      return legacy;
-    }
-  }
-  return reply;
 }
 
 /** GET path, or POST the body there; the answer whatever its status. */
@@ -602,20 +590,20 @@ function replyErrorDetail(reply: Reply, secret: string): string {
   return errorDetail(error, "no details", secret);
 }
 
-/** A check failed by an HTTP error, with what the status means. */
-function failed(name: catalog.CheckName, reply: Reply, settings: Settings): Check {
+/** A check failed by an HTTP error, with what the status means (key: what GET /key said). */
+function failed(
+  name: catalog.CheckName,
+  reply: Reply,
+  settings: Settings,
+  key: KeyInfo | null = null,
+): Check {
   let status = reply.status;
   const error = isRecord(reply.body) ? reply.body.error : undefined;
   if (status < 300 && isRecord(error) && Number.isInteger(error.code)) {
     status = error.code as number;
   }
-  const text = explainStatus(
-    status,
-    replyErrorDetail(reply, settings.apiKey),
-    reply.headers,
-    settings,
-    error,
-  );
+  const detail = replyErrorDetail(reply, settings.apiKey);
+  const text = explainStatus(status, detail, reply.headers, settings, error, key);
   return check(name, "fail", text);
 }
 
@@ -786,18 +774,26 @@ function modelCheck(
     return failed("model", found, settings);
   }
   const target = isRecord(data.alias_target) ? data.alias_target.slug : undefined;
+  const expiring = expiringModel(settings, data);
+  const passed = (text: catalog.Text): Check =>
+    check("model", expiring.length > 0 ? "warn" : "pass", text, ...expiring);
   if (model.startsWith("openrouter/")) {
-    return check("model", "pass", catalog.say("model.router", { model }));
+    return passed(catalog.say("model.router", { model }));
   }
   if (typeof target === "string" || endpoints === null) {
     const resolved = typeof target === "string" ? target : String(data.id || model);
-    return check("model", "pass", catalog.say("model.alias", { model, target: resolved }));
+    return passed(catalog.say("model.alias", { model, target: resolved }));
   }
   const listed = isRecord(endpoints.body) ? endpoints.body.data : undefined;
   if (endpoints.status === 200 && isRecord(listed)) {
     const providers = listed.endpoints;
     if (Array.isArray(providers) && providers.length > 0) {
-      return check("model", "pass", catalog.say("model.ok", { model, count: providers.length }));
+      const working = providers.filter(isWorking).length;
+      if (working === 0) {
+        const text = catalog.say("model.down", { model, listed: providers.length });
+        return check("model", "fail", text, ...expiring);
+      }
+      return passed(catalog.say("model.ok", { model, count: working }));
     }
   } else if (endpoints.status !== 404) {
     return failed("model", endpoints, settings);
@@ -805,12 +801,35 @@ function modelCheck(
   // GET /model resolves slug aliases that have no endpoints of their own.
   const canonical = data.id;
   if (typeof canonical === "string" && canonical.split(":")[0] !== model.split(":")[0]) {
-    return check("model", "pass", catalog.say("model.alias", { model, target: canonical }));
+    return passed(catalog.say("model.alias", { model, target: canonical }));
   }
   return check("model", "fail", catalog.say("model.unroutable", { model }));
 }
 
-function chatCheck(settings: Settings, reply: Reply | null): Check {
+/**
+ * Whether a provider endpoint serves requests: its status (EndpointStatus) is 0. Every other
+ * value (-1, -2, -3, -5, -10) is an endpoint OpenRouter does not route to now; an endpoint without
+ * a status is taken as working.
+ */
+function isWorking(endpoint: unknown): boolean {
+  if (!isRecord(endpoint)) {
+    return false;
+  }
+  const status = endpoint.status ?? 0;
+  return status === 0;
+}
+
+/** The warning for a model OpenRouter is to remove (its expiration_date), if any. */
+function expiringModel(settings: Settings, data: Record<string, unknown>): catalog.Text[] {
+  const date = data.expiration_date;
+  if (typeof date !== "string" || date.trim() === "") {
+    return [];
+  }
+  const values = { model: settings.model, date: date.trim().slice(0, 40) };
+  return [catalog.say("model.expiring", { environment: settings.environment, ...values })];
+}
+
+function chatCheck(settings: Settings, reply: Reply | null, key: KeyInfo | null = null): Check {
   if (reply === null) {
     return notRun();
   }
@@ -828,7 +847,7 @@ function chatCheck(settings: Settings, reply: Reply | null): Check {
     const text = catalog.say("reachability.malformed", { url: reply.url, status: reply.status });
     return check("chat", "fail", text);
   }
-  return failed("chat", reply, settings);
+  return failed("chat", reply, settings, key);
 }
 
 /** The chat check when --chat was not given: how to run it. */

@@ -216,8 +216,8 @@ for (const [key, problem] of KEY_PROBLEMS) {
 test("commands are spelled as users type them, never with a dangling --", () => {
   assert.equal(command("login", "--env", "staging"), "npm run --silent login -- --env staging");
   assert.equal(command("verify"), "npm run --silent verify");
-  assert.equal(command("start", '"Say hello"'), 'npm start -- "Say hello"');
-  assert.equal(command("start"), "npm start");
+  assert.equal(command("start", '"Say hello"'), 'npm start --silent -- "Say hello"');
+  assert.equal(command("start"), "npm start --silent");
 });
 
 test("replies are bounded to 1024 tokens unless said otherwise", (t) => {

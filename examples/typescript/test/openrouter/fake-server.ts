@@ -3,7 +3,7 @@
  * A stand-in for OpenRouter's API on 127.0.0.1, so tests need no key and no network.
  *
  * It follows OpenRouter's API reference (the OpenAPI spec) for every endpoint the project
- * calls: GET /key (and the legacy /auth/key), GET /model/{author}/{slug} (variants, routers and
+ * calls: GET /key, GET /model/{author}/{slug} (variants, routers and
  * ~aliases resolved), the per-model endpoints, the public 2 MB /models catalogue (paged by offset
  * and limit), chat completions (usage with its cost; the `models` fallback list and `provider`
  * preferences; OpenAI-served models refuse fewer than 16 tokens; streams carry
@@ -28,7 +28,7 @@
  *     fake.respond("/api/v1/key", 429, { error: "Rate limit exceeded", headers: { "Retry-After": "30" } });
  *     await fake.stop();
  *
- * Run as a command (`npm run --silent fake [-- --port N] [-- --management-key KEY]`), it is an
+ * Run as a command (`npm run --silent fake -- [--port N] [--management-key KEY]`), it is an
  * offline OpenRouter to try the app with (Node built-ins only): it prints OPENROUTER_BASE_URL=...
  * and OPENROUTER_API_KEY=... and serves until interrupted.
  */
@@ -418,7 +418,6 @@ export class FakeOpenRouter {
   anyModel = false;
   reply = "Hello from the fake OpenRouter.";
   streamError: string | null = null;
-  legacyKeyEndpointOnly = false;
   /** /auth redirects with ?error=<this> (e.g. access_denied). */
   authError: string | null = null;
   /** A chat asking for more tokens than this answers 402. */
@@ -972,7 +971,6 @@ export class FakeOpenRouter {
     }
     const routes: Record<string, () => void> = {
       [`GET ${API}/key`]: () => this.#key(exchange),
-      [`GET ${API}/auth/key`]: () => this.#key(exchange),
       [`GET ${API}/models`]: () => this.#catalogue(exchange),
       [`POST ${CHAT}`]: () => this.#chat(exchange),
       "GET /auth": () => this.#authorize(exchange),
@@ -1033,10 +1031,6 @@ export class FakeOpenRouter {
   // --- keys -------------------------------------------------------------------------
 
   #key(exchange: Exchange): void {
-    if (this.legacyKeyEndpointOnly && exchange.url.pathname === `${API}/key`) {
-      exchange.error(404, "Not Found");
-      return;
-    }
     const record = this.keys.get(exchange.callerKey()) ?? {};
     exchange.json(200, { data: omit(record, LISTING_ONLY) });
   }
@@ -2063,7 +2057,7 @@ export class StalledListener {
 
 // --- the command: an offline OpenRouter to try the app with --------------------------
 
-const USAGE_TEXT = `usage: npm run --silent fake [-- --port N] [-- --management-key KEY]
+const USAGE_TEXT = `usage: npm run --silent fake -- [--port N] [--management-key KEY]
 
 An offline fake OpenRouter on 127.0.0.1, to try the app with no key and no network. Prints
 OPENROUTER_BASE_URL and OPENROUTER_API_KEY, then serves until interrupted.

@@ -70,13 +70,24 @@ const COMPILE_CACHE = fileURLToPath(
   new URL("../../node_modules/.cache/node-compile", import.meta.url),
 );
 
+/** A variable of yours that no test sees: OpenRouter's or OpenAI's, APP_ENV or BROWSER. */
+function isYours(name: string): boolean {
+  return /^(OPENROUTER_|OPENAI_)/.test(name) || ["APP_ENV", "BROWSER"].includes(name);
+}
+
+// Every test starts from a process environment without them, as the commands it runs do: a key
+// or base URL exported in your shell (to try the app against the fake, or a real key) never
+// reaches a test. Every test file imports this module, so this runs before any test.
+for (const name of Object.keys(process.env)) {
+  if (isYours(name)) {
+    delete process.env[name];
+  }
+}
+
 /** The process environment without OpenRouter or OpenAI variables, APP_ENV or BROWSER, plus more. */
 export function cleanEnvironment(more: Record<string, string> = {}): Record<string, string> {
   const kept = Object.entries(process.env).filter(
-    ([name, value]) =>
-      value !== undefined &&
-      !/^(OPENROUTER_|OPENAI_)/.test(name) &&
-      !["APP_ENV", "BROWSER"].includes(name),
+    ([name, value]) => value !== undefined && !isYours(name),
   );
   const cache = { NODE_COMPILE_CACHE: COMPILE_CACHE };
   return { ...cache, ...(Object.fromEntries(kept) as Record<string, string>), ...more };

@@ -2,7 +2,7 @@
 // The starter as the template ships it (src/main.ts on the first day): the kit's tests run
 // this copy, so they hold however you change or replace yours.
 /**
- * Stream one chat completion from OpenRouter: npm start -- "Say hello".
+ * Stream one chat completion from OpenRouter: npm start --silent -- "Say hello".
  *
  * This is where your app starts, and it is yours: copier update never changes it. It shows the
  * pattern to keep: settings for one environment, a client from the kit (openrouter/, which the
@@ -18,6 +18,7 @@ import {
   createClient,
   explain,
   explainStream,
+  keyInfo,
   loadSettings,
   Problem,
   readCommandLine,
@@ -88,7 +89,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (!streaming && error instanceof APIError) {
-      console.error(`error: ${explain(error, settings).line()}`);
+      // A 402 is the key's own credit limit or the account's balance: GET /key tells which.
+      const key = error.status === 402 ? await keyInfo(client) : null;
+      console.error(`error: ${explain(error, settings, undefined, key).line()}`);
       return 1;
     }
     // An error chunk (APIError), a cut connection (fetch's TypeError "terminated"), an event

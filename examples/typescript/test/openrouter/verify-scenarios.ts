@@ -108,7 +108,6 @@ export interface Scenario {
 const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: number, phrase: string]>> = {
   all_good: ["pass pass pass pass pass pass pass skip", 0, "--chat"],
   chat_ok: ["pass pass pass pass pass pass pass pass", 0, "16-token"],
-  legacy_key_endpoint: ["pass pass pass pass pass pass pass skip", 0, ""],
   no_key: ["pass fail pass skip skip skip skip skip", 2, "no key is set"],
   placeholder_key: ["pass fail pass skip skip skip skip skip", 2, "placeholder"],
   openai_key: ["pass fail pass skip skip skip skip skip", 2, "sk-or-v1-"],
@@ -163,6 +162,15 @@ const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: nu
   no_key_in_env_file: ["pass fail pass skip skip skip skip skip", 2, "after OPENROUTER_API_KEY= in .env."],
   no_key_example_only: ["pass fail pass skip skip skip skip skip", 2, "cp -n .env."],
   unreachable_without_chat: ["pass pass pass fail skip skip skip skip", 1, "--chat also sends"],
+  model_endpoint_down: ["pass pass pass pass pass pass pass skip", 0, "served by 1 working provider endpoint"],
+  model_every_endpoint_down: ["pass pass pass pass pass pass fail skip", 1, "none is working"],
+  model_to_be_removed: ["pass pass pass pass pass pass warn skip", 0, "after 2026-12-31"],
+  chat_rate_limited_until_reset: ["pass pass pass pass pass pass pass fail", 1, "s (until 12:34:56 UTC, from X-RateLimit-Reset)"],
+  chat_free_model_limit: ["pass pass pass pass pass pass pass fail", 1, "at least 10 USD of credits"],
+  chat_provider_limit_suggests_fallbacks: ["pass pass pass pass pass pass pass fail", 1, "OPENROUTER_FALLBACK_MODELS"],
+  chat_key_limit_exceeded: ["pass pass pass pass pass pass pass fail", 1, "It resets monthly, next on"],
+  chat_key_limit_spent: ["pass pass pass pass pass fail pass fail", 1, "adding credits to the account does not lift it"],
+  chat_moderated: ["pass pass pass pass pass pass pass fail", 1, "moderation"],
   gzip_bomb: ["pass pass pass fail skip skip skip skip", 1, "larger than 1 MiB"],
   nan_in_key_data: ["pass pass pass fail skip skip skip skip", 1, "malformed JSON"],
   huge_limit: ["pass pass pass pass pass warn pass skip", 0, "no credit limit"],
@@ -202,6 +210,16 @@ export function scenariosFor(project: Project): Scenario[] {
   return SCENARIOS.filter((candidate) => candidate.applies(project));
 }
 
+/** The next 12:34:56 UTC at least a minute away, in ms since the epoch (X-RateLimit-Reset). */
+function next123456Utc(): number {
+  const now = new Date();
+  let at = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12, 34, 56);
+  if (at < now.getTime() + 60_000) {
+    at += 86_400_000;
+  }
+  return at;
+}
+
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString();
 }
@@ -215,12 +233,6 @@ scenario("all_good", (setup) => {
 scenario("chat_ok", (setup) => {
   setup.goodKey();
   setup.args.push("--chat");
-});
-
-// Where /key does not exist, verify asks the legacy /auth/key.
-scenario("legacy_key_endpoint", (setup) => {
-  setup.goodKey();
-  setup.fake.legacyKeyEndpointOnly = true;
 });
 
 // --- found offline: exit 2, nothing sent ----------------------------------------
@@ -455,6 +467,24 @@ scenario("openai_org_and_project_exported", (setup) => {
   }
 });
 
+// Only endpoints whose status is 0 serve requests: one of two is down.
+scenario("model_endpoint_down", (setup) => {
+  setup.fake.endpointDown("acme/flaky-model", { provider: "DeepInfra" });
+  useModel(setup, "acme/flaky-model");
+});
+
+scenario("model_every_endpoint_down", (setup) => {
+  for (const provider of ["DeepInfra", "Together"]) {
+    setup.fake.endpointDown("acme/flaky-model", { provider, status: -2 });
+  }
+  useModel(setup, "acme/flaky-model");
+});
+
+scenario("model_to_be_removed", (setup) => {
+  setup.fake.expireModel("acme/old-model", "2026-12-31");
+  useModel(setup, "acme/old-model");
+});
+
 // --- OpenRouter says no, or says nothing --------------------------------------------
 
 scenario("key_rate_limited", (setup) => {
@@ -479,6 +509,46 @@ scenario("provider_rate_limited", (setup) => {
   setup.goodKey();
   setup.args.push("--chat");
   setup.fake.providerRateLimit();
+});
+
+// OpenRouter's own 429 without Retry-After: the wait comes from X-RateLimit-Reset.
+scenario("chat_rate_limited_until_reset", (setup) => {
+  setup.goodKey();
+  setup.args.push("--chat");
+  setup.fake.rateLimit(undefined, { resetMs: next123456Utc() });
+});
+
+scenario("chat_free_model_limit", (setup) => {
+  useModel(setup, `${MODEL}:free`);
+  setup.args.push("--chat");
+  setup.fake.freeModelLimit();
+});
+
+scenario("chat_provider_limit_suggests_fallbacks", (setup) => {
+  setup.goodKey();
+  setup.args.push("--chat");
+  setup.fake.providerRateLimit(undefined, { providerCode: "429" });
+});
+
+// The 403 users report when the key's own limit is spent: not moderation, not the balance.
+scenario("chat_key_limit_exceeded", (setup) => {
+  setup.goodKey({ limit_reset: "monthly" });
+  setup.args.push("--chat");
+  setup.fake.keyLimitExceeded(undefined, { reset: "monthly" });
+});
+
+// A 402 while GET /key says the key's limit_remaining is spent: the key's cap.
+scenario("chat_key_limit_spent", (setup) => {
+  setup.fake.exhaustKey(setup.goodKey({ limit_reset: "weekly" }));
+  setup.args.push("--chat");
+});
+
+scenario("chat_moderated", (setup) => {
+  setup.goodKey();
+  setup.args.push("--chat");
+  const error = "Your chosen model requires moderation and your input was flagged";
+  const metadata = { reasons: ["violence"], flagged_input: "...", provider_name: "OpenAI" };
+  setup.fake.respond("/api/v1/chat/completions", 403, { error, metadata });
 });
 
 scenario("chat_timed_out", (setup) => {

@@ -17,7 +17,7 @@ from .catalog import Problem, Text
 from .chat import chat_options, usage_line
 from .client import create_async_client, create_client
 from .config import Settings, command, load_settings
-from .explain import explain, explain_stream
+from .explain import explain, explain_stream, key_info
 
 __all__ = [
     "Problem",
@@ -29,6 +29,7 @@ __all__ = [
     "create_client",
     "explain",
     "explain_stream",
+    "key_info",
     "load_settings",
     "usage_line",
 ]

@@ -260,6 +260,8 @@ MessageId = Literal[
     "model.router",
     "model.alias",
     "model.variant_not_found",
+    "model.down",
+    "model.expiring",
     "model.unknown_fallback",
     "chat.ok",
     "chat.not_run",
@@ -274,7 +276,9 @@ MessageId = Literal[
     "http.data_policy",
     "http.408",
     "http.429",
+    "http.429_free",
     "http.429_provider",
+    "http.key_limit",
     "http.redirect",
     "http.5xx",
     "http.other",
@@ -545,7 +549,7 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         None,
     ),
     "model.ok": Text(
-        "{model} is served by {count} provider endpoint(s).",
+        "{model} is served by {count} working provider endpoint(s).",
         None,
     ),
     "model.unknown": Text(
@@ -567,6 +571,14 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "model.variant_not_found": Text(
         "OpenRouter's model lookup does not know {model}, but it resolves some :variants only when they are used.",
         "Run verify with --chat to be sure (it spends a tiny amount of credit), or pick a model at https://openrouter.ai/models.",
+    ),
+    "model.down": Text(
+        "{model} has {listed} provider endpoint(s), but none is working right now: requests to it fail.",
+        "Try again later, list fallback models in OPENROUTER_FALLBACK_MODELS (tried in order when this one fails), or choose another model at https://openrouter.ai/models.",
+    ),
+    "model.expiring": Text(
+        "OpenRouter may remove {model} after {date} (its expiration date).",
+        "Choose its successor at https://openrouter.ai/models and set OPENROUTER_MODEL in .env.{environment} before then.",
     ),
     "model.unknown_fallback": Text(
         "OpenRouter has no model {model} (a fallback in OPENROUTER_FALLBACK_MODELS).",
@@ -622,11 +634,19 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     ),
     "http.429": Text(
         "Rate limited (HTTP 429): {detail} ({limits})",
-        "Wait {wait} before trying again; retries will not help sooner. Free models allow 20 requests a minute and a daily cap that 10 USD of credits raises.",
+        "Wait {wait} before trying again; retries will not help sooner. OpenRouter's limits are global: more keys or accounts do not raise them.",
+    ),
+    "http.429_free": Text(
+        "The free-model limit is reached (HTTP 429): {detail} ({limits})",
+        "Models whose id ends in :free allow 20 requests a minute and 50 a day, or 1000 a day once the account has bought at least 10 USD of credits (https://openrouter.ai/settings/credits). Wait {wait}, or use the paid variant ({paid}), which has no such cap.",
     ),
     "http.429_provider": Text(
         "The model's provider{provider} is rate limiting it (HTTP 429): {detail} ({limits})",
-        "This is the provider's limit, not your key's: try again in {wait}, choose another model, or add your own provider key at https://openrouter.ai/settings/integrations.",
+        "This is the provider's limit, not your key's: try again in {wait}, list fallback models in OPENROUTER_FALLBACK_MODELS (OpenRouter tries them in order when one is limited), or add your own provider key at https://openrouter.ai/settings/integrations.",
+    ),
+    "http.key_limit": Text(
+        "This key's own credit limit{limit} is used up (HTTP {status}): {detail}",
+        "{resets}. Raise or remove the key's limit at https://openrouter.ai/keys/{key_hash} (what it spent: https://openrouter.ai/logs?api_key_hash={key_hash}); adding credits to the account does not lift it.",
     ),
     "http.redirect": Text(
         "{host} redirected the request to {origin} (HTTP {status}); it was not followed.",

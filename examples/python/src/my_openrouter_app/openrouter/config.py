@@ -58,9 +58,13 @@ _MODEL_ID: Final = re.compile(r"[\x21-\x2b\x2d-\x7e]+")
 def command(name: str, *args: str) -> str:
     """How a user runs one of this project's commands (start: the starter) with these arguments.
 
-    command("login", "--env", "staging") is "python -m <package>.openrouter.login --env staging".
+    command("login", "--env", "staging") is "python -m <package>.openrouter.login --env staging",
+    with "uv run " in front when this runs under uv run (which sets UV for the commands it
+    starts): spelled as the user runs it, so it works as pasted.
     """
     spelled = _STARTER_COMMAND if name == "start" else _COMMAND.replace("{name}", name)
+    if os.environ.get("UV"):
+        spelled = f"uv run {spelled}"
     # The catalog's rule: a trailing " --" goes only before arguments.
     return " ".join((spelled, *args)) if args else spelled.removesuffix(" --")
 

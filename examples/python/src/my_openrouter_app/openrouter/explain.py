@@ -8,9 +8,13 @@ got an answer, an error in the middle of a stream.
 
 from __future__ import annotations
 
+import math
 import socket
 import ssl
+import time
 from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx2
@@ -45,11 +49,14 @@ def explain_status(
     settings: Settings,
     *,
     error: object = None,
+    key: Mapping[str, Any] | None = None,
 ) -> catalog.Text:
     """What an HTTP error from OpenRouter means, and what to do about it.
 
     error is OpenRouter's error object, when there is one: its message and
-    metadata tell a data-policy 404 or a provider's 429 apart.
+    metadata tell a data-policy 404 or a provider's 429 apart. key is what
+    GET /key said about the key, when known: a 402 while its limit_remaining
+    is spent is the key's own credit limit, not the account's balance.
     """
     values = message_values(settings, status=status, detail=redact(detail, settings.api_key))
     said = _record(error)
@@ -63,14 +70,22 @@ def explain_status(
         names = ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
         sent = [f"{name}: {headers[name]}" for name in names if headers.get(name)]
         values["limits"] = "; ".join(sent) or "no Retry-After"
-        retry_after = headers.get("Retry-After", "")
-        provider = _record(said.get("metadata")).get("provider_name")
+        metadata = _record(said.get("metadata"))
+        provider = metadata.get("provider_name")
         # The provider's own limit, not OpenRouter's: it says who, or that it came from upstream.
-        if provider or "upstream" in message:
-            named = f" ({provider})" if isinstance(provider, str) else ""
-            wait = _wait(retry_after, "a little while")
+        if provider or metadata.get("provider_code") or "upstream" in message:
+            named = f" ({provider})" if isinstance(provider, str) and provider else ""
+            wait = _wait(headers, "a little while")
             return catalog.say("http.429_provider", provider=named, wait=wait, **values)
-        return catalog.say("http.429", wait=_wait(retry_after, "a minute"), **values)
+        # OpenRouter's cap on :free variants (requests per minute and per day).
+        if "free-models" in message or settings.model.endswith(":free"):
+            paid = settings.model.removesuffix(":free")
+            paid = paid if paid != settings.model else "the model's id without :free"
+            wait = _wait(headers, "until the limit resets")
+            return catalog.say("http.429_free", wait=wait, paid=paid, **values)
+        return catalog.say("http.429", wait=_wait(headers, "a minute"), **values)
+    if (status == 403 and "key limit" in message) or (status == 402 and _spent(key)):
+        return catalog.say("http.key_limit", **_key_limit(values, message, key))
     if status >= 500:
         return catalog.say("http.5xx", **values)
     message_id = f"http.{status}"
@@ -82,8 +97,63 @@ def _record(value: object) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def _wait(retry_after: str, otherwise: str) -> str:
-    return f"{retry_after} s" if retry_after.isdigit() else retry_after or otherwise
+def _wait(headers: Mapping[str, str], otherwise: str) -> str:
+    """How long to wait: Retry-After (seconds), else until X-RateLimit-Reset (ms since the epoch)."""
+    retry_after = headers.get("Retry-After", "").strip()
+    if retry_after.isdigit():
+        return f"{retry_after} s"
+    reset = headers.get("X-RateLimit-Reset", "").strip()
+    if reset.isdigit() and len(reset) <= 15:  # milliseconds, up to the year 33658
+        moment = int(reset) / 1000
+        seconds = max(1, math.ceil(moment - time.time()))
+        at = datetime.fromtimestamp(moment, timezone.utc).strftime("%H:%M:%S UTC")
+        return f"{seconds} s (until {at}, from X-RateLimit-Reset)"
+    return retry_after or otherwise
+
+
+def _spent(key: Mapping[str, Any] | None) -> bool:
+    """Whether GET /key said the key's own credit limit is used up."""
+    remaining = (key or {}).get("limit_remaining")
+    if isinstance(remaining, bool) or not isinstance(remaining, (int, float)):
+        return False
+    return remaining <= 0
+
+
+_RESETS = ("daily", "weekly", "monthly")
+
+
+def _key_limit(
+    values: dict[str, object], message: str, key: Mapping[str, Any] | None
+) -> dict[str, object]:
+    """The values of http.key_limit: the key's limit, and when it resets (limit_reset)."""
+    limit = (key or {}).get("limit")
+    amount = isinstance(limit, (int, float)) and not isinstance(limit, bool)
+    period: object = (key or {}).get("limit_reset", "unknown") if key else "unknown"
+    if period == "unknown":  # the 403 says which: "Key limit exceeded (monthly limit)"
+        said = [word for word in (*_RESETS, "total") if f"({word} limit)" in message]
+        period = said[0] if said else "unknown"
+    return {
+        **values,
+        "limit": f" ({limit:.2f} USD)" if amount else "",
+        "resets": _next_reset(period),
+    }
+
+
+def _next_reset(period: object, now: datetime | None = None) -> str:
+    """When a key's limit resets: at midnight UTC, weeks from Monday (the reference's words)."""
+    now = now or datetime.now(timezone.utc)
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "daily":
+        at = today + timedelta(days=1)
+    elif period == "weekly":
+        at = today + timedelta(days=7 - today.weekday())
+    elif period == "monthly":
+        at = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    elif period in (None, "total"):
+        return "It never resets by itself (the key has no limit_reset)"
+    else:
+        return "It resets only if the key has a reset period (daily, weekly or monthly)"
+    return f"It resets {period}, next on {at:%Y-%m-%d} at 00:00 UTC"
 
 
 def _origin(headers: Mapping[str, str], settings: Settings) -> str:
@@ -139,20 +209,42 @@ def error_detail(body: object, fallback: str, *, secret: str = "") -> str:
 
 
 def explain(
-    error: openai.APIError, settings: Settings, timeout: float = DEFAULT_TIMEOUT
+    error: openai.APIError,
+    settings: Settings,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    key: Mapping[str, Any] | None = None,
 ) -> catalog.Text:
-    """What any SDK error means for the user: HTTP status, network, mid-stream."""
+    """What any SDK error means for the user: HTTP status, network, mid-stream.
+
+    key is what GET /key says about the key (key_info(client)), when known: it
+    tells a 402 for the key's own credit limit from one for the account's balance.
+    """
     if isinstance(error, openai.APIConnectionError):
         return explain_connection_error(error, settings, timeout)
     if isinstance(error, openai.APIStatusError):
         reason = error.response.reason_phrase or "no details"
         detail = error_detail(error.body, reason, secret=settings.api_key)
         headers = error.response.headers
-        return explain_status(error.status_code, detail, headers, settings, error=error.body)
+        status = error.status_code
+        return explain_status(status, detail, headers, settings, error=error.body, key=key)
     detail = error_detail(error.body, error.message, secret=settings.api_key)
     return catalog.say(
         "starter.stream_error", **message_values(settings, detail=redact(detail, settings.api_key))
     )
+
+
+def key_info(client: openai.OpenAI, timeout: float = 5.0) -> dict[str, Any] | None:
+    """What GET /key says about the client's key (limit, limit_remaining, limit_reset...).
+
+    None when it cannot be had: explain() then says what it can without it.
+    """
+    try:
+        answer = client.with_options(timeout=timeout, max_retries=0).get("/key", cast_to=object)
+    except (openai.APIError, ValueError):
+        return None
+    data = answer.get("data") if isinstance(answer, dict) else None
+    return data if isinstance(data, dict) else None
 
 
 def explain_stream(error: Exception | None, settings: Settings) -> catalog.Text:

@@ -242,7 +242,7 @@ async def run_checks(settings: Settings, *, timeout: float, chat: bool) -> Outco
         checks.append(credits_check(settings, outcome.key_info))
     checks += [
         models_check(settings, replies),
-        chat_check(settings, replies.chat),
+        chat_check(settings, replies.chat, outcome.key_info),
     ]
     outcome.status = 1 if any(check.status == "fail" for check in checks) else 0
     return outcome
@@ -404,7 +404,7 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
         **chat_options(settings, max_completion_tokens=catalog.CHAT_CHECK_TOKENS),
     }
     async with create_async_client(settings, timeout=timeout, max_retries=0) as client:
-        requests = {"key": fetch_key(client, settings, timeout)}
+        requests = {"key": send(client, settings, timeout, "/key")}
         for name, path in paths.items():
             if name != "key":
                 posted = body if name == "chat" else None
@@ -435,16 +435,6 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
     return Replies(
         result("key"), result("model"), optional("endpoints"), optional("chat"), fallbacks
     )
-
-
-async def fetch_key(client: openai.AsyncOpenAI, settings: Settings, timeout: float) -> Reply:
-    """GET /key, falling back to the legacy /auth/key where /key does not exist."""
-    reply = await send(client, settings, timeout, "/key")
-    if reply.status == 404 and reply.is_json:
-        legacy = await send(client, settings, timeout, "/auth/key")
-        if legacy.status != 404:
-            return legacy
-    return reply
 
 
 async def send(
@@ -481,15 +471,16 @@ async def send(
 # --- checks from the replies -------------------------------------------------------
 
 
-def failed(name: str, reply: Reply, settings: Settings) -> Check:
-    """A check failed by an HTTP error, with what the status means."""
+def failed(
+    name: str, reply: Reply, settings: Settings, key: Mapping[str, Any] | None = None
+) -> Check:
+    """A check failed by an HTTP error, with what the status means (key: what GET /key said)."""
     status = reply.status
     error = reply.body.get("error") if isinstance(reply.body, dict) else None
     if status < 300 and isinstance(error, dict) and isinstance(error.get("code"), int):
         status = error["code"]
-    text = explain_status(
-        status, reply.error_detail(settings.api_key), reply.headers, settings, error=error
-    )
+    detail = reply.error_detail(settings.api_key)
+    text = explain_status(status, detail, reply.headers, settings, error=error, key=key)
     return Check.of(name, "fail", text)
 
 
@@ -619,8 +610,9 @@ def model_check(
 
     Routers and ~aliases pass on GET /model alone: their own endpoint lists are
     empty. A :variant that GET /model does not know only warns, because
-    OpenRouter resolves some of them only in a chat. model: a fallback's id
-    (None: the settings' model).
+    OpenRouter resolves some of them only in a chat. Only endpoints whose
+    status is 0 serve requests; a model to be removed (expiration_date) warns.
+    model: a fallback's id (None: the settings' model).
     """
     fallback = model is not None
     model = settings.model if model is None else model
@@ -636,27 +628,58 @@ def model_check(
         return failed("model", found, settings)
     target = data.get("alias_target")
     resolved = target.get("slug") if isinstance(target, dict) else None
+    expiring = _expiring(settings, data)
+
+    def passed(text: catalog.Text) -> Check:
+        return Check.of("model", "warn" if expiring else "pass", text, *expiring)
+
     if model.startswith("openrouter/"):
-        return Check.of("model", "pass", catalog.say("model.router", model=model))
+        return passed(catalog.say("model.router", model=model))
     if isinstance(resolved, str) or endpoints is None:
         target_id = resolved if isinstance(resolved, str) else str(data.get("id") or model)
-        return Check.of("model", "pass", catalog.say("model.alias", model=model, target=target_id))
+        return passed(catalog.say("model.alias", model=model, target=target_id))
     listed = endpoints.body.get("data") if isinstance(endpoints.body, dict) else None
     if endpoints.status == 200 and isinstance(listed, dict):
         providers = listed.get("endpoints")
         if isinstance(providers, list) and providers:
-            text = catalog.say("model.ok", model=model, count=len(providers))
-            return Check.of("model", "pass", text)
+            working = sum(_is_working(provider) for provider in providers)
+            if not working:
+                text = catalog.say("model.down", model=model, listed=len(providers))
+                return Check.of("model", "fail", text, *expiring)
+            return passed(catalog.say("model.ok", model=model, count=working))
     elif endpoints.status != 404:
         return failed("model", endpoints, settings)
     # GET /model resolves slug aliases that have no endpoints of their own.
     canonical = data.get("id")
     if isinstance(canonical, str) and canonical.split(":")[0] != model.split(":")[0]:
-        return Check.of("model", "pass", catalog.say("model.alias", model=model, target=canonical))
+        return passed(catalog.say("model.alias", model=model, target=canonical))
     return Check.of("model", "fail", catalog.say("model.unroutable", model=model))
 
 
-def chat_check(settings: Settings, reply: Reply | None) -> Check:
+def _is_working(endpoint: object) -> bool:
+    """Whether a provider endpoint serves requests: its status (EndpointStatus) is 0.
+
+    Every other value (-1, -2, -3, -5, -10) is an endpoint OpenRouter does not route to
+    now; an endpoint without a status is taken as working.
+    """
+    if not isinstance(endpoint, dict):
+        return False
+    status = endpoint.get("status", 0)
+    return status is None or status == 0
+
+
+def _expiring(settings: Settings, data: Mapping[str, Any]) -> list[catalog.Text]:
+    """The warning for a model OpenRouter is to remove (its expiration_date), if any."""
+    date = data.get("expiration_date")
+    if not isinstance(date, str) or not date.strip():
+        return []
+    values = {"model": settings.model, "date": date.strip()[:40]}
+    return [catalog.say("model.expiring", environment=settings.environment, **values)]
+
+
+def chat_check(
+    settings: Settings, reply: Reply | None, key: Mapping[str, Any] | None = None
+) -> Check:
     if reply is None:
         return not_run()
     if reply.failure is not None:
@@ -667,7 +690,7 @@ def chat_check(settings: Settings, reply: Reply | None) -> Check:
     if reply.status == 200 and not reply.is_json:
         text = catalog.say("reachability.malformed", url=reply.url, status=reply.status)
         return Check.of("chat", "fail", text)
-    return failed("chat", reply, settings)
+    return failed("chat", reply, settings, key)
 
 
 def not_run() -> Check:
