@@ -343,6 +343,11 @@ def test_env_examples_list_every_variable_and_the_key_policy(copie: Any, languag
             "OPENROUTER_APP_CATEGORIES": "cli-agent,general-chat",
             "OPENROUTER_MODEL": values["OPENROUTER_MODEL"],
             "OPENROUTER_MAX_TOKENS": "1024",
+            # Off until set: fallbacks and provider preferences.
+            "OPENROUTER_FALLBACK_MODELS": "",
+            "OPENROUTER_PROVIDER_SORT": "",
+            "OPENROUTER_DATA_COLLECTION": "",
+            "OPENROUTER_ZDR": "",
         }
         comments = " ".join(line for line in text.splitlines() if line.startswith("#"))
         assert limit in comments and rotation in comments
