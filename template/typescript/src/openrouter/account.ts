@@ -68,9 +68,33 @@ function policyOf(environment: string): catalog.Policy | undefined {
   return Object.entries(catalog.POLICY).find(([name]) => name === environment)?.[1];
 }
 
-/** What keys of an environment are called: <slug>-<environment>. */
-export function keyLabel(environment: string): string {
-  return `${PROJECT_SLUG}-${environment}`;
+/** Key labels and names: the reference's maxLength of key_label. */
+export const MAX_LABEL = 100;
+/** What keyLabel()'s suffix is for keys the keys command makes: -<date>[-<time>], UTC. */
+const NAME_SUFFIX = /(?<=-)[0-9]{8}(-[0-9]{6})?$/;
+
+/**
+ * What keys of an environment are called: <slug>-<environment><suffix>.
+ *
+ * At most MAX_LABEL characters (the reference's maxLength of key_label): a long slug is
+ * shortened to fit; the environment and the suffix (a date) stay.
+ */
+export function keyLabel(environment: string, suffix = "", slug = PROJECT_SLUG): string {
+  const tail = `-${environment}${suffix}`;
+  return slug.slice(0, Math.max(0, MAX_LABEL - tail.length)).replace(/-+$/, "") + tail;
+}
+
+/** The environment a name made by keyLabel() names (with or without a date), else null. */
+export function labelEnvironment(name: string, slug = PROJECT_SLUG): string | null {
+  const found = NAME_SUFFIX.exec(name);
+  for (const environment of Object.keys(catalog.POLICY)) {
+    for (const suffix of found ? ["", `-${found[0]}`] : [""]) {
+      if (name === keyLabel(environment, suffix, slug)) {
+        return environment;
+      }
+    }
+  }
+  return null;
 }
 
 /**

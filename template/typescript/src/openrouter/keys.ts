@@ -46,7 +46,6 @@ const INTERRUPTED = 130;
 const FAILED = 1;
 /** Variables that would make verify check another key than the env file's. */
 const OVERRIDES = ["OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE"];
-const NAME = /^(development|staging|production)(-[0-9]{8})?$/;
 const ENVIRONMENT_HELP = `the environment: ${ENVIRONMENTS.join(", ")}`;
 
 const COMMANDS = {
@@ -256,9 +255,10 @@ export function newKey(
   limitReset: string | null,
   now = new Date(),
 ): Record<string, unknown> {
-  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
+  // To the second: two keys made the same day get two names.
+  const [day = "", time = ""] = now.toISOString().slice(0, 19).replaceAll(/[-:]/g, "").split("T");
   const body: Record<string, unknown> = {
-    name: `${account.keyLabel(environment)}-${day}`,
+    name: account.keyLabel(environment, `-${day}-${time}`),
     limit,
     limit_reset: limitReset,
   };
@@ -347,7 +347,11 @@ async function listKeys(settings: Settings, json: boolean): Promise<number> {
   const holders = envFilesByHash(settings.directory);
   const found = await new account.Management(settings, managementKey).list();
   const rows = found
-    .filter((record) => typeof record.name === "string" && record.name.startsWith(prefix))
+    .filter(
+      (record) =>
+        typeof record.name === "string" &&
+        (record.name.startsWith(prefix) || account.labelEnvironment(record.name) !== null),
+    )
     .map((record) => listing(record, holders));
   if (json) {
     // Compact: both languages print the same bytes.
@@ -376,11 +380,11 @@ function envFilesByHash(directory: string): Map<string, string> {
 
 function listing(record: account.KeyRecord, holders: Map<string, string>): Listing {
   const name = catalog.printable(String(record.name));
-  const environment = NAME.exec(name.slice(PROJECT_SLUG.length + 1));
+  const environment = account.labelEnvironment(name);
   const digest = text(record.hash);
   return {
     name,
-    environment: environment?.[1] ?? null,
+    environment,
     hash: shown(digest),
     limit: number(record.limit),
     limit_reset: shown(record.limit_reset),

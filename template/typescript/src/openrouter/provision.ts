@@ -12,7 +12,7 @@
 import { basename } from "node:path";
 
 import * as catalog from "./catalog.ts";
-import { loadSettings, Problem, type Settings } from "./config.ts";
+import { loadSettings, Problem, Settings } from "./config.ts";
 import * as envfile from "./envfile.ts";
 import * as verify from "./verify.ts";
 
@@ -65,5 +65,6 @@ export async function check(settings: Settings): Promise<number> {
     console.error(`error: ${error.text.line()}`);
     return error.status;
   }
-  return verify.run(saved);
+  // Chosen as the user chose it (--env, APP_ENV or the default), not by this reload.
+  return verify.run(new Settings(saved.apiKey, { ...saved, selectedBy: settings.selectedBy }, saved.layers));
 }

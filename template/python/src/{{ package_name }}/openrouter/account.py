@@ -31,6 +31,10 @@ from .explain import error_detail, explain
 #: How long account requests may take (the exchange, each /keys request).
 TIMEOUT = 30.0
 MAX_LIMIT = 1_000_000
+#: Key labels and names: the reference's maxLength of key_label.
+MAX_LABEL = 100
+# What key_label()'s suffix is for keys the keys command makes: -<date>[-<time>], UTC.
+_NAME_SUFFIX = re.compile(r"(?<=-)[0-9]{8}(-[0-9]{6})?$")
 _LIMIT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")  # USD and cents
 _PAGE_SIZE = 100  # GET /keys answers at most this many keys per page
 _MAX_PAGES = 100
@@ -66,9 +70,24 @@ def policy_limit(environment: str, given: str | None, *, example: str) -> float:
     return float(ceiling)
 
 
-def key_label(environment: str) -> str:
-    """What keys of an environment are called: <slug>-<environment>."""
-    return f"{PROJECT_SLUG}-{environment}"
+def key_label(environment: str, suffix: str = "") -> str:
+    """What keys of an environment are called: <slug>-<environment><suffix>.
+
+    At most MAX_LABEL characters (the reference's maxLength of key_label): a
+    long slug is shortened to fit; the environment and the suffix (a date) stay.
+    """
+    tail = f"-{environment}{suffix}"
+    return PROJECT_SLUG[: MAX_LABEL - len(tail)].rstrip("-") + tail
+
+
+def label_environment(name: str) -> str | None:
+    """The environment a name made by key_label() names (with or without a date), else None."""
+    found = _NAME_SUFFIX.search(name)
+    for environment in catalog.POLICY:
+        for suffix in ("", f"-{found[0]}") if found else ("",):
+            if name == key_label(environment, suffix):
+                return environment
+    return None
 
 
 def expiry(environment: str, now: datetime | None = None) -> str | None:

@@ -24,7 +24,6 @@ import argparse
 import json
 import math
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -50,7 +49,6 @@ MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY"
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 # Variables that would make verify check another key than the env file's.
 _OVERRIDES = ("OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE")
-_NAME = re.compile(r"(development|staging|production)(-[0-9]{8})?")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -183,7 +181,8 @@ def new_key(
     """POST /keys's body for a key of the environment, by its policy."""
     now = now or datetime.now(timezone.utc)
     body: dict[str, Any] = {
-        "name": f"{account.key_label(environment)}-{now:%Y%m%d}",
+        # To the second: two keys made the same day get two names.
+        "name": account.key_label(environment, f"-{now:%Y%m%d-%H%M%S}"),
         "limit": limit,
         "limit_reset": limit_reset,
     }
@@ -251,7 +250,8 @@ def list_keys(args: argparse.Namespace, settings: Settings, management_key: str)
     rows = [
         listing(record, holders)
         for record in found
-        if isinstance(record.get("name"), str) and record["name"].startswith(prefix)
+        if isinstance(record.get("name"), str)
+        and (record["name"].startswith(prefix) or account.label_environment(record["name"]))
     ]
     if args.json:
         # Compact, as JSON.stringify writes it: both languages print the same bytes.
@@ -279,11 +279,11 @@ def env_files_by_hash(directory: Path) -> dict[str, str]:
 def listing(record: dict[str, Any], holders: dict[str, str]) -> dict[str, Any]:
     """One key as list shows it: what the management API says (printable), and where it is used."""
     name = catalog.printable(str(record["name"]))
-    environment = _NAME.fullmatch(name.removeprefix(f"{PROJECT_SLUG}-"))
+    environment = account.label_environment(name)
     digest = record.get("hash")
     return {
         "name": name,
-        "environment": environment[1] if environment else None,
+        "environment": environment,
         "hash": catalog.printable(digest) if isinstance(digest, str) else None,
         "limit": _number(record.get("limit")),
         "limit_reset": _text(record.get("limit_reset")),

@@ -11,6 +11,7 @@ checks on it in this process and prints verify's report.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 
@@ -59,4 +60,5 @@ def check(settings: Settings) -> int:
     except Problem as error:
         print(f"error: {error.text.line()}", file=sys.stderr)
         return error.status
-    return verify.run(saved)
+    # Chosen as the user chose it (--env, APP_ENV or the default), not by this reload.
+    return verify.run(dataclasses.replace(saved, selected_by=settings.selected_by))
