@@ -66,5 +66,7 @@ export async function check(settings: Settings): Promise<number> {
     return error.status;
   }
   // Chosen as the user chose it (--env, APP_ENV or the default), not by this reload.
-  return verify.run(new Settings(saved.apiKey, { ...saved, selectedBy: settings.selectedBy }, saved.layers));
+  return verify.run(
+    new Settings(saved.apiKey, { ...saved, selectedBy: settings.selectedBy }, saved.layers),
+  );
 }

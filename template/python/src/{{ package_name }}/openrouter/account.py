@@ -1,5 +1,5 @@
 # Maintained by the OpenRouter app template: copier update replaces this file.
-"""OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
+"""OpenRouter's account API: the OAuth code exchange, and the management API's /keys and /guardrails.
 
 Only login and keys import this module, so the starter and verify start no
 slower for it. Requests go through the client factory's OpenAI client and its
@@ -43,7 +43,16 @@ _NOT_FOR_OPENROUTER = {"OpenAI-Organization": openai.omit, "OpenAI-Project": ope
 # POST /auth/keys needs no key, but the SDK wants one to be built: this one is never sent.
 _NO_KEY = "sk-or-v1-" + "0123456789abcdef" * 4
 
-Method = Literal["GET", "POST", "DELETE"]
+Method = Literal["GET", "POST", "PATCH", "DELETE"]
+_GUARDRAILS_PAGE = 100  # the guardrail lists' largest page
+
+
+#: The environments whose policy sets a monthly credit limit, and that limit (USD).
+POLICY_LIMITS = {
+    environment: float(policy.limit_usd)
+    for environment, policy in catalog.POLICY.items()
+    if policy.limit_usd is not None
+}
 
 
 def usd(amount: float) -> str:
@@ -196,6 +205,47 @@ class Management:
         """DELETE /keys/<hash>; a key that is gone already counts as deleted."""
         self._request("DELETE", f"/keys/{digest}", missing_ok=True)
 
+    def guardrails(self, workspace_id: str | None = None) -> list[dict[str, Any]]:
+        """The guardrails of a workspace (None: the default one), page by page."""
+        params = {"workspace_id": workspace_id} if workspace_id else {}
+        return self._pages("/guardrails", params, "a list of guardrails")
+
+    def key_assignments(self) -> list[dict[str, Any]]:
+        """Which guardrail each key is assigned to: every key assignment of the account."""
+        return self._pages("/guardrails/assignments/keys", {}, "a list of assignments")
+
+    def create_guardrail(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /guardrails: the new guardrail."""
+        return self._record("POST", "/guardrails", body, "the guardrail")
+
+    def update_guardrail(self, guardrail_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH /guardrails/<id>: the guardrail as it now is."""
+        return self._record("PATCH", f"/guardrails/{guardrail_id}", body, "the guardrail")
+
+    def assign(self, guardrail_id: str, digest: str) -> None:
+        """Assign the key with this hash to the guardrail (its previous assignment ends)."""
+        path = f"/guardrails/{guardrail_id}/assignments/keys"
+        self._request("POST", path, body={"key_hashes": [digest]})
+
+    def _record(self, method: Method, path: str, body: dict[str, Any], what: str) -> dict[str, Any]:
+        data = self._request(method, path, body=body).get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            raise self._unexpected(path, what)
+        return data
+
+    def _pages(self, path: str, params: dict[str, object], what: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for _ in range(_MAX_PAGES):
+            query = {**params, "limit": _GUARDRAILS_PAGE, "offset": len(found)}
+            answer = self._request("GET", path, params=query)
+            page, total = answer.get("data"), answer.get("total_count")
+            if not isinstance(page, list):
+                raise self._unexpected(path, what)
+            found += [item for item in page if isinstance(item, dict)]
+            if len(page) < _GUARDRAILS_PAGE or (isinstance(total, int) and len(found) >= total):
+                break
+        return found
+
     def _request(
         self,
         method: Method,
@@ -213,6 +263,10 @@ class Management:
                 )
             elif method == "POST":
                 answer = self._client.post(
+                    path, cast_to=object, body=body, options={"headers": headers, "max_retries": 0}
+                )
+            elif method == "PATCH":
+                answer = self._client.patch(
                     path, cast_to=object, body=body, options={"headers": headers, "max_retries": 0}
                 )
             else:

@@ -90,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not least <= args.timeout <= most:  # NaN is in no range
         parser.error(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
 
+    with provision.Signals() as signals:
+        return _login(args, signals)
+
+
+def _login(args: argparse.Namespace, signals: provision.Signals) -> int:
     try:
         settings = load_settings(args.env)
         environment = settings.environment
@@ -124,10 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.status
     except KeyboardInterrupt:
         print(catalog.say("login.interrupted").message, file=sys.stderr)
-        return 130  # 128 + SIGINT, as shells report it
+        return signals.status  # 130 for Ctrl-C, as shells report it
 
     print(catalog.say("login.saved", file=env_file.name).message, file=sys.stderr)
-    return provision.check(settings)
+    try:
+        return provision.check(settings)
+    except KeyboardInterrupt:  # the key is saved: only its check was cut short
+        print(catalog.say("login.interrupted").message, file=sys.stderr)
+        return signals.status
 
 
 def confirm_replace(file: str) -> bool:

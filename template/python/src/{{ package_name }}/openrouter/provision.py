@@ -13,10 +13,47 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
+import threading
+from types import FrameType, TracebackType
 
 from . import catalog, envfile, verify
 from .config import Problem, Settings, load_settings
+
+
+class Signals:
+    """SIGTERM and SIGHUP (a CI timeout, docker stop, a dropped SSH session) handled as Ctrl-C is.
+
+    Inside `with Signals() as signals:` either raises KeyboardInterrupt, so the
+    step under way says where things stand and undoes what it must; status is
+    what a shell reports for the signal (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+    """
+
+    def __init__(self) -> None:
+        self.status = 128 + signal.SIGINT
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> Signals:
+        if threading.current_thread() is threading.main_thread():  # only it may set handlers
+            for name in ("SIGTERM", "SIGHUP"):
+                number = getattr(signal, name, None)  # Windows has no SIGHUP
+                if number is not None:
+                    self._previous[number] = signal.signal(number, self._interrupt)
+        return self
+
+    def _interrupt(self, number: int, frame: FrameType | None) -> None:
+        self.status = 128 + number
+        raise KeyboardInterrupt
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
 
 
 def preflight(settings: Settings, again: str) -> None:
@@ -43,6 +80,12 @@ def holds_key(settings: Settings) -> bool:
 def save(settings: Settings, key: str) -> None:
     """Put the key in the environment's env file; Problem (envfile's words) if that fails."""
     envfile.write_key(settings.env_file, key)
+
+
+def check_key(settings: Settings, key: str) -> int:
+    """verify's checks of a key not saved yet (in memory), reported as verify reports them."""
+    sources = {**settings.sources, "OPENROUTER_API_KEY": "the new key, not saved yet"}
+    return verify.run(dataclasses.replace(settings, api_key=key, sources=sources))
 
 
 def check(settings: Settings) -> int:
