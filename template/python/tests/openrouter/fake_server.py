@@ -369,6 +369,7 @@ class FakeOpenRouter:
     max_in_flight: int = 0  # the most requests it was answering at once
     _in_flight: int = 0
     _canned: dict[tuple[str, str], Canned] = field(default_factory=dict)  # (method or *, path)
+    _before: dict[tuple[str, str], Callable[[], None]] = field(default_factory=dict)
     _grants: dict[str, Grant] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -460,6 +461,11 @@ class FakeOpenRouter:
         kind = "hang" if hang else "reply"
         canned = Canned(status, body, content_type, dict(headers or {}), hang, kind)
         self._canned[(method or "*", path)] = canned
+
+    def before(self, method: str, path: str, action: Callable[[], None]) -> None:
+        """Run action once, when the next request for path with that method arrives, before
+        answering it: what happens elsewhere meanwhile (another command writes a file)."""
+        self._before[(method, path)] = action
 
     def restore(self, path: str, method: str | None = None) -> None:
         """Answer path normally again."""
@@ -861,6 +867,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str, path: str, body: bytes) -> None:
         fake = self.server_fake
+        meanwhile = fake._before.pop((method, path), None)
+        if meanwhile is not None:
+            meanwhile()
         if fake.latency:
             time.sleep(fake.latency)
         refused = sorted(name for name in fake.refused_headers if name in self.headers)

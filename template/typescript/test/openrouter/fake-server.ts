@@ -450,6 +450,8 @@ export class FakeOpenRouter {
   #inFlight = 0;
   /** Canned answers by "METHOD path" ("* path": any method). */
   readonly #canned = new Map<string, Canned>();
+  /** What to do once when a request for "METHOD path" arrives, before answering it. */
+  readonly #before = new Map<string, () => void>();
   readonly #grants = new Map<string, Grant>();
   readonly #server: Server = createServer((request, response) => {
     this.#handle(request, response).catch((error: unknown) => response.destroy(error as Error));
@@ -541,6 +543,14 @@ export class FakeOpenRouter {
       kind: hang ? "hang" : "reply",
       size: 0,
     });
+  }
+
+  /**
+   * Run action once, when the next request for path with that method arrives, before answering
+   * it: what happens elsewhere meanwhile (another command writes a file).
+   */
+  before(method: string, path: string, action: () => void): void {
+    this.#before.set(`${method} ${path}`, action);
   }
 
   /** Answer path normally again. */
@@ -945,6 +955,11 @@ export class FakeOpenRouter {
       return;
     }
     const path = exchange.url.pathname;
+    const meanwhile = this.#before.get(`${method} ${path}`);
+    if (meanwhile !== undefined) {
+      this.#before.delete(`${method} ${path}`);
+      meanwhile();
+    }
     const canned = this.#canned.get(`${method} ${path}`) ?? this.#canned.get(`* ${path}`);
     if (canned !== undefined) {
       this.#play(exchange, canned);

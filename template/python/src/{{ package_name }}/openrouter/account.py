@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -44,6 +45,7 @@ _NOT_FOR_OPENROUTER = {"OpenAI-Organization": openai.omit, "OpenAI-Project": ope
 _NO_KEY = "sk-or-v1-" + "0123456789abcdef" * 4
 
 Method = Literal["GET", "POST", "PATCH", "DELETE"]
+Records = list[dict[str, Any]]
 _GUARDRAILS_PAGE = 100  # the guardrail lists' largest page
 
 
@@ -205,12 +207,12 @@ class Management:
         """DELETE /keys/<hash>; a key that is gone already counts as deleted."""
         self._request("DELETE", f"/keys/{digest}", missing_ok=True)
 
-    def guardrails(self, workspace_id: str | None = None) -> list[dict[str, Any]]:
+    def guardrails(self, workspace_id: str | None = None) -> Records:
         """The guardrails of a workspace (None: the default one), page by page."""
         params = {"workspace_id": workspace_id} if workspace_id else {}
         return self._pages("/guardrails", params, "a list of guardrails")
 
-    def key_assignments(self) -> list[dict[str, Any]]:
+    def key_assignments(self) -> Records:
         """Which guardrail each key is assigned to: every key assignment of the account."""
         return self._pages("/guardrails/assignments/keys", {}, "a list of assignments")
 
@@ -233,8 +235,8 @@ class Management:
             raise self._unexpected(path, what)
         return data
 
-    def _pages(self, path: str, params: dict[str, object], what: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
+    def _pages(self, path: str, params: Mapping[str, object], what: str) -> Records:
+        found: Records = []
         for _ in range(_MAX_PAGES):
             query = {**params, "limit": _GUARDRAILS_PAGE, "offset": len(found)}
             answer = self._request("GET", path, params=query)

@@ -134,9 +134,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the key was exposed: delete it first, then create its successor",
     )
-    rotate.add_argument(
-        "--no-guard", action="store_true", help="assign the successor no guardrail"
-    )
+    rotate.add_argument("--no-guard", action="store_true", help="assign the successor no guardrail")
     rotate.set_defaults(run=rotate_key)
     return parser
 
