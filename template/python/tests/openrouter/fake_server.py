@@ -370,6 +370,8 @@ class FakeOpenRouter:
     _in_flight: int = 0
     _canned: dict[tuple[str, str], Canned] = field(default_factory=dict)  # (method or *, path)
     _before: dict[tuple[str, str], Callable[[], None]] = field(default_factory=dict)
+    #: expires_at of keys add_key() makes without one (a production suite: keys by policy).
+    key_expires_at: str | None = None
     _grants: dict[str, Grant] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -418,6 +420,7 @@ class FakeOpenRouter:
             "created_at": utc_now(),
             "updated_at": None,
             "workspace_id": WORKSPACE_ID,
+            "expires_at": self.key_expires_at,
         }
         self.keys[key] = key_data(**{**listing, **data})
         return key
