@@ -1,6 +1,7 @@
 // Maintained by the OpenRouter app template: copier update replaces this file.
 /**
- * OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
+ * OpenRouter's account API: the OAuth code exchange, and the management API's /keys and
+ * /guardrails.
  *
  * Only login and keys import this module, so the starter and verify start no slower for it.
  * Requests go through the client factory's OpenAI client and its raw methods (get, post,
@@ -160,7 +161,16 @@ function exchangeFailed(status: number, detail: string, startOver: string): cata
   return catalog.say("login.exchange_failed", { status, detail, login_command: startOver });
 }
 
-type Method = "GET" | "POST" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+/** The guardrail lists' largest page. */
+const GUARDRAILS_PAGE = 100;
+
+/** The environments whose policy sets a monthly credit limit, and that limit (USD). */
+export const POLICY_LIMITS: ReadonlyMap<string, number> = new Map(
+  Object.entries(catalog.POLICY).flatMap(([environment, policy]) =>
+    policy.limitUsd === null ? [] : [[environment, policy.limitUsd] as const],
+  ),
+);
 
 /** The management API (/keys), with a management key that goes nowhere else. */
 export class Management {
@@ -215,6 +225,64 @@ export class Management {
     await this.#request("DELETE", `/keys/${digest}`, { missingOk: true });
   }
 
+  /** The guardrails of a workspace (null: the default one), page by page. */
+  guardrails(workspaceId: string | null = null): Promise<KeyRecord[]> {
+    const query = workspaceId ? { workspace_id: workspaceId } : {};
+    return this.#pages("/guardrails", query, "a list of guardrails");
+  }
+
+  /** Which guardrail each key is assigned to: every key assignment of the account. */
+  keyAssignments(): Promise<KeyRecord[]> {
+    return this.#pages("/guardrails/assignments/keys", {}, "a list of assignments");
+  }
+
+  /** POST /guardrails: the new guardrail. */
+  createGuardrail(body: Record<string, unknown>): Promise<KeyRecord> {
+    return this.#record("POST", "/guardrails", body, "the guardrail");
+  }
+
+  /** PATCH /guardrails/<id>: the guardrail as it now is. */
+  updateGuardrail(guardrailId: string, body: Record<string, unknown>): Promise<KeyRecord> {
+    return this.#record("PATCH", `/guardrails/${guardrailId}`, body, "the guardrail");
+  }
+
+  /** Assign the key with this hash to the guardrail (its previous assignment ends). */
+  async assign(guardrailId: string, digest: string): Promise<void> {
+    const path = `/guardrails/${guardrailId}/assignments/keys`;
+    await this.#request("POST", path, { body: { key_hashes: [digest] } });
+  }
+
+  async #record(
+    method: Method,
+    path: string,
+    body: Record<string, unknown>,
+    what: string,
+  ): Promise<KeyRecord> {
+    const { data } = await this.#request(method, path, { body });
+    if (!isRecord(data) || typeof data.id !== "string") {
+      throw this.#unexpected(path, what);
+    }
+    return data;
+  }
+
+  async #pages(path: string, params: Record<string, unknown>, what: string): Promise<KeyRecord[]> {
+    const found: KeyRecord[] = [];
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const query = { ...params, limit: GUARDRAILS_PAGE, offset: found.length };
+      const answer = await this.#request("GET", path, { query });
+      const items = answer.data;
+      if (!Array.isArray(items)) {
+        throw this.#unexpected(path, what);
+      }
+      found.push(...items.filter(isRecord));
+      const total = answer.total_count;
+      if (items.length < GUARDRAILS_PAGE || (typeof total === "number" && found.length >= total)) {
+        break;
+      }
+    }
+    return found;
+  }
+
   async #request(
     method: Method,
     path: string,
@@ -227,6 +295,8 @@ export class Management {
         answer = await this.#client.get(path, { headers, query: options.query });
       } else if (method === "POST") {
         answer = await this.#client.post(path, { headers, body: options.body, maxRetries: 0 });
+      } else if (method === "PATCH") {
+        answer = await this.#client.patch(path, { headers, body: options.body, maxRetries: 0 });
       } else {
         answer = await this.#client.delete(path, { headers, maxRetries: 0 });
       }

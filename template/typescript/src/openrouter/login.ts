@@ -78,6 +78,15 @@ const FAILED = 1;
 
 /** Run login; returns the exit status (verify's, once a key was saved). */
 export async function main(argv: readonly string[]): Promise<number> {
+  const stop = provision.onSignals(() => console.error(catalog.say("login.interrupted").message));
+  try {
+    return await login(argv);
+  } finally {
+    stop();
+  }
+}
+
+async function login(argv: readonly string[]): Promise<number> {
   let settings: Settings;
   try {
     const { values } = cli.parse(COMMAND_LINE, argv);

@@ -44,6 +44,37 @@ export function save(settings: Settings, key: string): void {
   envfile.writeKey(settings.envFile, key);
 }
 
+/** 128 + the signal's number, as shells report it. */
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * Handle Ctrl-C, SIGTERM (docker stop, a CI timeout) and SIGHUP (an SSH session gone) alike: run
+ * interrupted (which says where things stand and undoes a half-done step), then exit with 128 +
+ * the signal. Writes are synchronous, so a handler never runs in the middle of one. Returns what
+ * removes the handlers again.
+ */
+export function onSignals(interrupted: () => void): () => void {
+  const handlers = Object.entries(SIGNALS).map(([name, status]) => {
+    const handler = () => {
+      interrupted();
+      process.exit(status);
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return () => {
+    for (const [name, handler] of handlers) {
+      process.off(name, handler);
+    }
+  };
+}
+
+/** verify's checks of a key not saved yet (in memory), reported as verify reports them. */
+export function checkKey(settings: Settings, key: string): Promise<number> {
+  const sources = { ...settings.sources, OPENROUTER_API_KEY: "the new key, not saved yet" };
+  return verify.run(new Settings(key, { ...settings, sources }, settings.layers));
+}
+
 /**
  * verify's checks of the key just saved, reported as verify reports them; the exit status.
  *

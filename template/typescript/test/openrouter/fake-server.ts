@@ -425,6 +425,8 @@ export class FakeOpenRouter {
   /** Any request carrying one of these headers is answered 400. */
   refusedHeaders = new Set<string>();
   credits = { total_credits: 100.0, total_usage: 25.5 };
+  /** expires_at of keys addKey() makes without one (a production suite: keys by policy). */
+  keyExpiresAt: string | null = null;
   /** Guardrails by id, oldest first. */
   guardrails = new Map<string, Json>();
   /** KeyAssignment objects. */
@@ -507,6 +509,7 @@ export class FakeOpenRouter {
       created_at: utcNow(),
       updated_at: null,
       workspace_id: WORKSPACE_ID,
+      expires_at: this.keyExpiresAt,
     };
     this.keys.set(key, keyData({ ...listing, ...data }));
     return key;

@@ -14,7 +14,7 @@ import {
   MAX_LABEL,
   policyLimit,
 } from "../../src/openrouter/account.ts";
-import { PROJECT_SLUG, Problem } from "../../src/openrouter/config.ts";
+import { Problem } from "../../src/openrouter/config.ts";
 import { newKey } from "../../src/openrouter/keys.ts";
 import { PROJECT, play, scenariosFor } from "./keys-scenarios.ts";
 
@@ -29,7 +29,7 @@ describe("keys", { concurrency: availableParallelism() }, () => {
 test("production keys expire in 90 days, to the second", () => {
   const now = new Date("2026-11-27T16:05:09.123Z");
   assert.deepEqual(newKey("production", 100, "monthly", now), {
-    name: `${PROJECT_SLUG}-production-20261127-160509`,
+    name: keyLabel("production", "-20261127-160509"),
     limit: 100,
     limit_reset: "monthly",
     expires_at: "2027-02-25T16:05:09Z",
