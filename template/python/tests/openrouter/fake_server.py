@@ -321,6 +321,9 @@ class Grant:
     method: str
     label: str | None
     limit: float | None
+    #: The /auth page's usage_limit_type and expires_at (as POST /auth/keys/code takes them).
+    reset: str | None = None
+    expires_at: str | None = None
 
 
 @dataclass
@@ -1275,10 +1278,13 @@ class _Handler(BaseHTTPRequestHandler):
         challenge = query.get("code_challenge")
         method = query.get("code_challenge_method", "plain" if challenge else "")
         limit = query.get("limit")
+        reset, expires_at = query.get("usage_limit_type"), query.get("expires_at")
         if (
             (challenge and method not in ("S256", "plain"))
             or (callback is None and not challenge)  # headless needs a challenge
             or (limit is not None and not _is_amount(limit))
+            or (reset is not None and reset not in ("daily", "weekly", "monthly"))
+            or (expires_at is not None and not _is_utc(expires_at))
         ):
             self._send(400, b"<html><body>Bad authorization request</body></html>", "text/html")
             return
@@ -1287,7 +1293,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         code = secrets.token_urlsafe(16)
         label = query.get("key_label")
-        grant = Grant(challenge or None, method, label, None if limit is None else float(limit))
+        amount = None if limit is None else float(limit)
+        grant = Grant(challenge or None, method, label, amount, reset, expires_at)
         fake._grants[code] = grant
         fake.codes.append(code)
         if callback is None:
@@ -1325,10 +1332,15 @@ class _Handler(BaseHTTPRequestHandler):
         if grant is None:
             self._error(403, "Invalid code or code_verifier")
             return
-        data: dict[str, Any] = {"limit": grant.limit, "limit_remaining": grant.limit}
+        data: dict[str, Any] = {
+            "limit": grant.limit,
+            "limit_remaining": grant.limit,
+            "limit_reset": grant.reset,
+            "expires_at": grant.expires_at,
+        }
         if grant.label is not None:
             data.update(label=grant.label, name=grant.label)
-        key = fake.add_key(None, limit_reset=None, **{name: 0.0 for name in _USAGE}, **data)
+        key = fake.add_key(None, **{name: 0.0 for name in _USAGE}, **data)
         self._json(200, {"key": key, "user_id": USER_ID})
 
     # --- helpers -------------------------------------------------------------------------

@@ -198,6 +198,13 @@ class Authorization {
     query.set("code_challenge_method", "S256");
     query.set("limit", account.usd(this.limit));
     query.set("key_label", account.keyLabel(this.settings.environment));
+    // As POST /auth/keys/code takes them: the policy's monthly reset and, in production, 90 days
+    // of life (verify warns of a production key without).
+    query.set("usage_limit_type", "monthly");
+    const expiresAt = account.expiry(this.settings.environment);
+    if (expiresAt !== null) {
+      query.set("expires_at", expiresAt);
+    }
     return `${new URL(this.settings.baseUrl).origin}/auth?${query}`;
   }
 

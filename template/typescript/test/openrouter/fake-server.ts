@@ -380,6 +380,9 @@ interface Grant {
   method: string;
   label: string | null;
   limit: number | null;
+  /** The /auth page's usage_limit_type and expires_at (as POST /auth/keys/code takes them). */
+  reset: string | null;
+  expiresAt: string | null;
 }
 
 /** What a model id names: a concrete model, a :variant of one, a router or a ~alias. */
@@ -1398,10 +1401,14 @@ export class FakeOpenRouter {
     const challenge = query.get("code_challenge");
     const method = query.get("code_challenge_method") ?? (challenge ? "plain" : "");
     const limit = query.get("limit");
+    const reset = query.get("usage_limit_type");
+    const expiresAt = query.get("expires_at");
     if (
       (challenge && !["S256", "plain"].includes(method)) ||
       (callback === null && !challenge) || // headless needs a challenge
-      (limit !== null && !isAmount(limit))
+      (limit !== null && !isAmount(limit)) ||
+      (reset !== null && !["daily", "weekly", "monthly"].includes(reset)) ||
+      (expiresAt !== null && !isUtc(expiresAt))
     ) {
       exchange.send(400, "<html><body>Bad authorization request</body></html>", "text/html");
       return;
@@ -1416,6 +1423,8 @@ export class FakeOpenRouter {
       method,
       label: query.get("key_label"),
       limit: limit === null ? null : Number(limit),
+      reset,
+      expiresAt,
     });
     this.codes.push(code);
     if (callback === null) {
@@ -1455,7 +1464,12 @@ export class FakeOpenRouter {
       exchange.error(403, "Invalid code or code_verifier");
       return;
     }
-    const data: Json = { limit: grant.limit, limit_remaining: grant.limit, limit_reset: null };
+    const data: Json = {
+      limit: grant.limit,
+      limit_remaining: grant.limit,
+      limit_reset: grant.reset,
+      expires_at: grant.expiresAt,
+    };
     if (grant.label !== null) {
       Object.assign(data, { label: grant.label, name: grant.label });
     }

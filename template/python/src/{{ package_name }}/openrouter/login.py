@@ -175,7 +175,13 @@ class Authorization:
             "code_challenge_method": "S256",
             "limit": account.usd(self.limit),
             "key_label": account.key_label(self.settings.environment),
+            # As POST /auth/keys/code takes them: the policy's monthly reset and, in
+            # production, 90 days of life (verify warns of a production key without).
+            "usage_limit_type": "monthly",
         }
+        expires_at = account.expiry(self.settings.environment)
+        if expires_at is not None:
+            query["expires_at"] = expires_at
         base = urlsplit(self.settings.base_url)
         return f"{base.scheme}://{base.netloc}/auth?{urlencode(query)}"
 
