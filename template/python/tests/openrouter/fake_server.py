@@ -243,6 +243,29 @@ def router_data(model: str) -> dict[str, Any]:
     )
 
 
+def workspace_data(workspace_id: str, name: str) -> dict[str, Any]:
+    """A workspace as GET /workspaces reports it (every required field of the spec's Workspace)."""
+    return {
+        "id": workspace_id,
+        "name": name,
+        "slug": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+        "description": None,
+        "default_guardrail_id": str(uuid.uuid4()),
+        "default_text_model": None,
+        "default_image_model": None,
+        "default_provider_sort": None,
+        "include_byok_in_budgets": False,
+        "is_observability_io_logging_enabled": False,
+        "is_observability_broadcast_enabled": False,
+        "is_data_discount_logging_enabled": True,
+        "io_logging_sampling_rate": 1,
+        "io_logging_api_key_ids": None,
+        "created_at": utc_now(),
+        "updated_at": None,
+        "created_by": USER_ID,
+    }
+
+
 def guardrail_data(name: str, **fields: Any) -> dict[str, Any]:
     """A guardrail as the management API reports it (every field of the spec's Guardrail).
 
@@ -361,6 +384,10 @@ class FakeOpenRouter:
         default_factory=lambda: {"total_credits": 100.0, "total_usage": 25.5}
     )
     guardrails: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id, oldest first
+    #: The account's workspaces (GET /workspaces), the default one first.
+    workspaces: list[dict[str, Any]] = field(
+        default_factory=lambda: [workspace_data(WORKSPACE_ID, "Default")]
+    )
     key_assignments: list[dict[str, Any]] = field(default_factory=list)  # KeyAssignment objects
     failing_models: dict[str, tuple[int, str]] = field(default_factory=dict)  # fail_model()
     free_limit: dict[str, Any] | None = None  # free_model_limit(): chat on :free answers 429
@@ -630,6 +657,11 @@ class FakeOpenRouter:
             self.serve_model(model)
         self.model_info[model] = {**self.model_info.get(model, {}), "expiration_date": date}
 
+    def add_workspace(self, workspace_id: str, name: str = "Elsewhere") -> str:
+        """Another workspace of the account; keys and guardrails name it by workspace_id."""
+        self.workspaces.append(workspace_data(workspace_id, name))
+        return workspace_id
+
     def add_guardrail(self, name: str, **fields: Any) -> str:
         """Register a guardrail (fields as the spec's Guardrail has them); returns its id."""
         record = guardrail_data(name, **fields)
@@ -897,6 +929,7 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", f"{API}/keys"): self._create_key,
             ("GET", f"{API}/credits"): self._credits,
             ("GET", f"{API}/guardrails"): self._list_guardrails,
+            ("GET", f"{API}/workspaces"): self._list_workspaces,
             ("POST", f"{API}/guardrails"): self._create_guardrail,
             ("GET", f"{API}/guardrails/assignments/keys"): self._all_key_assignments,
         }
@@ -1034,6 +1067,12 @@ class _Handler(BaseHTTPRequestHandler):
             offset = offset if offset.isdigit() else "0"
             limit = str(min(max(int(limit), 1), most)) if limit.isdigit() else str(default)
         return int(offset), int(limit)
+
+    def _list_workspaces(self, body: bytes) -> None:
+        self._management_key()
+        page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX, strict=False)  # no 400 documented
+        if page is not None:
+            self._assignments(self.server_fake.workspaces, page)
 
     def _list_guardrails(self, body: bytes) -> None:
         self._management_key()

@@ -184,11 +184,35 @@ export class Management {
     this.#client = createClient(this.#settings, { timeout: TIMEOUT_MS });
   }
 
-  /** Every key of the account, disabled ones included, page by page. */
+  /**
+   * Every key of the account, disabled ones included, page by page, in every workspace.
+   *
+   * GET /keys answers for one workspace (the default one unless asked): the workspaces come from
+   * GET /workspaces. A key is listed once, by its hash.
+   */
   async list(): Promise<KeyRecord[]> {
+    const workspaces = (await this.#pages("/workspaces", {}, "a list of workspaces"))
+      .map((workspace) => workspace.id)
+      .filter((id): id is string => typeof id === "string");
+    const found = new Map<string, KeyRecord>();
+    for (const workspaceId of workspaces.length > 0 ? workspaces : [null]) {
+      for (const key of await this.#keys(workspaceId)) {
+        if (!found.has(String(key.hash))) {
+          found.set(String(key.hash), key);
+        }
+      }
+    }
+    return [...found.values()];
+  }
+
+  async #keys(workspaceId: string | null): Promise<KeyRecord[]> {
     const found: KeyRecord[] = [];
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      const query = { include_disabled: "true", offset: found.length };
+      const query = {
+        include_disabled: "true",
+        offset: found.length,
+        ...(workspaceId === null ? {} : { workspace_id: workspaceId }),
+      };
       const keys = (await this.#request("GET", "/keys", { query })).data;
       if (!Array.isArray(keys)) {
         throw this.#unexpected("/keys", "a list of keys");

@@ -1,21 +1,25 @@
 // Maintained by the OpenRouter app template: copier update replaces this file.
 /**
- * This project's keys, made and replaced by policy: npm run --silent keys -- create|list|rotate.
+ * This project's keys, made and replaced by policy: npm run --silent keys -- COMMAND.
  *
  * The key policy of the env examples, executed with a management key: one key per environment,
- * named <slug>-<environment>-<date>, with the environment's monthly credit limit and, in
+ * named <slug>-<environment>-<date>-<time>, with the environment's monthly credit limit and, in
  * production, an expiry 90 days ahead.
  *
- * - create: a new key, saved to .env.<environment> as login saves one, then verified.
- * - list: the project's keys, and which env file holds each (by hash). Never a key.
- * - rotate: find the current key by its hash, create its successor, save it, verify it, and only
- *   then delete the old key. A successor that fails verification is deleted and the old key put
- *   back, so the environment always has a working key in its file, even when interrupted.
- *   --compromised deletes the old key first.
+ * - create: a new key, saved to .env.<environment> as login saves one, guarded, then verified.
+ * - list: the project's keys in every workspace, which env file holds each (by hash) and its
+ *   guardrail. Never a key.
+ * - rotate: find the current key by its hash, create its successor in the same place, guard it
+ *   and verify it in memory; only then save it (over the old key, if the file still holds it) and
+ *   delete the old key. A successor that fails is deleted and the file never changes, so the
+ *   environment always has a working key in its file, even when interrupted (Ctrl-C, SIGTERM,
+ *   SIGHUP). --compromised deletes the old key first.
+ * - guard: the environment's guardrail (its models, its monthly budget), with the environment's
+ *   key assigned to it.
  *
  * The management key (OPENROUTER_MANAGEMENT_KEY, from the process environment or .env) is only
- * ever sent to /keys; it is never printed or written. Saving and checking a new key is
- * provision.ts's, which login shares.
+ * ever sent to the management API (/keys, /guardrails, /workspaces); it is never printed or
+ * written. Saving and checking a new key is provision.ts's, which login shares.
  */
 
 import { statSync } from "node:fs";
@@ -659,7 +663,10 @@ async function rotateKey(
   return compromised ? rotation.afterExposure(body) : rotation.replace(body);
 }
 
-/** The body that creates the old key's successor: the same limit and reset, a new expiry. */
+/**
+ * The body that creates the old key's successor: the same limit, reset, BYOK setting and
+ * workspace, a new expiry.
+ */
 export function successor(environment: string, old: account.KeyRecord): Record<string, unknown> {
   const reset = text(old.limit_reset);
   const body = newKey(
@@ -669,6 +676,9 @@ export function successor(environment: string, old: account.KeyRecord): Record<s
   );
   if (typeof old.include_byok_in_limit === "boolean") {
     body.include_byok_in_limit = old.include_byok_in_limit;
+  }
+  if (typeof old.workspace_id === "string" && old.workspace_id) {
+    body.workspace_id = old.workspace_id; // where the old key was, the new one goes
   }
   return body;
 }

@@ -269,6 +269,32 @@ export function modelData(model: string, overrides: Json = {}): Json {
  * deprecated enforce_zdr, when given, is copied into each enforce_zdr_<provider> field not
  * given, as the spec says.
  */
+/** A workspace as GET /workspaces reports it (every required field of the spec's Workspace). */
+export function workspaceData(workspaceId: string, name: string): Json {
+  return {
+    id: workspaceId,
+    name,
+    slug: name
+      .toLowerCase()
+      .replaceAll(/[^a-z0-9]+/g, "-")
+      .replaceAll(/^-+|-+$/g, ""),
+    description: null,
+    default_guardrail_id: randomUUID(),
+    default_text_model: null,
+    default_image_model: null,
+    default_provider_sort: null,
+    include_byok_in_budgets: false,
+    is_observability_io_logging_enabled: false,
+    is_observability_broadcast_enabled: false,
+    is_data_discount_logging_enabled: true,
+    io_logging_sampling_rate: 1,
+    io_logging_api_key_ids: null,
+    created_at: utcNow(),
+    updated_at: null,
+    created_by: USER_ID,
+  };
+}
+
 export function guardrailData(name: string, fields: Json = {}): Json {
   const record: Json = {
     id: randomUUID(),
@@ -432,6 +458,8 @@ export class FakeOpenRouter {
   keyExpiresAt: string | null = null;
   /** Guardrails by id, oldest first. */
   guardrails = new Map<string, Json>();
+  /** The account's workspaces (GET /workspaces), the default one first. */
+  workspaces: Json[] = [workspaceData(WORKSPACE_ID, "Default")];
   /** KeyAssignment objects. */
   keyAssignments: Json[] = [];
   /** failModel(): chats on these models fail with this status and message. */
@@ -744,6 +772,12 @@ export class FakeOpenRouter {
     this.modelInfo.set(model, { ...this.modelInfo.get(model), expiration_date: date });
   }
 
+  /** Another workspace of the account; keys and guardrails name it by workspace_id. */
+  addWorkspace(workspaceId: string, name = "Elsewhere"): string {
+    this.workspaces.push(workspaceData(workspaceId, name));
+    return workspaceId;
+  }
+
   /** Register a guardrail (fields as the spec's Guardrail has them); returns its id. */
   addGuardrail(name: string, fields: Json = {}): string {
     const record = guardrailData(name, fields);
@@ -982,6 +1016,7 @@ export class FakeOpenRouter {
       [`POST ${API}/keys`]: () => this.#createKey(exchange),
       [`GET ${API}/credits`]: () => this.#credits(exchange),
       [`GET ${API}/guardrails`]: () => this.#listGuardrails(exchange),
+      [`GET ${API}/workspaces`]: () => this.#listWorkspaces(exchange),
       [`POST ${API}/guardrails`]: () => this.#createGuardrail(exchange),
       [`GET ${API}/guardrails/assignments/keys`]: () => this.#allKeyAssignments(exchange),
     };
@@ -1128,6 +1163,15 @@ export class FakeOpenRouter {
   }
 
   // --- guardrails -------------------------------------------------------------------
+
+  #listWorkspaces(exchange: Exchange): void {
+    exchange.managementKey();
+    const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX, false); // no 400 documented
+    if (page !== null) {
+      const data = this.workspaces.slice(page.start, page.start + page.size);
+      exchange.json(200, { data, total_count: this.workspaces.length });
+    }
+  }
 
   #listGuardrails(exchange: Exchange): void {
     exchange.managementKey();

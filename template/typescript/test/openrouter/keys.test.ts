@@ -1,5 +1,5 @@
 // Maintained by the OpenRouter app template: copier update replaces this file.
-/** keys: create, list and rotate by policy, with a management key that goes only to /keys. */
+/** keys: create, list, rotate and guard by policy; the management key goes only to its API. */
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";

@@ -175,10 +175,28 @@ class Management:
         self._client = create_client(self._settings, timeout=TIMEOUT)
 
     def list(self) -> list[dict[str, Any]]:
-        """Every key of the account, disabled ones included, page by page."""
-        found: list[dict[str, Any]] = []
+        """Every key of the account, disabled ones included, page by page, in every workspace.
+
+        GET /keys answers for one workspace (the default one unless asked): the
+        workspaces come from GET /workspaces. A key is listed once, by its hash.
+        """
+        workspaces = [
+            workspace["id"]
+            for workspace in self._pages("/workspaces", {}, "a list of workspaces")
+            if isinstance(workspace.get("id"), str)
+        ]
+        found: dict[str, dict[str, Any]] = {}
+        for workspace_id in workspaces or [None]:
+            for key in self._keys(workspace_id):
+                found.setdefault(str(key.get("hash")), key)
+        return [*found.values()]
+
+    def _keys(self, workspace_id: str | None) -> Records:
+        found: Records = []
         for _ in range(_MAX_PAGES):
-            params = {"include_disabled": "true", "offset": len(found)}
+            params: dict[str, object] = {"include_disabled": "true", "offset": len(found)}
+            if workspace_id is not None:
+                params["workspace_id"] = workspace_id
             page = self._request("GET", "/keys", params=params).get("data")
             if not isinstance(page, list):
                 raise self._unexpected("/keys", "a list of keys")
