@@ -16,7 +16,9 @@ page for every other path, which is what a wrong base URL gets.
 Any path can be switched to a canned or hostile answer: respond(), hang(),
 drop(), gzip_bomb(), malformed_stream(), reset_mid_stream(), redirect(),
 raw_json(), data_policy_404(), insufficient_credits(), provider_rate_limit(),
-rate_limit(), key_limit_exceeded(); restore() switches it back. Models and keys
+rate_limit(), key_limit_exceeded(), trickle() (a byte every half second, for
+ever); restore() switches it back. fat_key_pages() fills GET /keys with pages of
+large keys. Models and keys
 have switches of their own: fail_model() (the next of `models` answers),
 free_model_limit() (429 on :free models), exhaust_key() (402), endpoint_down(),
 expire_model(); add_guardrail() and assign_guardrail() set up guardrails. respond(), hang() and drop() can be limited to one
@@ -310,8 +312,8 @@ class Canned:
     """A fixed answer for one path, replacing the normal behaviour.
 
     kind is "reply" (status, body, headers), "hang" (accept, never answer),
-    "drop" (close without answering), "gzip_bomb", "malformed_stream" or
-    "reset" (see FakeOpenRouter's methods).
+    "drop" (close without answering), "gzip_bomb", "malformed_stream",
+    "reset" or "trickle" (see FakeOpenRouter's methods).
     """
 
     status: int
@@ -391,6 +393,7 @@ class FakeOpenRouter:
     key_assignments: list[dict[str, Any]] = field(default_factory=list)  # KeyAssignment objects
     failing_models: dict[str, tuple[int, str]] = field(default_factory=dict)  # fail_model()
     free_limit: dict[str, Any] | None = None  # free_model_limit(): chat on :free answers 429
+    fat_pages: tuple[int, int] = (0, 0)  # fat_key_pages(): how many keys, of what name length
     port: int = 0
     requests: list[Request] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # authorization codes issued, in order
@@ -511,6 +514,22 @@ class FakeOpenRouter:
     def drop(self, path: str, method: str | None = None) -> None:
         """Close requests for path (with that method) without answering: a network error."""
         self._canned[(method or "*", path)] = Canned(0, b"", "", {}, kind="drop")
+
+    def trickle(self, path: str, method: str | None = None, every: float = 0.5) -> None:
+        """Answer 200 with a JSON body one byte every `every` seconds, for ever.
+
+        Each read gets a byte in time, so only a deadline for the whole request ends it.
+        """
+        self._canned[(method or "*", path)] = Canned(
+            200, b"", "application/json", {}, kind="trickle", size=int(every * 1000)
+        )
+
+    def fat_key_pages(self, keys: int = 10_000, name_length: int = 9_000) -> None:
+        """GET /keys lists this many more keys of another project, each with a long name.
+
+        A page of 100 is then about 1 MB: what a client keeps of them is what it costs.
+        """
+        self.fat_pages = (keys, name_length)
 
     def raw_json(
         self, path: str, text: str, status: int = 200, headers: dict[str, str] | None = None
@@ -960,6 +979,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._gzip_bomb(canned)
         elif canned.kind in ("malformed_stream", "reset"):
             self._broken_stream(canned.kind)
+        elif canned.kind == "trickle":
+            self._trickle(canned.size / 1000)
         else:
             self._send(canned.status, canned.body, canned.content_type, canned.headers)
 
@@ -994,7 +1015,13 @@ class _Handler(BaseHTTPRequestHandler):
             and record.get("workspace_id", WORKSPACE_ID) == workspace
         ]
         start = int(offset)
-        self._json(200, {"data": listed[start : start + PAGE_SIZE]})
+        count, length = self.server_fake.fat_pages
+        fat = [
+            _listing(key_data(name=f"another-app-{n}-{'x' * length}", hash=f"{n:064x}"))
+            for n in range(start, min(start + PAGE_SIZE, count))
+        ]
+        start = max(0, start - count)
+        self._json(200, {"data": [*fat, *listed[start : start + PAGE_SIZE - len(fat)]]})
 
     def _create_key(self, body: bytes) -> None:
         self._management_key(403)
@@ -1471,6 +1498,17 @@ class _Handler(BaseHTTPRequestHandler):
         # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
+
+    def _trickle(self, every: float) -> None:
+        body = b'{"data": ' + b" " * 1_000_000 + b"[]}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for at in range(len(body)):
+            if self.server_fake._stopping.wait(every):
+                return
+            self._write(body[at : at + 1])
 
     def _event(self, document: dict[str, Any]) -> None:
         self._write(f"data: {json.dumps(document)}\n\n".encode())

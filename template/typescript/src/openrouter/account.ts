@@ -17,10 +17,11 @@ import { APIConnectionError, APIError, type OpenAI } from "openai";
 
 import * as catalog from "./catalog.ts";
 import { createClient } from "./client.ts";
-import { keyProblem, PROJECT_SLUG, Problem, redact, type Settings } from "./config.ts";
-import { errorDetail, explain, isRecord } from "./explain.ts";
+import { keyProblem, PROJECT_SLUG, Problem, type Settings } from "./config.ts";
+import { errorDetail, explain, isRecord, messageValues } from "./explain.ts";
 
 /** How long account requests may take (the exchange, each /keys request), in milliseconds. */
+/** How long each account request may take, in all (the exchange, each /keys request): --timeout. */
 export const TIMEOUT_MS = 30_000;
 const MAX_LIMIT = 1_000_000;
 const LIMIT = /^[0-9]+(\.[0-9]{1,2})?$/; // USD and cents
@@ -121,6 +122,33 @@ export function requireBaseUrl(settings: Settings): void {
 }
 
 /**
+ * The request's result, or a Problem (exit 1) once timeoutMs have passed, whatever happens.
+ *
+ * The client's timeout bounds the wait for each read, and a server that sends a byte every half
+ * second never trips it: this bounds the whole request, and aborts it (send gets the signal).
+ */
+export async function within<T>(
+  settings: Settings,
+  timeoutMs: number,
+  send: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      const values = messageValues(settings, { timeout: timeoutMs / 1000 });
+      reject(new Problem(catalog.say("reachability.timeout", values), 1));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([send(controller.signal), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * POST /auth/keys: trade an authorization code and its PKCE verifier for a key.
  *
  * The request carries no Authorization header at all. startOver is the command line a failure's
@@ -130,19 +158,22 @@ export async function exchangeCode(
   settings: Settings,
   code: string,
   verifier: string,
-  { startOver }: { startOver: string },
+  { startOver, timeoutMs = TIMEOUT_MS }: { startOver: string; timeoutMs?: number },
 ): Promise<string> {
-  const client = createClient(settings.withKey(NO_KEY), { timeout: TIMEOUT_MS });
+  const client = createClient(settings.withKey(NO_KEY), { timeout: timeoutMs });
   let answer: unknown;
   try {
-    answer = await client.post("/auth/keys", {
-      body: { code, code_verifier: verifier, code_challenge_method: "S256" },
-      headers: { ...NOT_FOR_OPENROUTER, Authorization: null },
-      maxRetries: 0,
-    });
+    answer = await within(settings, timeoutMs, (signal) =>
+      client.post("/auth/keys", {
+        body: { code, code_verifier: verifier, code_challenge_method: "S256" },
+        headers: { ...NOT_FOR_OPENROUTER, Authorization: null },
+        maxRetries: 0,
+        signal,
+      }),
+    );
   } catch (error) {
     if (error instanceof APIConnectionError) {
-      throw new Problem(explain(error, settings, TIMEOUT_MS), 1);
+      throw new Problem(explain(error, settings, timeoutMs), 1);
     }
     if (error instanceof APIError && error.status !== undefined) {
       const detail = errorDetail(error.error, "no details");
@@ -176,48 +207,63 @@ export const POLICY_LIMITS: ReadonlyMap<string, number> = new Map(
 export class Management {
   readonly #settings: Settings;
   readonly #client: OpenAI;
+  readonly #timeoutMs: number;
 
-  constructor(settings: Settings, managementKey: string) {
+  constructor(settings: Settings, managementKey: string, timeoutMs = TIMEOUT_MS) {
     requireBaseUrl(settings);
     // Through the one client factory, as the app's key would go; explain() redacts this key.
     this.#settings = settings.withKey(managementKey);
-    this.#client = createClient(this.#settings, { timeout: TIMEOUT_MS });
+    this.#timeoutMs = timeoutMs; // each request's, in all
+    this.#client = createClient(this.#settings, { timeout: timeoutMs });
   }
 
   /**
-   * Every key of the account, disabled ones included, page by page, in every workspace.
+   * Every key of the account, disabled ones included, page by page, in every workspace, as keep()
+   * makes it.
    *
    * GET /keys answers for one workspace (the default one unless asked): the workspaces come from
-   * GET /workspaces. A key is listed once, by its hash.
+   * GET /workspaces; a key is listed once, by its hash. keep() gets each key as OpenRouter sent it
+   * and returns what to keep of it (null: nothing), so that only that outlives its page: 100 pages
+   * of large keys cost one page's memory.
    */
-  async list(): Promise<KeyRecord[]> {
+  async list<T = KeyRecord>(keep: (key: KeyRecord) => T | null = (key) => key as T): Promise<T[]> {
     const workspaces = (await this.#pages("/workspaces", {}, "a list of workspaces"))
       .map((workspace) => workspace.id)
       .filter((id): id is string => typeof id === "string");
-    const found = new Map<string, KeyRecord>();
+    const found: T[] = [];
+    const seen = new Set<string>();
     for (const workspaceId of workspaces.length > 0 ? workspaces : [null]) {
-      for (const key of await this.#keys(workspaceId)) {
-        if (!found.has(String(key.hash))) {
-          found.set(String(key.hash), key);
-        }
-      }
+      found.push(...(await this.#keys(workspaceId, keep, seen)));
     }
-    return [...found.values()];
+    return found;
   }
 
-  async #keys(workspaceId: string | null): Promise<KeyRecord[]> {
-    const found: KeyRecord[] = [];
+  async #keys<T>(
+    workspaceId: string | null,
+    keep: (key: KeyRecord) => T | null,
+    seen: Set<string>,
+  ): Promise<T[]> {
+    const found: T[] = [];
+    let offset = 0;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const query = {
         include_disabled: "true",
-        offset: found.length,
+        offset,
         ...(workspaceId === null ? {} : { workspace_id: workspaceId }),
       };
       const keys = (await this.#request("GET", "/keys", { query })).data;
       if (!Array.isArray(keys)) {
         throw this.#unexpected("/keys", "a list of keys");
       }
-      found.push(...keys.filter(isRecord));
+      for (const key of keys.filter(isRecord)) {
+        const digest = String(key.hash);
+        const kept = seen.has(digest) ? null : keep(key); // listed in another workspace already
+        if (kept !== null) {
+          found.push(kept);
+          seen.add(digest);
+        }
+      }
+      offset += keys.length;
       if (keys.length < PAGE_SIZE) {
         break;
       }
@@ -314,19 +360,23 @@ export class Management {
   ): Promise<Record<string, unknown>> {
     const headers = NOT_FOR_OPENROUTER;
     let answer: unknown;
-    try {
+    const send = (signal: AbortSignal): Promise<unknown> => {
       if (method === "GET") {
-        answer = await this.#client.get(path, { headers, query: options.query });
-      } else if (method === "POST") {
-        answer = await this.#client.post(path, { headers, body: options.body, maxRetries: 0 });
-      } else if (method === "PATCH") {
-        answer = await this.#client.patch(path, { headers, body: options.body, maxRetries: 0 });
-      } else {
-        answer = await this.#client.delete(path, { headers, maxRetries: 0 });
+        return this.#client.get(path, { headers, query: options.query, signal });
       }
+      if (method === "PATCH") {
+        return this.#client.patch(path, { headers, body: options.body, maxRetries: 0, signal });
+      }
+      if (method === "POST") {
+        return this.#client.post(path, { headers, body: options.body, maxRetries: 0, signal });
+      }
+      return this.#client.delete(path, { headers, maxRetries: 0, signal });
+    };
+    try {
+      answer = await within(this.#settings, this.#timeoutMs, send);
     } catch (error) {
       if (error instanceof APIConnectionError) {
-        throw new Problem(explain(error, this.#settings, TIMEOUT_MS), 1);
+        throw new Problem(explain(error, this.#settings, this.#timeoutMs), 1);
       }
       if (error instanceof APIError && error.status !== undefined) {
         if (options.missingOk && error.status === 404) {
@@ -344,10 +394,10 @@ export class Management {
 
   #refused(error: APIError, status: number): catalog.Text {
     if (status === 401 || status === 403) {
-      const detail = redact(errorDetail(error.error, "no details"), this.#settings.apiKey); // as explain() does
+      const detail = errorDetail(error.error, "no details", this.#settings.apiKey);
       return catalog.say("keys.management_refused", { status, detail });
     }
-    return explain(error, this.#settings, TIMEOUT_MS);
+    return explain(error, this.#settings, this.#timeoutMs);
   }
 
   #unexpected(path: string, what: string): Problem {

@@ -31,6 +31,8 @@ import * as cli from "./cli.ts";
 import {
   command,
   ENVIRONMENTS,
+  exitStatus,
+  guardOutput,
   keyHash,
   keyProblem,
   loadSettings,
@@ -49,6 +51,12 @@ const FAILED = 1;
 /** Variables that would make verify check another key than the env file's. */
 const OVERRIDES = ["OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE"];
 const ENVIRONMENT_HELP = `the environment: ${ENVIRONMENTS.join(", ")}`;
+const TIMEOUT = {
+  type: "string",
+  metavar: "SECONDS",
+  default: String(account.TIMEOUT_MS / 1000),
+  help: `how long each request to OpenRouter may take (default: ${account.TIMEOUT_MS / 1000})`,
+} as const;
 
 const COMMANDS = {
   create: {
@@ -65,6 +73,7 @@ const COMMANDS = {
       },
       force: { type: "boolean", help: "replace a key the env file already holds" },
       "no-guard": { type: "boolean", help: "assign no guardrail (see the guard command)" },
+      timeout: TIMEOUT,
     },
   },
   guard: {
@@ -78,13 +87,17 @@ const COMMANDS = {
         metavar: "USD",
         help: "monthly budget (default: the environment's; production needs one)",
       },
+      timeout: TIMEOUT,
     },
   },
   list: {
     name: "keys",
     subcommand: "list",
     description: `List the account's keys named ${PROJECT_SLUG}-*: limit, usage this month, expiry, and the env file that holds each.`,
-    options: { json: { type: "boolean", help: "print one JSON object on stdout" } },
+    options: {
+      json: { type: "boolean", help: "print one JSON object on stdout" },
+      timeout: TIMEOUT,
+    },
   },
   rotate: {
     name: "keys",
@@ -97,6 +110,7 @@ const COMMANDS = {
         help: "the key was exposed: delete it first, then create its successor",
       },
       "no-guard": { type: "boolean", help: "assign the successor no guardrail" },
+      timeout: TIMEOUT,
     },
   },
 } satisfies Record<string, cli.CommandLine>;
@@ -112,6 +126,8 @@ const KEYS = {
 let onInterrupt: (() => void) | null = null;
 /** Redacted from anything printed, whatever happens. */
 let managementKey = "";
+/** How long each request may take, in all (--timeout). */
+let timeoutMs = account.TIMEOUT_MS;
 
 /** Run the keys command; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -134,15 +150,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** Run one command (create, list, rotate) with its arguments. */
+/** Run one command (create, list, rotate, guard) with its arguments. */
 async function run(name: string, argv: readonly string[]): Promise<number> {
   if (name === "create") {
     const { values } = cli.parse(COMMANDS.create, argv);
     if (values.help) {
       return showHelp(cli.help(COMMANDS.create));
     }
+    timeoutMs = timeoutOf(values.timeout);
     const settings = loadSettings(required(values.env));
     managementKey = readManagementKey(settings);
+    warnReadable(settings);
     return createKey(settings, values.limit, values.force ?? false, !values["no-guard"]);
   }
   if (name === "guard") {
@@ -150,8 +168,10 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     if (values.help) {
       return showHelp(cli.help(COMMANDS.guard));
     }
+    timeoutMs = timeoutOf(values.timeout);
     const settings = loadSettings(required(values.env));
     managementKey = readManagementKey(settings);
+    warnReadable(settings);
     return guardKey(settings, values.limit);
   }
   if (name === "list") {
@@ -159,8 +179,10 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     if (values.help) {
       return showHelp(cli.help(COMMANDS.list));
     }
+    timeoutMs = timeoutOf(values.timeout);
     const settings = loadSettings();
     managementKey = readManagementKey(settings);
+    warnReadable(settings);
     return listKeys(settings, values.json ?? false);
   }
   if (name === "rotate") {
@@ -168,8 +190,10 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     if (values.help) {
       return showHelp(cli.help(COMMANDS.rotate));
     }
+    timeoutMs = timeoutOf(values.timeout);
     const settings = loadSettings(required(values.env));
     managementKey = readManagementKey(settings);
+    warnReadable(settings);
     return rotateKey(settings, values.compromised ?? false, !values["no-guard"]);
   }
   if (name === "-h" || name === "--help") {
@@ -177,6 +201,27 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
   }
   const choose = `choose a command: ${Object.keys(COMMANDS).join(", ")}`;
   throw new cli.UsageError(name ? `unknown command '${name}': ${choose}` : choose);
+}
+
+/** --timeout in milliseconds; a UsageError outside the catalog's range. */
+function timeoutOf(given: string): number {
+  const seconds = Number(given);
+  const [least, most] = catalog.TIMEOUT_RANGE;
+  if (!(seconds >= least && seconds <= most)) {
+    throw new cli.UsageError(catalog.say("usage.timeout", { least, most }).message);
+  }
+  return seconds * 1000;
+}
+
+/** Warn when .env holds the management key and could not be made private (loadSettings tries). */
+function warnReadable(settings: Settings): void {
+  const inDotEnv = settings.layers.some(
+    ([source, values]) => source === ".env" && Boolean(values[MANAGEMENT_KEY]),
+  );
+  if (inDotEnv && settings.filesLeftReadable.includes(".env")) {
+    const text = catalog.say("keys.management_key_readable", { files: ".env" });
+    console.error(`warning: ${text.line()}`);
+  }
 }
 
 function required(environment: string | undefined): string {
@@ -265,7 +310,7 @@ async function createKey(
     throw new Problem(text, FAILED);
   }
   const [models, zdr] = guarding ? guardSettings(settings) : [[], null];
-  const management = new account.Management(settings, managementKey);
+  const management = new account.Management(settings, managementKey, timeoutMs);
   const body = newKey(environment, limit, "monthly");
   const [data, key] = await creating(() => management.create(body), envFile);
   await save(management, settings, key, again);
@@ -283,7 +328,7 @@ async function createKey(
       return FAILED;
     }
   }
-  return provision.check(settings);
+  return provision.check(settings, timeoutMs);
 }
 
 /** POST /keys's body for a key of the environment, by its policy. */
@@ -379,7 +424,7 @@ async function guardKey(settings: Settings, limitGiven: string | undefined): Pro
     const create = command("keys", "create", "--env", environment, ...limitArgs);
     throw new Problem(catalog.say("keys.no_key_to_guard", { file, command: create }));
   }
-  const management = new account.Management(settings, managementKey);
+  const management = new account.Management(settings, managementKey, timeoutMs);
   const record = await management.get(keyHash(key));
   if (record === null) {
     const text = catalog.say("keys.unknown_key", {
@@ -473,25 +518,26 @@ interface Listing {
 async function listKeys(settings: Settings, json: boolean): Promise<number> {
   const prefix = `${PROJECT_SLUG}-`;
   const holders = envFilesByHash(settings.directory);
-  const management = new account.Management(settings, managementKey);
-  const found = await management.list();
+  const management = new account.Management(settings, managementKey, timeoutMs);
   const guardrails = await guardrailsByHash(management);
-  const rows = found
-    .filter(
-      (record) =>
-        typeof record.name === "string" &&
-        (record.name.startsWith(prefix) || account.labelEnvironment(record.name) !== null),
-    )
-    .map((record) => listing(record, holders, guardrails));
+  // Only what list shows, of the project's keys: the rest of each page is dropped.
+  const keep = (record: account.KeyRecord) =>
+    typeof record.name === "string" &&
+    (record.name.startsWith(prefix) || account.labelEnvironment(record.name) !== null)
+      ? listing(record, holders, guardrails)
+      : null;
+  const rows = await management.list(keep);
+  let output: string;
   if (json) {
     // Compact: both languages print the same bytes.
-    process.stdout.write(`${JSON.stringify({ keys: rows })}\n`);
+    output = JSON.stringify({ keys: rows });
   } else if (rows.length > 0) {
-    process.stdout.write(`${table(rows)}\n`);
+    output = table(rows);
   } else {
     const create = command("keys", "create", "--env", settings.environment);
-    process.stdout.write(`${catalog.say("keys.none", { prefix, command: create }).line()}\n`);
+    output = catalog.say("keys.none", { prefix, command: create }).line();
   }
+  process.stdout.write(`${output}\n`);
   return 0;
 }
 
@@ -645,7 +691,7 @@ async function rotateKey(
     throw new Problem(catalog.say("keys.no_key_to_rotate", { file, command: create }));
   }
 
-  const management = new account.Management(settings, managementKey);
+  const management = new account.Management(settings, managementKey, timeoutMs);
   const oldHash = keyHash(oldKey);
   const old = await management.get(oldHash);
   if (old === null) {
@@ -728,7 +774,7 @@ class Rotation {
       status = await step(
         async () => {
           await this.#guard(digest, data, body);
-          return provision.checkKey(this.settings, key);
+          return provision.checkKey(this.settings, key, timeoutMs);
         },
         () =>
           say("keys.interrupted_verifying", {
@@ -855,10 +901,11 @@ class Rotation {
       say("keys.guard_failed", { name, detail: error.text.message, command: guardAgain });
       return FAILED;
     }
-    return provision.check(this.settings);
+    return provision.check(this.settings, timeoutMs);
   }
 }
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2));
+  guardOutput();
+  process.exitCode = exitStatus(await main(process.argv.slice(2)));
 }

@@ -23,10 +23,13 @@ import {
   DEFAULT_ENVIRONMENT,
   describeKeyProblem,
   ENVIRONMENTS,
+  exitStatus,
+  guardOutput,
   keyHash,
   keyProblem,
   loadSettings,
   mask,
+  outputError,
   PROCESS_ENVIRONMENT,
   Problem,
   redact,
@@ -658,13 +661,13 @@ async function send(
 
 // --- checks from the replies -------------------------------------------------------
 
-/** OpenRouter's own words about an error, on one line. */
-function replyErrorDetail(reply: Reply): string {
+/** OpenRouter's own words about an error, on one line, the key (secret) masked. */
+function replyErrorDetail(reply: Reply, secret: string): string {
   if (reply.body === null) {
     return `a ${reply.contentType || "non-JSON"} answer`;
   }
   const error = isRecord(reply.body) ? reply.body.error : undefined;
-  return errorDetail(error, "no details");
+  return errorDetail(error, "no details", secret);
 }
 
 /** A check failed by an HTTP error, with what the status means. */
@@ -674,7 +677,13 @@ function failed(name: catalog.CheckName, reply: Reply, settings: Settings): Chec
   if (status < 300 && isRecord(error) && Number.isInteger(error.code)) {
     status = error.code as number;
   }
-  const text = explainStatus(status, replyErrorDetail(reply), reply.headers, settings, error);
+  const text = explainStatus(
+    status,
+    replyErrorDetail(reply, settings.apiKey),
+    reply.headers,
+    settings,
+    error,
+  );
   return check(name, "fail", text);
 }
 
@@ -970,8 +979,14 @@ function useColor(): boolean {
 }
 
 if (import.meta.main) {
+  guardOutput();
   const status = await main(process.argv.slice(2));
   // The report is out: end now, or a connection still opening (a stalled TLS handshake, say)
   // keeps Node running long past --timeout.
-  process.stdout.write("", () => process.exit(status));
+  process.stdout.write("", (error) => {
+    if (error) {
+      outputError(error);
+    }
+    process.exit(exitStatus(status));
+  });
 }

@@ -15,7 +15,8 @@
  *
  * Any path can be switched to a canned or hostile answer: respond(), hang(), drop(), gzipBomb(),
  * malformedStream(), resetMidStream(), redirect(), rawJson(), dataPolicy404(),
- * insufficientCredits(), providerRateLimit(), rateLimit(), keyLimitExceeded(); restore() switches
+ * insufficientCredits(), providerRateLimit(), rateLimit(), keyLimitExceeded(), trickle() (a byte
+ * every half second, for ever; fatKeyPages() fills GET /keys with pages of large keys); restore() switches
  * it back. Models and keys have switches of their own: failModel() (the next of `models`
  * answers), freeModelLimit() (429 on :free models), exhaustKey() (402), endpointDown(),
  * expireModel(); addGuardrail() and assignGuardrail() set up guardrails. respond(), hang() and
@@ -367,8 +368,8 @@ interface Canned {
   contentType: string;
   headers: Record<string, string>;
   hang: boolean;
-  kind: "reply" | "hang" | "drop" | "gzipBomb" | "malformedStream" | "reset";
-  /** gzipBomb: how many bytes the body expands to. */
+  kind: "reply" | "hang" | "drop" | "gzipBomb" | "malformedStream" | "reset" | "trickle";
+  /** gzipBomb: how many bytes the body expands to; trickle: milliseconds between bytes. */
   size: number;
 }
 
@@ -471,6 +472,8 @@ export class FakeOpenRouter {
     retryAfter: number | null;
     message: string;
   } | null = null;
+  /** fatKeyPages(): how many more keys GET /keys lists, and the length of their names. */
+  fatPages = { keys: 0, nameLength: 0 };
   /** The port to listen on; 0 picks a free one. */
   port = 0;
   requests: Request[] = [];
@@ -600,6 +603,23 @@ export class FakeOpenRouter {
   /** Close requests for path (with that method) without answering: a network error. */
   drop(path: string, method?: string): void {
     this.#hostile(path, "drop", "", {}, method);
+  }
+
+  /**
+   * Answer 200 with a JSON body one byte every everyMs, for ever: each read gets a byte in time,
+   * so only a deadline for the whole request ends it.
+   */
+  trickle(path: string, method?: string, everyMs = 500): void {
+    this.#hostile(path, "trickle", "application/json", {}, method);
+    const canned = this.#canned.get(`${method ?? "*"} ${path}`);
+    if (canned) {
+      canned.size = everyMs;
+    }
+  }
+
+  /** GET /keys lists this many more keys of another project, each with a long name (~1 MB a page). */
+  fatKeyPages(keys = 10_000, nameLength = 9_000): void {
+    this.fatPages = { keys, nameLength };
   }
 
   /** Answer with this exact JSON text: NaN, Infinity, 400-digit numbers, duplicate keys. */
@@ -1061,6 +1081,8 @@ export class FakeOpenRouter {
       exchange.send(canned.status, canned.body, canned.contentType, canned.headers);
     } else if (canned.kind === "drop") {
       exchange.response.socket?.destroy(); // not a byte of an answer
+    } else if (canned.kind === "trickle") {
+      exchange.trickle(canned.size);
     } // "hang": never answer; stop() closes the connection
   }
 
@@ -1098,7 +1120,14 @@ export class FakeOpenRouter {
       )
       .map(listing);
     const start = Number(offset);
-    exchange.json(200, { data: listed.slice(start, start + PAGE_SIZE) });
+    const { keys: count, nameLength } = this.fatPages;
+    const fat: Json[] = [];
+    for (let n = start; n < Math.min(start + PAGE_SIZE, count); n += 1) {
+      const name = `another-app-${n}-${"x".repeat(nameLength)}`;
+      fat.push(listing(keyData({ name, hash: n.toString(16).padStart(64, "0") })));
+    }
+    const rest = Math.max(0, start - count);
+    exchange.json(200, { data: [...fat, ...listed.slice(rest, rest + PAGE_SIZE - fat.length)] });
   }
 
   #createKey(exchange: Exchange): void {
@@ -1673,6 +1702,24 @@ class Exchange {
     // Let the chunk reach the client, then close with RST instead of FIN.
     const socket = this.response.socket as Socket;
     socket.write("", () => socket.resetAndDestroy());
+  }
+
+  trickle(everyMs: number): void {
+    const body = `{"data": ${" ".repeat(1_000_000)}[]}`;
+    this.response.writeHead(200, {
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(body),
+    });
+    let at = 0;
+    const timer = setInterval(() => {
+      if (at >= body.length || this.response.destroyed) {
+        clearInterval(timer);
+        return;
+      }
+      this.write(body.slice(at, at + 1));
+      at += 1;
+    }, everyMs);
+    this.response.on("close", () => clearInterval(timer));
   }
 
   event(document: Json): void {

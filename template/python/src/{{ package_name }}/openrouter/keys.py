@@ -47,6 +47,7 @@ from .config import (
     key_problem,
     load_settings,
     mask,
+    print_out,
     redact,
 )
 
@@ -57,12 +58,17 @@ _OVERRIDES = ("OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the keys command; returns the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    least, most = catalog.TIMEOUT_RANGE
+    if not least <= args.timeout <= most:  # NaN is in no range
+        parser.error(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
     management_key = ""
     with provision.Signals() as signals:  # SIGTERM and SIGHUP as Ctrl-C
         try:
             settings = load_settings(args.env if "env" in args else None)
             management_key = read_management_key(settings)
+            warn_readable(settings)
             status: int = args.run(args, settings, management_key)
         except Problem as error:
             print(f"error: {redact(error.text.line(), management_key)}", file=sys.stderr)
@@ -141,6 +147,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     rotate.add_argument("--no-guard", action="store_true", help="assign the successor no guardrail")
     rotate.set_defaults(run=rotate_key)
+    for subcommand in commands.choices.values():
+        subcommand.add_argument(
+            "--timeout",
+            type=float,
+            default=account.TIMEOUT,
+            metavar="SECONDS",
+            help=f"how long each request to OpenRouter may take (default: {account.TIMEOUT:g})",
+        )
     return parser
 
 
@@ -163,6 +177,15 @@ def read_management_key(settings: Settings) -> str:
     if key_problem(key):
         raise Problem(catalog.say("keys.bad_management_key", masked=mask(key)))
     return key
+
+
+def warn_readable(settings: Settings) -> None:
+    """Warn when .env holds the management key and could not be made private (load_settings tries)."""
+    if ".env" in settings.files_left_readable and any(
+        source == ".env" and values.get(MANAGEMENT_KEY) for source, values in settings.layers
+    ):
+        text = catalog.say("keys.management_key_readable", files=".env")
+        print(f"warning: {text.line()}", file=sys.stderr, flush=True)
 
 
 def _say(message_id: catalog.MessageId, **values: object) -> None:
@@ -189,7 +212,7 @@ def create_key(args: argparse.Namespace, settings: Settings, management_key: str
         )
         raise Problem(text, status=1)
     models, zdr = guard_settings(settings) if not args.no_guard else ([], None)
-    management = account.Management(settings, management_key)
+    management = account.Management(settings, management_key, args.timeout)
     body = new_key(environment, limit=limit, limit_reset="monthly")
     data, key = _creating(lambda: management.create(body), env_file)
     save(management, settings, key, again)
@@ -202,7 +225,7 @@ def create_key(args: argparse.Namespace, settings: Settings, management_key: str
             name = str(data.get("name", body["name"]))
             _say("keys.guard_failed", name=name, detail=error.text.message, command=guard_again)
             return 1
-    return provision.check(settings)
+    return provision.check(settings, timeout=args.timeout)
 
 
 def new_key(
@@ -288,7 +311,7 @@ def guard_key(args: argparse.Namespace, settings: Settings, management_key: str)
     if not key:
         create = command("keys", "create", "--env", environment, *limit_args)
         raise Problem(catalog.say("keys.no_key_to_guard", file=env_file.name, command=create))
-    management = account.Management(settings, management_key)
+    management = account.Management(settings, management_key, args.timeout)
     record = management.get(key_hash(key))
     if record is None:
         text = catalog.say(
@@ -371,25 +394,28 @@ def guard(
 def list_keys(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
     prefix = f"{PROJECT_SLUG}-"
     holders = env_files_by_hash(settings.directory)
-    management = account.Management(settings, management_key)
-    found = management.list()
+    management = account.Management(settings, management_key, args.timeout)
     guardrails = guardrails_by_hash(management)
-    rows = [
-        listing(record, holders, guardrails)
-        for record in found
-        if isinstance(record.get("name"), str)
-        and (record["name"].startswith(prefix) or account.label_environment(record["name"]))
-    ]
+
+    def keep(record: dict[str, Any]) -> dict[str, Any] | None:
+        """Only what list shows, of the project's keys: the rest of each page is dropped."""
+        name = record.get("name")
+        ours = isinstance(name, str) and (
+            name.startswith(prefix) or account.label_environment(name) is not None
+        )
+        return listing(record, holders, guardrails) if ours else None
+
+    rows = management.list(keep)
     if args.json:
         # Compact, as JSON.stringify writes it: both languages print the same bytes.
         document = {"keys": rows}
-        print(json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+        output = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     elif rows:
-        print(table(rows))
+        output = table(rows)
     else:
         create = command("keys", "create", "--env", settings.environment)
-        print(catalog.say("keys.none", prefix=prefix, command=create).line())
-    return 0
+        output = catalog.say("keys.none", prefix=prefix, command=create).line()
+    return print_out(output) or 0
 
 
 def env_files_by_hash(directory: Path) -> dict[str, str]:
@@ -528,7 +554,7 @@ def rotate_key(args: argparse.Namespace, settings: Settings, management_key: str
         create = command("keys", "create", "--env", environment)
         raise Problem(catalog.say("keys.no_key_to_rotate", file=env_file.name, command=create))
 
-    management = account.Management(settings, management_key)
+    management = account.Management(settings, management_key, args.timeout)
     old_hash = key_hash(old_key)
     old = management.get(old_hash)
     if old is None:

@@ -82,26 +82,35 @@ def save(settings: Settings, key: str) -> None:
     envfile.write_key(settings.env_file, key)
 
 
-def check_key(settings: Settings, key: str) -> int:
+def check_key(settings: Settings, key: str, *, timeout: float = verify.DEFAULT_TIMEOUT) -> int:
     """verify's checks of a key not saved yet (in memory), reported as verify reports them."""
     sources = {**settings.sources, "OPENROUTER_API_KEY": "the new key, not saved yet"}
-    return verify.run(dataclasses.replace(settings, api_key=key, sources=sources))
+    replaced = dataclasses.replace(settings, api_key=key, sources=sources)
+    return verify.run(replaced, timeout=timeout)
 
 
-def check(settings: Settings) -> int:
+#: Variables of the process environment that win over the env file's key, the first set deciding.
+OVERRIDES = ("OPENROUTER_API_KEY", catalog.KEY_FILE_VARIABLE)
+
+
+def check(settings: Settings, *, timeout: float = verify.DEFAULT_TIMEOUT) -> int:
     """verify's checks of the key just saved, reported as verify reports them; the exit status.
 
-    The settings are read again, since the env file has just changed. A key in
-    the process environment still wins over the file, for verify as for the
-    app, so the user is told.
+    The settings are read again, since the env file has just changed. A key the
+    process environment gives (OPENROUTER_API_KEY, or OPENROUTER_API_KEY_FILE)
+    wins over the file for the app, so the user is told; what is checked is the
+    new key all the same, the file's. timeout is each request's (--timeout).
     """
-    if os.environ.get("OPENROUTER_API_KEY"):
-        text = catalog.say("login.overridden", file=settings.env_file.name)
-        print(f"warning: {text.message}", file=sys.stderr)
+    overriding = next((name for name in OVERRIDES if os.environ.get(name)), None)
+    if overriding is not None:
+        text = catalog.say("login.overridden", variable=overriding, file=settings.env_file.name)
+        print(f"warning: {text.line()}", file=sys.stderr)
+    environ = {name: value for name, value in os.environ.items() if name not in OVERRIDES}
     try:
-        saved = load_settings(settings.environment, directory=settings.directory)
+        saved = load_settings(settings.environment, directory=settings.directory, environ=environ)
     except Problem as error:
         print(f"error: {error.text.line()}", file=sys.stderr)
         return error.status
     # Chosen as the user chose it (--env, APP_ENV or the default), not by this reload.
-    return verify.run(dataclasses.replace(saved, selected_by=settings.selected_by))
+    chosen = dataclasses.replace(saved, selected_by=settings.selected_by)
+    return verify.run(chosen, timeout=timeout)

@@ -47,6 +47,7 @@ from .config import (
     key_problem,
     load_settings,
     mask,
+    print_out,
     redact,
 )
 from .explain import error_detail, explain_connection_error, explain_status, message_values
@@ -95,13 +96,13 @@ class Reply:
     def is_redirect(self) -> bool:
         return self.failure is None and 300 <= self.status < 400
 
-    def error_detail(self) -> str:
-        """OpenRouter's own words about an error, on one line."""
+    def error_detail(self, secret: str = "") -> str:
+        """OpenRouter's own words about an error, on one line, the key (secret) masked."""
         error = self.body.get("error") if isinstance(self.body, dict) else None
         fallback = (
             f"a {self.content_type or 'non-JSON'} answer" if self.body is None else "no details"
         )
-        return error_detail(error, fallback)
+        return error_detail(error, fallback, secret=secret)
 
 
 @dataclass
@@ -203,8 +204,8 @@ def report(outcome: Outcome, as_json: bool) -> int:
     else:
         output = render(outcome, color=_use_color())
     # Nothing above prints the key; this is the last safeguard.
-    print(redact(output, outcome.api_key))
-    return outcome.status
+    unwritten = print_out(redact(output, outcome.api_key))
+    return outcome.status if unwritten is None else unwritten
 
 
 async def run_checks(settings: Settings, *, timeout: float, chat: bool) -> Outcome:
@@ -536,7 +537,9 @@ def failed(name: str, reply: Reply, settings: Settings) -> Check:
     error = reply.body.get("error") if isinstance(reply.body, dict) else None
     if status < 300 and isinstance(error, dict) and isinstance(error.get("code"), int):
         status = error["code"]
-    text = explain_status(status, reply.error_detail(), reply.headers, settings, error=error)
+    text = explain_status(
+        status, reply.error_detail(settings.api_key), reply.headers, settings, error=error
+    )
     return Check.of(name, "fail", text)
 
 
