@@ -49,7 +49,7 @@ def test_the_page_names_the_app_and_the_environment_and_escapes_them(
 def test_the_pages_come_with_a_content_security_policy(isolated: Path) -> None:
     settings = load_settings()
     with CallbackServer.listen(0) as server:
-        url = f"http://127.0.0.1:{server.port}/callback?code=abc"
+        url = f"http://127.0.0.1:{server.port}{server.path}?code=abc"
         answered: list[dict[str, str]] = []
 
         def browser() -> None:
@@ -70,6 +70,12 @@ def test_text_from_the_callback_loses_its_control_characters() -> None:
     hostile = "\x1b]0;title\x07\x1b[31mred\x1b[0m\u202egnp.exe\r\nnext\u2028line\x00"
     assert printable(hostile) == "]0;title [31mred [0m gnp.exe next line"
     assert len(printable("x" * 500)) == 200
+
+
+def test_the_callback_path_differs_for_each_login() -> None:
+    with CallbackServer.listen(0) as first, CallbackServer.listen(0) as second:
+        assert first.path.startswith("/callback/") and len(first.path) > len("/callback/") + 16
+        assert first.path != second.path
 
 
 def test_the_callback_listens_on_the_loopback_address_only() -> None:

@@ -586,6 +586,10 @@ export const MESSAGES = {
     message: "That is not an authorization code: it holds spaces or control characters.",
     hint: "Start over with {login_command} and paste only the code OpenRouter shows.",
   },
+  "login.code_too_long": {
+    message: "That is not an authorization code: the line is longer than {limit} KiB.",
+    hint: "Start over with {login_command} and paste only the code OpenRouter shows.",
+  },
   "login.exchange_failed": {
     message: "OpenRouter did not exchange the code for a key (HTTP {status}): {detail}",
     hint: "Codes work once and expire quickly: start over with {login_command}.",
@@ -603,8 +607,8 @@ export const MESSAGES = {
     hint: null,
   },
   "login.overridden": {
-    message: "An exported OPENROUTER_API_KEY overrides the new key in {file} until you unset it.",
-    hint: null,
+    message: "An exported {variable} overrides the new key in {file} until you unset it: the app would use that key; the new one is checked below.",
+    hint: "Unset it (unset {variable}) to use the key in {file}.",
   },
   "login.not_writable": {
     message: "{file} cannot be written: {reason}. Nothing was sent to OpenRouter.",
@@ -631,8 +635,8 @@ export const MESSAGES = {
     hint: null,
   },
   "login.save_failed": {
-    message: "Could not save the key to {file}: {detail}.",
-    hint: "The file was left as it was. Fix the file, then start over with {command}.",
+    message: "The new key {name} exists on your account but could not be saved to {file}: {detail}",
+    hint: "{file} was left as it was. Delete the key at https://openrouter.ai/settings/keys (named {name}, hash {hash}), fix the file, then start over with {command}.",
   },
   "login.page_signed_in": {
     message: "Signed in to OpenRouter",
@@ -653,6 +657,10 @@ export const MESSAGES = {
   "login.page_ignored": {
     message: "This address only receives OpenRouter's sign-in callback.",
     hint: null,
+  },
+  "output.unwritable": {
+    message: "Could not write to standard output: {reason}.",
+    hint: "Send the output somewhere that can take it (a file on a disk with free space, a pipe that reads it all).",
   },
   "keys.no_management_key": {
     message: "OPENROUTER_MANAGEMENT_KEY is not set.",
@@ -711,7 +719,7 @@ export const MESSAGES = {
     hint: "Unset it (unset {variable}) and run {command} again.",
   },
   "keys.successor_saved": {
-    message: "Created {name} (credit limit: {limit}{expiry}) and saved it to {file}; checking it before the old key {old_name} is deleted:",
+    message: "Created {name} (credit limit: {limit}{expiry}); checking it before it replaces the old key {old_name} in {file}:",
     hint: null,
   },
   "keys.rotated": {
@@ -719,7 +727,7 @@ export const MESSAGES = {
     hint: null,
   },
   "keys.successor_failed": {
-    message: "The new key {name} failed verification: {file} holds the old key {old_name} again, which still works.",
+    message: "The new key {name} failed verification: {file} still holds the old key {old_name}, which works.",
     hint: "Read the report above, fix what it says, then run {command} again.",
   },
   "keys.successor_deleted": {
@@ -747,7 +755,7 @@ export const MESSAGES = {
     hint: "A new key may have been created all the same: {list_command} shows it without an env file; delete it at https://openrouter.ai/keys.",
   },
   "keys.interrupted_verifying": {
-    message: "Interrupted while the new key was checked: {file} holds the old key {old_name} again, which still works.",
+    message: "Interrupted while the new key was checked: {file} still holds the old key {old_name}, which works.",
     hint: "The unchecked new key {name} still exists: delete it at https://openrouter.ai/keys/{hash}, then run {command} again.",
   },
   "keys.interrupted_deleting": {
@@ -762,9 +770,61 @@ export const MESSAGES = {
     message: "Interrupted.",
     hint: null,
   },
+  "keys.management_key_readable": {
+    message: "{files} holds OPENROUTER_MANAGEMENT_KEY and can be read by other users; it could not be made private: another user owns it, or its filesystem is read-only.",
+    hint: "Have its owner run chmod 600 on it, or export OPENROUTER_MANAGEMENT_KEY in your shell instead of keeping it in a file.",
+  },
   "keys.none": {
     message: "No keys named {prefix}* on this account.",
     hint: "Create one with {command}.",
+  },
+  "keys.guarded": {
+    message: "Guardrail {name}: only {models}; a budget of {limit}{zdr}. {key_name} is assigned to it: a leaked key can spend on nothing else, and no more.",
+    hint: null,
+  },
+  "keys.guard_zdr": {
+    message: "; zero data retention enforced",
+    hint: null,
+  },
+  "keys.no_key_to_guard": {
+    message: "{file} holds no key to guard.",
+    hint: "Create one with {command}: it is guarded as it is made.",
+  },
+  "keys.guard_failed": {
+    message: "{name} works, but its guardrail could not be set: {detail}",
+    hint: "Run {command} once OpenRouter answers: until then the key may spend on any model.",
+  },
+  "keys.successor_unguarded": {
+    message: "The new key {name} could not be guarded: {detail} {file} still holds the old key {old_name}, which works.",
+    hint: "Run {command} again once OpenRouter answers, or {no_guard} to rotate without a guardrail.",
+  },
+  "keys.bad_zdr": {
+    message: "OPENROUTER_ZDR must be true or false.",
+    hint: "Fix it in the env file (or unset it), then run {command}.",
+  },
+  "keys.file_changed": {
+    message: "{file} no longer holds the old key {old_name}: it changed during the rotation (a login --force?), so it was left as it is.",
+    hint: "The new key was not needed and is deleted. Run {command} again to rotate the key it holds now.",
+  },
+  "key.no_guardrail": {
+    message: "The {environment} key has no guardrail: a leaked copy could spend on any model, up to the key's own limit.",
+    hint: "Run {command}: it allows only the configured models and caps the monthly budget.",
+  },
+  "key.unguarded_model": {
+    message: "The key's guardrail {name} does not allow {model}: OpenRouter refuses it (HTTP 403).",
+    hint: "Run {command} to allow the configured models.",
+  },
+  "key.guardrail": {
+    message: "Guardrail {name}.",
+    hint: null,
+  },
+  "key.no_expiry": {
+    message: "The production key never expires: the policy rotates production keys every 90 days.",
+    hint: "Replace it with {command}: keys the keys command makes expire after 90 days.",
+  },
+  "key.guardrail_unknown": {
+    message: "The key's guardrail could not be checked: {detail}",
+    hint: "OPENROUTER_MANAGEMENT_KEY is set, so verify asks which guardrail the key has; check that key.",
   },
 } satisfies Record<string, { message: string; hint: string | null }>;
 export type MessageId = keyof typeof MESSAGES;

@@ -20,6 +20,9 @@ import * as catalog from "./catalog.ts";
 import { Problem } from "./catalog.ts";
 import * as envfile from "./envfile.ts";
 
+/** The account's key (keys reads it): an env file holding it is made private too. */
+export const MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY";
+
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export const DEFAULT_ENVIRONMENT: Environment = "development";
@@ -221,7 +224,7 @@ export function loadSettings(
     }
     layers.push([name, fileValues]);
     filesRead.push(name);
-    if (fileValues.OPENROUTER_API_KEY) {
+    if (fileValues.OPENROUTER_API_KEY || fileValues[MANAGEMENT_KEY]) {
       const privacy = envfile.makePrivate(path);
       if (privacy === "madePrivate") {
         madePrivate.push(name);
@@ -413,4 +416,37 @@ export function keyHash(apiKey: string): string {
 /** The text with the key, wherever it appears, replaced by its mask. */
 export function redact(text: string, apiKey: string): string {
   return apiKey ? text.replaceAll(apiKey, mask(apiKey)) : text;
+}
+
+let outputFailed = false;
+let outputGuarded = false;
+
+/**
+ * Handle what goes wrong with stdout from here on, as Node reports it (an "error" event, later):
+ * a reader that stops early (verify --json | head -c 10, EPIPE) is no failure, and the rest is
+ * dropped without a word; an output that cannot take it (> /dev/full) is one line on stderr, and
+ * exit 1 (exitStatus()). Never a stack trace.
+ */
+export function guardOutput(): void {
+  if (outputGuarded) {
+    return;
+  }
+  outputGuarded = true;
+  process.stdout.on("error", outputError);
+}
+
+/** What a failed write to stdout means (see guardOutput); a write's callback may say it first. */
+export function outputError(error: NodeJS.ErrnoException): void {
+  if (outputFailed || error.code === "EPIPE") {
+    return;
+  }
+  outputFailed = true;
+  process.exitCode = 1;
+  const text = catalog.say("output.unwritable", { reason: envfile.reason(error) });
+  console.error(`error: ${text.line()}`);
+}
+
+/** The exit status to end with: status, or 1 if stdout could not take what was printed. */
+export function exitStatus(status: number): number {
+  return outputFailed ? 1 : status;
 }

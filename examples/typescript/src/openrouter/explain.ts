@@ -150,10 +150,11 @@ export function explainConnectionError(
 }
 
 /** OpenRouter's own words from an error body, on one line. */
-export function errorDetail(body: unknown, fallback: string): string {
+export function errorDetail(body: unknown, fallback: string, secret = ""): string {
   const message = isRecord(body) ? body.message : undefined;
   const text = typeof message === "string" && message ? message : fallback;
-  return text.trim().replaceAll(/\s+/g, " ").slice(0, 300);
+  // The key (secret) is masked first: a cut made before that could keep part of an echoed key.
+  return redact(text.trim().replaceAll(/\s+/g, " "), secret).slice(0, 300);
 }
 
 /** What any SDK error means for the user: HTTP status, network, mid-stream. */
@@ -166,12 +167,13 @@ export function explain(
     return explainConnectionError(error, settings, timeoutMs);
   }
   if (error.status !== undefined) {
-    const detail = errorDetail(error.error, STATUS_CODES[error.status] ?? "no details");
+    const fallback = STATUS_CODES[error.status] ?? "no details";
+    const detail = errorDetail(error.error, fallback, settings.apiKey);
     const headers = error.headers ?? new Headers();
     return explainStatus(error.status, detail, headers, settings, error.error);
   }
   // No status: an error chunk in the middle of a stream.
-  const detail = errorDetail(error.error, error.message);
+  const detail = errorDetail(error.error, error.message, settings.apiKey);
   return catalog.say(
     "starter.stream_error",
     messageValues(settings, { detail: redact(detail, settings.apiKey) }),

@@ -19,20 +19,24 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename } from "node:path";
-import { createInterface } from "node:readline";
 import { createInterface as createPrompt } from "node:readline/promises";
 
 import * as account from "./account.ts";
 import * as catalog from "./catalog.ts";
 import * as cli from "./cli.ts";
-import { command, ENVIRONMENTS, loadSettings, Problem, type Settings } from "./config.ts";
+import { command, ENVIRONMENTS, keyHash, loadSettings, Problem, type Settings } from "./config.ts";
 import * as provision from "./provision.ts";
 
 const DEFAULT_PORT = 3000;
+/** The callback's path starts so; each login adds a part nobody can guess (CallbackServer.path). */
 const CALLBACK_PATH = "/callback";
 /** How the callback pages may be used: inline CSS and nothing else, from nowhere. */
 export const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
 const LONGEST_CODE = 1024;
+/** The most login reads of the line pasted at its prompt (a code is far shorter). */
+export const LONGEST_LINE = 4096;
+/** Variables the browser opener is not given: it needs no key. */
+const SECRETS = ["OPENROUTER_API_KEY", "OPENROUTER_MANAGEMENT_KEY"];
 /**
  * What a terminal must never receive from outside: control and format characters (escape
  * sequences, bidi overrides), line and paragraph separators.
@@ -62,7 +66,7 @@ const COMMAND_LINE = {
       type: "string",
       metavar: "SECONDS",
       default: "300",
-      help: "give up after this long",
+      help: "give up after this long, waiting for the browser or for OpenRouter",
     },
     limit: {
       type: "string",
@@ -78,7 +82,17 @@ const FAILED = 1;
 
 /** Run login; returns the exit status (verify's, once a key was saved). */
 export async function main(argv: readonly string[]): Promise<number> {
+  const stop = provision.onSignals(() => console.error(catalog.say("login.interrupted").message));
+  try {
+    return await login(argv);
+  } finally {
+    stop();
+  }
+}
+
+async function login(argv: readonly string[]): Promise<number> {
   let settings: Settings;
+  let timeoutMs = 0;
   try {
     const { values } = cli.parse(COMMAND_LINE, argv);
     if (values.help) {
@@ -113,8 +127,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const file = basename(envFile);
       throw new Problem(catalog.say("login.key_exists", { file, login_command: replace }), FAILED);
     }
-    const request = new Authorization(settings, limit);
-    const timeoutMs = timeout * 1000;
+    timeoutMs = timeout * 1000;
+    const request = new Authorization(settings, limit, timeoutMs);
     if (values.headless) {
       const headless = command("login", "--env", environment, ...limitArgs, "--headless");
       const key = await signInHeadless(request, timeoutMs, headless);
@@ -134,7 +148,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return error.status;
   }
   console.error(catalog.say("login.saved", { file: basename(settings.envFile) }).message);
-  return provision.check(settings);
+  return provision.check(settings, timeoutMs);
 }
 
 /** Ask whether to replace the key, when there is a terminal to ask on. */
@@ -153,7 +167,11 @@ async function confirmReplace(envFile: string): Promise<boolean> {
   }
 }
 
-/** Write the key into the environment's env file; a Problem (exit 1) if that fails. */
+/**
+ * Write the key into the environment's env file; a Problem (exit 1) if that fails.
+ *
+ * The key exists on the account by then: the message says where to delete it.
+ */
 function saveKey(settings: Settings, key: string, again: string): void {
   try {
     provision.save(settings, key);
@@ -162,6 +180,8 @@ function saveKey(settings: Settings, key: string, again: string): void {
       throw error; // writeKey says any failure to write as a Problem
     }
     const text = catalog.say("login.save_failed", {
+      name: account.keyLabel(settings.environment),
+      hash: keyHash(key),
       file: basename(settings.envFile),
       detail: error.text.message,
       command: again,
@@ -174,12 +194,14 @@ function saveKey(settings: Settings, key: string, again: string): void {
 class Authorization {
   readonly settings: Settings;
   readonly limit: number;
+  readonly timeoutMs: number; // the exchange's, in all
   readonly #verifier = randomBytes(48).toString("base64url");
   readonly challenge = createHash("sha256").update(this.#verifier).digest("base64url");
 
-  constructor(settings: Settings, limit: number) {
+  constructor(settings: Settings, limit: number, timeoutMs: number) {
     this.settings = settings;
     this.limit = limit;
+    this.timeoutMs = timeoutMs;
   }
 
   /** OpenRouter's /auth page; without a callback it shows the code instead (headless). */
@@ -189,11 +211,19 @@ class Authorization {
     query.set("code_challenge_method", "S256");
     query.set("limit", account.usd(this.limit));
     query.set("key_label", account.keyLabel(this.settings.environment));
+    // As POST /auth/keys/code takes them: the policy's monthly reset and, in production, 90 days
+    // of life (verify warns of a production key without).
+    query.set("usage_limit_type", "monthly");
+    const expiresAt = account.expiry(this.settings.environment);
+    if (expiresAt !== null) {
+      query.set("expires_at", expiresAt);
+    }
     return `${new URL(this.settings.baseUrl).origin}/auth?${query}`;
   }
 
   exchange(code: string, again: string): Promise<string> {
-    return account.exchangeCode(this.settings, code, this.#verifier, { startOver: again });
+    const options = { startOver: again, timeoutMs: this.timeoutMs };
+    return account.exchangeCode(this.settings, code, this.#verifier, options);
   }
 }
 
@@ -214,7 +244,7 @@ async function signIn(request: Authorization, options: SignIn): Promise<void> {
   const { settings } = request;
   const server = await CallbackServer.listen(options.port);
   try {
-    const callbackUrl = `http://127.0.0.1:${server.port}${CALLBACK_PATH}`;
+    const callbackUrl = `http://127.0.0.1:${server.port}${server.path}`;
     const url = request.url(callbackUrl);
     console.error(catalog.say("login.open", { environment: settings.environment }).message);
     console.error(url);
@@ -259,16 +289,14 @@ async function signInHeadless(
   return request.exchange(code, again);
 }
 
-/** One line from stdin, within the timeout: a code, with no control characters in it. */
+/**
+ * One line from stdin, within the timeout: a code, with no control characters in it.
+ *
+ * At most LONGEST_LINE bytes are kept: a longer line (a paste gone wrong, /dev/zero) is refused,
+ * never kept whole.
+ */
 async function readCode(timeoutMs: number, again: string): Promise<string> {
-  const lines = createInterface({ input: process.stdin, terminal: false });
-  const { promise, resolve } = Promise.withResolvers<string | null>();
-  lines.once("line", resolve);
-  lines.once("close", () => resolve(""));
-  const timer = setTimeout(() => resolve(null), timeoutMs);
-  const typed = await promise;
-  clearTimeout(timer);
-  lines.close();
+  const typed = await readLine(LONGEST_LINE, timeoutMs);
   process.stdin.destroy(); // nothing more to read; let the process end when it is done
   if (!process.stdin.isTTY) {
     process.stderr.write("\n"); // nothing echoed the Enter: end the prompt's line
@@ -277,7 +305,11 @@ async function readCode(timeoutMs: number, again: string): Promise<string> {
     const timeout = timeoutMs / 1000;
     throw new Problem(catalog.say("login.timeout", { timeout, login_command: again }), FAILED);
   }
-  const code = typed.trim();
+  if (typed.length > LONGEST_LINE) {
+    const values = { limit: LONGEST_LINE / 1024, login_command: again };
+    throw new Problem(catalog.say("login.code_too_long", values), FAILED);
+  }
+  const code = typed.toString("utf8").trim();
   if (!code) {
     throw new Problem(catalog.say("login.no_code", { login_command: again }), FAILED);
   }
@@ -285,6 +317,36 @@ async function readCode(timeoutMs: number, again: string): Promise<string> {
     throw new Problem(catalog.say("login.bad_code", { login_command: again }), FAILED);
   }
   return code;
+}
+
+/**
+ * A line from stdin without its end, up to limit + 1 bytes of it (more than limit: too long);
+ * null if none came within timeoutMs.
+ */
+function readLine(limit: number, timeoutMs: number): Promise<Buffer | null> {
+  const { promise, resolve } = Promise.withResolvers<Buffer | null>();
+  const parts: Buffer[] = [];
+  let size = 0;
+  const finish = (line: Buffer | null) => {
+    clearTimeout(timer);
+    process.stdin.off("data", onData).off("end", onEnd).off("error", onEnd);
+    process.stdin.pause();
+    resolve(line);
+  };
+  const onData = (chunk: Buffer) => {
+    const end = chunk.indexOf(0x0a);
+    const part = (end === -1 ? chunk : chunk.subarray(0, end)).subarray(0, limit + 1 - size);
+    parts.push(part);
+    size += part.length;
+    if (size > limit || end !== -1) {
+      const line = Buffer.concat(parts);
+      finish(size > limit ? line : line.subarray(0, line.at(-1) === 0x0d ? -1 : undefined));
+    }
+  };
+  const onEnd = () => finish(Buffer.concat(parts));
+  const timer = setTimeout(() => finish(null), timeoutMs);
+  process.stdin.on("data", onData).once("end", onEnd).once("error", onEnd);
+  return promise;
 }
 
 /**
@@ -353,6 +415,8 @@ export class CallbackServer {
   readonly #page = Promise.withResolvers<string>();
   readonly #sent = Promise.withResolvers<void>();
   #callback: Callback | null = null;
+  /** Only a request for this path, on this host, is the callback: a part per login. */
+  readonly path = `${CALLBACK_PATH}/${randomBytes(16).toString("base64url")}`;
 
   private constructor(server: Server) {
     this.#server = server;
@@ -410,7 +474,9 @@ export class CallbackServer {
   #handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const ignored = catalog.say("login.page_ignored").message;
-    if (url.pathname !== CALLBACK_PATH) {
+    const host = `127.0.0.1:${this.port}`;
+    if (request.method !== "GET" || url.pathname !== this.path || request.headers.host !== host) {
+      // Another method, page or host name (DNS rebinding): not the callback; login keeps waiting.
       send(response, 404, ignored, "text/plain");
       return;
     }
@@ -481,8 +547,12 @@ function startBrowser(url: string, failed: catalog.Text): void {
   }
   const [program = "", ...args] = opener;
   const warn = () => console.error(`warning: ${failed.line()}`);
-  // The user's own $BROWSER or the system's opener, with our URL: no shell involved.
-  const child = spawn(program, args, { stdio: "ignore" });
+  // The user's own $BROWSER or the system's opener, with our URL: no shell involved, and no key
+  // in its environment.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !SECRETS.includes(name)),
+  );
+  const child = spawn(program, args, { stdio: "ignore", env });
   child.on("error", warn);
   child.on("exit", (status) => {
     if (status !== 0) {

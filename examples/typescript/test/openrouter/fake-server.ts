@@ -15,7 +15,8 @@
  *
  * Any path can be switched to a canned or hostile answer: respond(), hang(), drop(), gzipBomb(),
  * malformedStream(), resetMidStream(), redirect(), rawJson(), dataPolicy404(),
- * insufficientCredits(), providerRateLimit(), rateLimit(), keyLimitExceeded(); restore() switches
+ * insufficientCredits(), providerRateLimit(), rateLimit(), keyLimitExceeded(), trickle() (a byte
+ * every half second, for ever; fatKeyPages() fills GET /keys with pages of large keys); restore() switches
  * it back. Models and keys have switches of their own: failModel() (the next of `models`
  * answers), freeModelLimit() (429 on :free models), exhaustKey() (402), endpointDown(),
  * expireModel(); addGuardrail() and assignGuardrail() set up guardrails. respond(), hang() and
@@ -269,6 +270,32 @@ export function modelData(model: string, overrides: Json = {}): Json {
  * deprecated enforce_zdr, when given, is copied into each enforce_zdr_<provider> field not
  * given, as the spec says.
  */
+/** A workspace as GET /workspaces reports it (every required field of the spec's Workspace). */
+export function workspaceData(workspaceId: string, name: string): Json {
+  return {
+    id: workspaceId,
+    name,
+    slug: name
+      .toLowerCase()
+      .replaceAll(/[^a-z0-9]+/g, "-")
+      .replaceAll(/^-+|-+$/g, ""),
+    description: null,
+    default_guardrail_id: randomUUID(),
+    default_text_model: null,
+    default_image_model: null,
+    default_provider_sort: null,
+    include_byok_in_budgets: false,
+    is_observability_io_logging_enabled: false,
+    is_observability_broadcast_enabled: false,
+    is_data_discount_logging_enabled: true,
+    io_logging_sampling_rate: 1,
+    io_logging_api_key_ids: null,
+    created_at: utcNow(),
+    updated_at: null,
+    created_by: USER_ID,
+  };
+}
+
 export function guardrailData(name: string, fields: Json = {}): Json {
   const record: Json = {
     id: randomUUID(),
@@ -341,8 +368,8 @@ interface Canned {
   contentType: string;
   headers: Record<string, string>;
   hang: boolean;
-  kind: "reply" | "hang" | "drop" | "gzipBomb" | "malformedStream" | "reset";
-  /** gzipBomb: how many bytes the body expands to. */
+  kind: "reply" | "hang" | "drop" | "gzipBomb" | "malformedStream" | "reset" | "trickle";
+  /** gzipBomb: how many bytes the body expands to; trickle: milliseconds between bytes. */
   size: number;
 }
 
@@ -380,6 +407,9 @@ interface Grant {
   method: string;
   label: string | null;
   limit: number | null;
+  /** The /auth page's usage_limit_type and expires_at (as POST /auth/keys/code takes them). */
+  reset: string | null;
+  expiresAt: string | null;
 }
 
 /** What a model id names: a concrete model, a :variant of one, a router or a ~alias. */
@@ -425,8 +455,12 @@ export class FakeOpenRouter {
   /** Any request carrying one of these headers is answered 400. */
   refusedHeaders = new Set<string>();
   credits = { total_credits: 100.0, total_usage: 25.5 };
+  /** expires_at of keys addKey() makes without one (a production suite: keys by policy). */
+  keyExpiresAt: string | null = null;
   /** Guardrails by id, oldest first. */
   guardrails = new Map<string, Json>();
+  /** The account's workspaces (GET /workspaces), the default one first. */
+  workspaces: Json[] = [workspaceData(WORKSPACE_ID, "Default")];
   /** KeyAssignment objects. */
   keyAssignments: Json[] = [];
   /** failModel(): chats on these models fail with this status and message. */
@@ -438,6 +472,8 @@ export class FakeOpenRouter {
     retryAfter: number | null;
     message: string;
   } | null = null;
+  /** fatKeyPages(): how many more keys GET /keys lists, and the length of their names. */
+  fatPages = { keys: 0, nameLength: 0 };
   /** The port to listen on; 0 picks a free one. */
   port = 0;
   requests: Request[] = [];
@@ -450,6 +486,8 @@ export class FakeOpenRouter {
   #inFlight = 0;
   /** Canned answers by "METHOD path" ("* path": any method). */
   readonly #canned = new Map<string, Canned>();
+  /** What to do once when a request for "METHOD path" arrives, before answering it. */
+  readonly #before = new Map<string, () => void>();
   readonly #grants = new Map<string, Grant>();
   readonly #server: Server = createServer((request, response) => {
     this.#handle(request, response).catch((error: unknown) => response.destroy(error as Error));
@@ -505,6 +543,7 @@ export class FakeOpenRouter {
       created_at: utcNow(),
       updated_at: null,
       workspace_id: WORKSPACE_ID,
+      expires_at: this.keyExpiresAt,
     };
     this.keys.set(key, keyData({ ...listing, ...data }));
     return key;
@@ -543,6 +582,14 @@ export class FakeOpenRouter {
     });
   }
 
+  /**
+   * Run action once, when the next request for path with that method arrives, before answering
+   * it: what happens elsewhere meanwhile (another command writes a file).
+   */
+  before(method: string, path: string, action: () => void): void {
+    this.#before.set(`${method} ${path}`, action);
+  }
+
   /** Answer path normally again. */
   restore(path: string, method = "*"): void {
     this.#canned.delete(`${method} ${path}`);
@@ -556,6 +603,23 @@ export class FakeOpenRouter {
   /** Close requests for path (with that method) without answering: a network error. */
   drop(path: string, method?: string): void {
     this.#hostile(path, "drop", "", {}, method);
+  }
+
+  /**
+   * Answer 200 with a JSON body one byte every everyMs, for ever: each read gets a byte in time,
+   * so only a deadline for the whole request ends it.
+   */
+  trickle(path: string, method?: string, everyMs = 500): void {
+    this.#hostile(path, "trickle", "application/json", {}, method);
+    const canned = this.#canned.get(`${method ?? "*"} ${path}`);
+    if (canned) {
+      canned.size = everyMs;
+    }
+  }
+
+  /** GET /keys lists this many more keys of another project, each with a long name (~1 MB a page). */
+  fatKeyPages(keys = 10_000, nameLength = 9_000): void {
+    this.fatPages = { keys, nameLength };
   }
 
   /** Answer with this exact JSON text: NaN, Infinity, 400-digit numbers, duplicate keys. */
@@ -726,6 +790,12 @@ export class FakeOpenRouter {
       this.serveModel(model);
     }
     this.modelInfo.set(model, { ...this.modelInfo.get(model), expiration_date: date });
+  }
+
+  /** Another workspace of the account; keys and guardrails name it by workspace_id. */
+  addWorkspace(workspaceId: string, name = "Elsewhere"): string {
+    this.workspaces.push(workspaceData(workspaceId, name));
+    return workspaceId;
   }
 
   /** Register a guardrail (fields as the spec's Guardrail has them); returns its id. */
@@ -945,6 +1015,11 @@ export class FakeOpenRouter {
       return;
     }
     const path = exchange.url.pathname;
+    const meanwhile = this.#before.get(`${method} ${path}`);
+    if (meanwhile !== undefined) {
+      this.#before.delete(`${method} ${path}`);
+      meanwhile();
+    }
     const canned = this.#canned.get(`${method} ${path}`) ?? this.#canned.get(`* ${path}`);
     if (canned !== undefined) {
       this.#play(exchange, canned);
@@ -961,6 +1036,7 @@ export class FakeOpenRouter {
       [`POST ${API}/keys`]: () => this.#createKey(exchange),
       [`GET ${API}/credits`]: () => this.#credits(exchange),
       [`GET ${API}/guardrails`]: () => this.#listGuardrails(exchange),
+      [`GET ${API}/workspaces`]: () => this.#listWorkspaces(exchange),
       [`POST ${API}/guardrails`]: () => this.#createGuardrail(exchange),
       [`GET ${API}/guardrails/assignments/keys`]: () => this.#allKeyAssignments(exchange),
     };
@@ -1005,6 +1081,8 @@ export class FakeOpenRouter {
       exchange.send(canned.status, canned.body, canned.contentType, canned.headers);
     } else if (canned.kind === "drop") {
       exchange.response.socket?.destroy(); // not a byte of an answer
+    } else if (canned.kind === "trickle") {
+      exchange.trickle(canned.size);
     } // "hang": never answer; stop() closes the connection
   }
 
@@ -1042,7 +1120,14 @@ export class FakeOpenRouter {
       )
       .map(listing);
     const start = Number(offset);
-    exchange.json(200, { data: listed.slice(start, start + PAGE_SIZE) });
+    const { keys: count, nameLength } = this.fatPages;
+    const fat: Json[] = [];
+    for (let n = start; n < Math.min(start + PAGE_SIZE, count); n += 1) {
+      const name = `another-app-${n}-${"x".repeat(nameLength)}`;
+      fat.push(listing(keyData({ name, hash: n.toString(16).padStart(64, "0") })));
+    }
+    const rest = Math.max(0, start - count);
+    exchange.json(200, { data: [...fat, ...listed.slice(rest, rest + PAGE_SIZE - fat.length)] });
   }
 
   #createKey(exchange: Exchange): void {
@@ -1107,6 +1192,15 @@ export class FakeOpenRouter {
   }
 
   // --- guardrails -------------------------------------------------------------------
+
+  #listWorkspaces(exchange: Exchange): void {
+    exchange.managementKey();
+    const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX, false); // no 400 documented
+    if (page !== null) {
+      const data = this.workspaces.slice(page.start, page.start + page.size);
+      exchange.json(200, { data, total_count: this.workspaces.length });
+    }
+  }
 
   #listGuardrails(exchange: Exchange): void {
     exchange.managementKey();
@@ -1380,10 +1474,14 @@ export class FakeOpenRouter {
     const challenge = query.get("code_challenge");
     const method = query.get("code_challenge_method") ?? (challenge ? "plain" : "");
     const limit = query.get("limit");
+    const reset = query.get("usage_limit_type");
+    const expiresAt = query.get("expires_at");
     if (
       (challenge && !["S256", "plain"].includes(method)) ||
       (callback === null && !challenge) || // headless needs a challenge
-      (limit !== null && !isAmount(limit))
+      (limit !== null && !isAmount(limit)) ||
+      (reset !== null && !["daily", "weekly", "monthly"].includes(reset)) ||
+      (expiresAt !== null && !isUtc(expiresAt))
     ) {
       exchange.send(400, "<html><body>Bad authorization request</body></html>", "text/html");
       return;
@@ -1398,6 +1496,8 @@ export class FakeOpenRouter {
       method,
       label: query.get("key_label"),
       limit: limit === null ? null : Number(limit),
+      reset,
+      expiresAt,
     });
     this.codes.push(code);
     if (callback === null) {
@@ -1437,7 +1537,12 @@ export class FakeOpenRouter {
       exchange.error(403, "Invalid code or code_verifier");
       return;
     }
-    const data: Json = { limit: grant.limit, limit_remaining: grant.limit, limit_reset: null };
+    const data: Json = {
+      limit: grant.limit,
+      limit_remaining: grant.limit,
+      limit_reset: grant.reset,
+      expires_at: grant.expiresAt,
+    };
     if (grant.label !== null) {
       Object.assign(data, { label: grant.label, name: grant.label });
     }
@@ -1597,6 +1702,24 @@ class Exchange {
     // Let the chunk reach the client, then close with RST instead of FIN.
     const socket = this.response.socket as Socket;
     socket.write("", () => socket.resetAndDestroy());
+  }
+
+  trickle(everyMs: number): void {
+    const body = `{"data": ${" ".repeat(1_000_000)}[]}`;
+    this.response.writeHead(200, {
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(body),
+    });
+    let at = 0;
+    const timer = setInterval(() => {
+      if (at >= body.length || this.response.destroyed) {
+        clearInterval(timer);
+        return;
+      }
+      this.write(body.slice(at, at + 1));
+      at += 1;
+    }, everyMs);
+    this.response.on("close", () => clearInterval(timer));
   }
 
   event(document: Json): void {

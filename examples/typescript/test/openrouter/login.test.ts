@@ -37,7 +37,7 @@ test("the pages come with a Content-Security-Policy", async () => {
   const settings = loadSettings(undefined, { directory: "/nonexistent", environ: {} });
   const server = await CallbackServer.listen(0);
   try {
-    const response = fetch(`http://127.0.0.1:${server.port}/callback?code=abc`);
+    const response = fetch(`http://127.0.0.1:${server.port}${server.path}?code=abc`);
     assert.equal((await server.wait(60_000, "login")).code, "abc");
     await server.answer(page(settings, true, "", "verify"));
     const { headers } = await response;

@@ -58,6 +58,10 @@ export class Setup {
     this.project = project;
     this.fake = fake;
     this.directory = directory;
+    if (project.environment === "production") {
+      // Production keys expire by policy: one that never does is a warning of its own.
+      fake.keyExpiresAt = inDays(60);
+    }
   }
 
   /** Write the environment's env file: the key, the base URL, the referer and more. */
@@ -172,6 +176,10 @@ const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: nu
   hostile_error_message: ["pass pass pass pass fail skip pass skip", 1, "User not found.\\u001b]0;owned\\u0007\\u001b[8m"],
   hostile_key_label: ["pass pass pass pass pass pass pass skip", 0, "team\\u202egnp.exe\\u001b]0;owned\\u0007"],
   hostile_model_name: ["pass pass pass pass pass pass fail skip", 1, "acme/\\u001b[2Jmodel\\u2066"],
+  production_key_without_a_guardrail: ["pass pass pass pass fail skip pass skip", 1, "guard --env production"],
+  production_key_guarded: ["pass pass pass pass pass pass pass skip", 0, "Guardrail app-production"],
+  guardrail_does_not_allow_the_model: ["pass pass pass pass fail skip pass skip", 1, "does not allow"],
+  production_key_without_expiry: ["pass pass pass pass warn pass pass skip", 0, "never expires"],
 };
 
 export const SCENARIOS: Scenario[] = [];
@@ -312,7 +320,8 @@ scenario("too_many_categories", (setup) => {
 scenario("huge_limit", (setup) => {
   setup.goodKey();
   const limits = `"limit": 1${"0".repeat(400)}, "limit_remaining": 1e400`;
-  setup.fake.rawJson("/api/v1/key", `{"data": {"label": "x", ${limits}, "usage": 0}}`);
+  const expiry = `, "expires_at": "${inDays(60)}"`; // a production key by policy
+  setup.fake.rawJson("/api/v1/key", `{"data": {"label": "x", ${limits}, "usage": 0${expiry}}}`);
 });
 
 scenario("no_credit_limit", (setup) => {
@@ -569,3 +578,56 @@ scenario("hostile_model_name", (setup) => {
   const key = setup.fake.addKey(undefined, { limit: 5.0 });
   setup.writeEnv(key, { more: { OPENROUTER_MODEL: "acme/\x1b[2Jmodel\u2066" } });
 });
+
+// --- guardrails (OPENROUTER_MANAGEMENT_KEY set too) and the production policy ---------
+
+function hasProduction(project: Project): boolean {
+  return project.environments.includes("production");
+}
+
+/** A production key in .env.production, checked with --env production. */
+function productionKey(setup: Setup, data: Record<string, unknown>): string {
+  const key = setup.fake.addKey(undefined, { limit: 5.0, limit_remaining: 4.0, ...data });
+  setup.writeEnv(key, { file: ".env.production", more: { OPENROUTER_MODEL: MODEL } });
+  setup.args.push("--env", "production");
+  return key;
+}
+
+function sha256(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+scenario(
+  "production_key_without_a_guardrail",
+  (setup) => {
+    productionKey(setup, { expires_at: inDays(60) });
+    setup.env.OPENROUTER_MANAGEMENT_KEY = setup.fake.addManagementKey();
+  },
+  hasProduction,
+);
+
+scenario(
+  "production_key_guarded",
+  (setup) => {
+    const key = productionKey(setup, { expires_at: inDays(60) });
+    setup.env.OPENROUTER_MANAGEMENT_KEY = setup.fake.addManagementKey();
+    const guardrail = setup.fake.addGuardrail("app-production", { allowed_models: [MODEL] });
+    setup.fake.assignGuardrail(guardrail, sha256(key));
+  },
+  hasProduction,
+);
+
+scenario("guardrail_does_not_allow_the_model", (setup) => {
+  const key = setup.goodKey();
+  setup.env.OPENROUTER_MANAGEMENT_KEY = setup.fake.addManagementKey();
+  const guardrail = setup.fake.addGuardrail("app-guard", { allowed_models: ["x-ai/grok-4"] });
+  setup.fake.assignGuardrail(guardrail, sha256(key));
+});
+
+scenario(
+  "production_key_without_expiry",
+  (setup) => {
+    productionKey(setup, { expires_at: null });
+  },
+  hasProduction,
+);

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,8 @@ DEFAULTS: Final = {
 }
 PROCESS_ENVIRONMENT: Final = "the process environment"
 KEY_FILE: Final = catalog.KEY_FILE_VARIABLE
+#: The account's key (keys reads it): an env file holding it is made private too.
+MANAGEMENT_KEY: Final = "OPENROUTER_MANAGEMENT_KEY"
 #: More than any key file needs: a path to a log or a device is refused, not read whole.
 KEY_FILE_LIMIT: Final = catalog.MAX_KEY_FILE_BYTES
 #: Seconds a client waits: generous enough for a long streamed reply, short enough to notice a dead link.
@@ -153,7 +156,7 @@ def load_settings(
             continue
         layers.append((name, file_values))
         files_read.append(name)
-        if file_values.get("OPENROUTER_API_KEY"):
+        if file_values.get("OPENROUTER_API_KEY") or file_values.get(MANAGEMENT_KEY):
             privacy = envfile.make_private(path)
             if privacy == "made_private":
                 made_private.append(name)
@@ -296,3 +299,29 @@ def key_hash(api_key: str) -> str:
 def redact(text: str, api_key: str) -> str:
     """The text with the key, wherever it appears, replaced by its mask."""
     return text.replace(api_key, mask(api_key)) if api_key else text
+
+
+def print_out(text: str) -> int | None:
+    """Print text on stdout: None once written, else the exit status to end with.
+
+    A reader that stops early (verify --json | head -c 10) is no failure: the
+    rest is dropped without a word. An output that cannot take it (> /dev/full)
+    is one line on stderr, and exit 1. Never a traceback, at exit either.
+    """
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _stdout_to_nowhere()
+    except OSError as error:
+        _stdout_to_nowhere()
+        failure = catalog.say("output.unwritable", reason=envfile.reason(error))
+        print(f"error: {failure.line()}", file=sys.stderr)
+        return 1
+    return None
+
+
+def _stdout_to_nowhere() -> None:
+    """What stdout still holds, and anything printed later, goes nowhere (it could not go out)."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, sys.stdout.fileno())
+    os.close(nowhere)

@@ -127,11 +127,15 @@ def explain_connection_error(
     )
 
 
-def error_detail(body: object, fallback: str) -> str:
-    """OpenRouter's own words from an error body, on one line."""
+def error_detail(body: object, fallback: str, *, secret: str = "") -> str:
+    """OpenRouter's own words from an error body, on one line, cut to 300 characters.
+
+    The key (secret) is masked first, wherever it appears: a cut made before
+    that could keep part of an echoed key.
+    """
     message = body.get("message") if isinstance(body, dict) else None
     text = message if isinstance(message, str) and message else fallback
-    return " ".join(text.split())[:300]
+    return redact(" ".join(text.split()), secret)[:300]
 
 
 def explain(
@@ -141,10 +145,11 @@ def explain(
     if isinstance(error, openai.APIConnectionError):
         return explain_connection_error(error, settings, timeout)
     if isinstance(error, openai.APIStatusError):
-        detail = error_detail(error.body, error.response.reason_phrase or "no details")
+        reason = error.response.reason_phrase or "no details"
+        detail = error_detail(error.body, reason, secret=settings.api_key)
         headers = error.response.headers
         return explain_status(error.status_code, detail, headers, settings, error=error.body)
-    detail = error_detail(error.body, error.message)
+    detail = error_detail(error.body, error.message, secret=settings.api_key)
     return catalog.say(
         "starter.stream_error", **message_values(settings, detail=redact(detail, settings.api_key))
     )

@@ -34,13 +34,18 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import account, catalog, provision
-from .config import ENVIRONMENTS, Problem, Settings, command, load_settings
+from .config import ENVIRONMENTS, Problem, Settings, command, key_hash, load_settings
 
 DEFAULT_PORT = 3000
+#: The callback's path starts so; each login adds a part nobody can guess (callback_path()).
 CALLBACK_PATH = "/callback"
 #: How the callback pages may be used: inline CSS and nothing else, from nowhere.
 PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 _LONGEST_CODE = 1024
+#: The most login reads of the line pasted at its prompt (a code is far shorter).
+LONGEST_LINE = 4096
+# Variables the browser opener is not given: it needs no key.
+_SECRETS = ("OPENROUTER_API_KEY", "OPENROUTER_MANAGEMENT_KEY")
 # Unicode categories a terminal must never receive from outside: control and
 # format characters (escape sequences, bidi overrides), line and paragraph separators.
 _CONTROL = ("Cc", "Cf", "Zl", "Zp")
@@ -73,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=float,
         default=300.0,
         metavar="SECONDS",
-        help="give up after this long (default: 300)",
+        help="give up after this long, waiting for the browser or for OpenRouter (default: 300)",
     )
     parser.add_argument(
         "--limit",
@@ -90,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not least <= args.timeout <= most:  # NaN is in no range
         parser.error(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
 
+    with provision.Signals() as signals:
+        return _login(args, signals)
+
+
+def _login(args: argparse.Namespace, signals: provision.Signals) -> int:
     try:
         settings = load_settings(args.env)
         environment = settings.environment
@@ -106,11 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             replace = command("login", "--env", environment, *limit_args, "--force")
             text = catalog.say("login.key_exists", file=env_file.name, login_command=replace)
             raise Problem(text, status=1)
-        request = Authorization(settings, limit)
+        request = Authorization(settings, limit, args.timeout)
         if args.headless:
             headless = command("login", "--env", environment, *limit_args, "--headless")
             key = sign_in_headless(request, timeout=args.timeout, again=headless)
-            save_key(settings, key, again)
+            save_key(request, key, again)
         else:
             sign_in(
                 request,
@@ -124,10 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.status
     except KeyboardInterrupt:
         print(catalog.say("login.interrupted").message, file=sys.stderr)
-        return 130  # 128 + SIGINT, as shells report it
+        return signals.status  # 130 for Ctrl-C, as shells report it
 
     print(catalog.say("login.saved", file=env_file.name).message, file=sys.stderr)
-    return provision.check(settings)
+    try:
+        return provision.check(settings, timeout=args.timeout)
+    except KeyboardInterrupt:  # the key is saved: only its check was cut short
+        print(catalog.say("login.interrupted").message, file=sys.stderr)
+        return signals.status
 
 
 def confirm_replace(file: str) -> bool:
@@ -138,22 +152,33 @@ def confirm_replace(file: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def save_key(settings: Settings, key: str, again: str) -> None:
-    """Write the key into the environment's env file; Problem (exit 1) if that fails."""
+def save_key(request: Authorization, key: str, again: str) -> None:
+    """Write the key into the environment's env file; Problem (exit 1) if that fails.
+
+    The key exists on the account by then: the message says where to delete it.
+    """
+    settings = request.settings
     try:
         provision.save(settings, key)
     except Problem as error:  # write_key says any failure so
-        file, detail = settings.env_file.name, error.text.message
-        text = catalog.say("login.save_failed", file=file, detail=detail, command=again)
+        text = catalog.say(
+            "login.save_failed",
+            name=account.key_label(settings.environment),
+            hash=key_hash(key),
+            file=settings.env_file.name,
+            detail=error.text.message,
+            command=again,
+        )
         raise Problem(text, status=1) from None
 
 
 class Authorization:
     """One sign-in: the PKCE verifier and the /auth URL that carries its challenge and the policy."""
 
-    def __init__(self, settings: Settings, limit: float) -> None:
+    def __init__(self, settings: Settings, limit: float, timeout: float = account.TIMEOUT) -> None:
         self.settings = settings
         self.limit = limit
+        self.timeout = timeout  # the exchange's, in all
         self.verifier = secrets.token_urlsafe(48)
         digest = hashlib.sha256(self.verifier.encode()).digest()
         self.challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
@@ -166,12 +191,20 @@ class Authorization:
             "code_challenge_method": "S256",
             "limit": account.usd(self.limit),
             "key_label": account.key_label(self.settings.environment),
+            # As POST /auth/keys/code takes them: the policy's monthly reset and, in
+            # production, 90 days of life (verify warns of a production key without).
+            "usage_limit_type": "monthly",
         }
+        expires_at = account.expiry(self.settings.environment)
+        if expires_at is not None:
+            query["expires_at"] = expires_at
         base = urlsplit(self.settings.base_url)
         return f"{base.scheme}://{base.netloc}/auth?{urlencode(query)}"
 
     def exchange(self, code: str, again: str) -> str:
-        return account.exchange_code(self.settings, code, self.verifier, start_over=again)
+        return account.exchange_code(
+            self.settings, code, self.verifier, start_over=again, timeout=self.timeout
+        )
 
 
 def sign_in(
@@ -189,7 +222,7 @@ def sign_in(
     """
     settings = request.settings
     with CallbackServer.listen(port) as server:
-        callback_url = f"http://127.0.0.1:{server.port}{CALLBACK_PATH}"
+        callback_url = f"http://127.0.0.1:{server.port}{server.path}"
         url = request.url(callback_url)
         print(catalog.say("login.open", environment=settings.environment).message, file=sys.stderr)
         print(url, file=sys.stderr, flush=True)
@@ -204,7 +237,7 @@ def sign_in(
                 text = catalog.say("login.denied", detail=callback.error, login_command=again)
                 raise Problem(text, status=1)
             key = request.exchange(callback.code, again)
-            save_key(settings, key, again)
+            save_key(request, key, again)
         except Problem as problem:
             server.answer(failure_page(settings, problem.text.message, again))
             raise
@@ -223,9 +256,13 @@ def sign_in_headless(request: Authorization, *, timeout: float, again: str) -> s
 
 
 def read_code(timeout: float, again: str) -> str:
-    """One line from stdin, within the timeout: a code, with no control characters in it."""
-    typed: list[str] = []
-    reader = threading.Thread(target=lambda: typed.append(sys.stdin.readline()), daemon=True)
+    """One line from stdin, within the timeout: a code, with no control characters in it.
+
+    At most LONGEST_LINE bytes are read: a longer line (a paste gone wrong,
+    /dev/zero) is refused, never kept whole.
+    """
+    typed: list[bytes] = []
+    reader = threading.Thread(target=lambda: typed.append(read_line(LONGEST_LINE)), daemon=True)
     reader.start()
     reader.join(timeout)
     if not sys.stdin.isatty():
@@ -233,12 +270,26 @@ def read_code(timeout: float, again: str) -> str:
     if reader.is_alive():
         text = catalog.say("login.timeout", timeout=f"{timeout:g}", login_command=again)
         raise Problem(text, status=1)
-    code = typed[0].strip() if typed else ""
+    line = typed[0] if typed else b""
+    if len(line) > LONGEST_LINE:
+        text = catalog.say("login.code_too_long", limit=LONGEST_LINE // 1024, login_command=again)
+        raise Problem(text, status=1)
+    code = line.decode("utf-8", "replace").strip()
     if not code:
         raise Problem(catalog.say("login.no_code", login_command=again), status=1)
     if len(code) > _LONGEST_CODE or any(c.isspace() or not c.isprintable() for c in code):
         raise Problem(catalog.say("login.bad_code", login_command=again), status=1)
     return code
+
+
+def read_line(limit: int) -> bytes:
+    """A line from stdin without its end, read up to limit + 1 bytes (more than limit: too long)."""
+    try:
+        line = sys.stdin.buffer.readline(limit + 1)
+    except (OSError, ValueError):  # no stdin, or a closed one
+        return b""
+    ended = line.endswith(b"\n")
+    return line.rstrip(b"\r\n") if ended or len(line) <= limit else line
 
 
 def printable(text: str, limit: int = 200) -> str:
@@ -295,6 +346,8 @@ class CallbackServer(ThreadingHTTPServer):
 
     def __init__(self, port: int) -> None:
         super().__init__(("127.0.0.1", port), _CallbackHandler)
+        #: Only a request for this path, on this host, is the callback: a part per login.
+        self.path = f"{CALLBACK_PATH}/{secrets.token_urlsafe(16)}"
         self.callback: _Callback | None = None
         self.arrived = threading.Event()
         self.page = b""
@@ -356,10 +409,22 @@ class _CallbackHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the query holds the one-time code."""
 
+    def __getattr__(self, name: str) -> Any:
+        """Any method but GET (POST, HEAD, OPTIONS, made-up ones): 404, and login keeps waiting."""
+        if name.startswith("do_"):
+            return self._not_here
+        raise AttributeError(name)
+
+    def _not_here(self) -> None:
+        self.close_connection = True  # a body it sent is not read
+        self._send(404, catalog.say("login.page_ignored").message.encode(), "text/plain")
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
-        if parts.path != CALLBACK_PATH:
-            self._send(404, catalog.say("login.page_ignored").message.encode(), "text/plain")
+        host = f"127.0.0.1:{self.server.port}"
+        if parts.path != self.server.path or self.headers.get("Host") != host:
+            # Another page, another host name (DNS rebinding): not the callback.
+            self._not_here()
             return
         query = {name: values[0] for name, values in parse_qs(parts.query).items()}
         code, error = query.get("code", ""), query.get("error", "")
@@ -408,9 +473,15 @@ def start_browser(url: str, failed: catalog.Text) -> None:
         print(f"warning: {failed.line()}", file=sys.stderr, flush=True)
 
     try:
-        # The user's own $BROWSER or the system's opener, with our URL: no shell involved.
+        # The user's own $BROWSER or the system's opener, with our URL: no shell involved,
+        # and no key in its environment.
+        environment = {name: value for name, value in os.environ.items() if name not in _SECRETS}
         process = subprocess.Popen(  # noqa: S603
-            opener, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            opener,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment,
         )
     except OSError:
         warn()
