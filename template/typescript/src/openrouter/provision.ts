@@ -110,6 +110,10 @@ export async function check(settings: Settings, timeoutMs?: number): Promise<num
     return error.status;
   }
   // Chosen as the user chose it (--env, APP_ENV or the default), not by this reload.
-  const chosen = new Settings(saved.apiKey, { ...saved, selectedBy: settings.selectedBy }, saved.layers);
+  const chosen = new Settings(
+    saved.apiKey,
+    { ...saved, selectedBy: settings.selectedBy },
+    saved.layers,
+  );
   return verify.run(chosen, timeoutMs === undefined ? {} : { timeoutMs });
 }

@@ -538,7 +538,7 @@ async function fetchGuardrail(run: Run, managementKey: string): Promise<Guardrai
   ]);
   for (const reply of [first, second]) {
     if (reply.status !== 200) {
-      const detail = reply.failure ? reply.failure.message : replyErrorDetail(reply);
+      const detail = reply.failure ? reply.failure.message : replyErrorDetail(reply, managementKey);
       const status = reply.status ? `HTTP ${reply.status}: ` : "";
       return { data: null, failure: redact(status + detail, managementKey) };
     }

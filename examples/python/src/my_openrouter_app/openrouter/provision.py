@@ -44,7 +44,13 @@ class Signals:
 
     def _interrupt(self, number: int, frame: FrameType | None) -> None:
         self.status = 128 + number
-        raise KeyboardInterrupt
+        # Whatever Ctrl-C does now: inside verify's event loop, asyncio's handler cancels the
+        # requests and then raises KeyboardInterrupt (never inside a task, left unretrieved).
+        on_ctrl_c = signal.getsignal(signal.SIGINT)
+        if callable(on_ctrl_c):
+            on_ctrl_c(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
 
     def __exit__(
         self,
