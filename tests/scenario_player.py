@@ -152,14 +152,15 @@ def play_both(
 
 
 def interrupt_when_received(process: subprocess.Popen[str], setup: Any) -> None:
-    """Press Ctrl-C once the fake has the request the scenario names (polled: the fake
-    records requests from its own threads), never waiting past PATIENCE or the process."""
+    """Press Ctrl-C (or send the scenario's signal: SIGTERM, SIGHUP) once the fake has the
+    request the scenario names (polled: the fake records requests from its own threads),
+    never waiting past PATIENCE or the process."""
     deadline = time.monotonic() + PATIENCE
     while not setup.received(*setup.interrupt_on):
         assert process.poll() is None, f"exited {process.returncode} before {setup.interrupt_on}"
         assert time.monotonic() < deadline, f"the fake never received {setup.interrupt_on}"
         time.sleep(0.005)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(getattr(signal, setup.interrupt_with))
 
 
 def same_words(played: Played, app: Project) -> str:

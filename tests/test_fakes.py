@@ -752,6 +752,7 @@ def test_only_management_keys_reach_the_management_api(fake: Server) -> None:
         ("DELETE", "/keys/abc", None, "ordinary_key_refused"),
         ("GET", "/credits", None, "not_a_management_key"),
         ("GET", "/guardrails", None, "ordinary_key_refused"),
+        ("GET", "/workspaces", None, "ordinary_key_refused"),
         ("POST", "/guardrails", {"name": "x"}, "not_a_management_key"),
         ("GET", "/guardrails/assignments/keys", None, "ordinary_key_refused"),
         ("GET", f"/guardrails/{some_id}", None, "ordinary_key_refused"),
@@ -899,6 +900,14 @@ def test_keys_are_assigned_to_one_guardrail_at_a_time(fake: Server) -> None:
     assert check(fake.call("GET", assign, MANAGEMENT_KEY), "list_key_assignments")["data"] == []
     for made in (first, second):
         check(fake.call("DELETE", f"/guardrails/{made['id']}", MANAGEMENT_KEY), "delete_guardrail")
+
+
+def test_workspaces_are_listed_and_paged(fake: Server) -> None:
+    listed = check(fake.call("GET", "/workspaces", MANAGEMENT_KEY), "list_workspaces")
+    assert listed["total_count"] == len(listed["data"]) >= 1
+    assert listed["data"][0]["id"] == "7d6a4c3e-0f1b-4e59-9a2d-5b8c1e0f4a7d"  # the default
+    for query in ["limit=1", "limit=0", "limit=101", "offset=1"]:
+        check(fake.call("GET", f"/workspaces?{query}", MANAGEMENT_KEY), "list_workspaces")
 
 
 def test_guardrail_lists_are_paged_and_by_workspace(fake: Server) -> None:

@@ -91,13 +91,15 @@ class User:
 
 
 def _interrupt_when(setup: Setup, method: str, path: str) -> None:
-    """Ctrl-C for the main thread, once the fake has received the request (and hangs on it)."""
+    """Ctrl-C (or the scenario's signal) for the main thread, once the fake has received the
+    request (and hangs on it)."""
+    number = getattr(signal, setup.interrupt_with)
 
     def watch() -> None:
         never = threading.Event()
         while not never.wait(0.005):
             if setup.received(method, path):
-                signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+                signal.pthread_kill(threading.main_thread().ident or 0, number)
                 return
 
     threading.Thread(target=watch, daemon=True).start()

@@ -1,5 +1,5 @@
 # Maintained by the OpenRouter app template: copier update replaces this file.
-"""keys: create, list and rotate by policy, with a management key that goes only to /keys."""
+"""keys: create, list, rotate and guard by policy; the management key goes only to its API."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from my_openrouter_app.openrouter import (
 )
 from my_openrouter_app.openrouter.config import (
     DEFAULT_ENVIRONMENT,
-    PROJECT_SLUG,
     Problem,
     load_settings,
 )
@@ -41,12 +40,28 @@ def test_production_keys_expire_in_90_days_to_the_second() -> None:
     now = datetime(2026, 11, 27, 16, 5, 9, 123456, tzinfo=timezone.utc)
     body = new_key("production", limit=100, limit_reset="monthly", now=now)
     assert body == {
-        "name": f"{PROJECT_SLUG}-production-20261127",
+        "name": account.key_label("production", "-20261127-160509"),
         "limit": 100,
         "limit_reset": "monthly",
         "expires_at": "2027-02-25T16:05:09Z",
     }
     assert "expires_at" not in new_key("staging", limit=50, limit_reset="monthly", now=now)
+
+
+def test_long_slugs_are_shortened_to_fit_keeping_the_environment_and_the_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(account, "PROJECT_SLUG", "a-" + "b" * 97 + "-c")
+    name = account.key_label("production", "-20261127-160509")
+    assert len(name) == account.MAX_LABEL and name.endswith("b-production-20261127-160509")
+    assert len(account.key_label("staging")) == account.MAX_LABEL
+    assert account.label_environment(name) == "production"
+    assert account.label_environment(account.key_label("staging")) == "staging"
+    assert account.label_environment("a-b-production-20261127-160509") is None  # not this slug
+    monkeypatch.setattr(account, "PROJECT_SLUG", "a" * 72 + "-zzz")  # cut after a hyphen
+    name = account.key_label("production", "-20261127-160509")
+    assert name == "a" * 72 + "-production-20261127-160509"
+    assert account.label_environment(name) == "production"
 
 
 def test_the_policy_needs_a_limit_for_production_and_a_sane_one_anywhere() -> None:

@@ -758,7 +758,7 @@ export const MESSAGES = {
     hint: "Unset it (unset {variable}) and run {command} again.",
   },
   "keys.successor_saved": {
-    message: "Created {name} (credit limit: {limit}{expiry}) and saved it to {file}; checking it before the old key {old_name} is deleted:",
+    message: "Created {name} (credit limit: {limit}{expiry}); checking it before it replaces the old key {old_name} in {file}:",
     hint: null,
   },
   "keys.rotated": {
@@ -766,7 +766,7 @@ export const MESSAGES = {
     hint: null,
   },
   "keys.successor_failed": {
-    message: "The new key {name} failed verification: {file} holds the old key {old_name} again, which still works.",
+    message: "The new key {name} failed verification: {file} still holds the old key {old_name}, which works.",
     hint: "Read the report above, fix what it says, then run {command} again.",
   },
   "keys.successor_deleted": {
@@ -794,7 +794,7 @@ export const MESSAGES = {
     hint: "A new key may have been created all the same: {list_command} shows it without an env file; delete it at https://openrouter.ai/keys.",
   },
   "keys.interrupted_verifying": {
-    message: "Interrupted while the new key was checked: {file} holds the old key {old_name} again, which still works.",
+    message: "Interrupted while the new key was checked: {file} still holds the old key {old_name}, which works.",
     hint: "The unchecked new key {name} still exists: delete it at https://openrouter.ai/keys/{hash}, then run {command} again.",
   },
   "keys.interrupted_deleting": {
@@ -816,6 +816,54 @@ export const MESSAGES = {
   "keys.none": {
     message: "No keys named {prefix}* on this account.",
     hint: "Create one with {command}.",
+  },
+  "keys.guarded": {
+    message: "Guardrail {name}: only {models}; a budget of {limit}{zdr}. {key_name} is assigned to it: a leaked key can spend on nothing else, and no more.",
+    hint: null,
+  },
+  "keys.guard_zdr": {
+    message: "; zero data retention enforced",
+    hint: null,
+  },
+  "keys.no_key_to_guard": {
+    message: "{file} holds no key to guard.",
+    hint: "Create one with {command}: it is guarded as it is made.",
+  },
+  "keys.guard_failed": {
+    message: "{name} works, but its guardrail could not be set: {detail}",
+    hint: "Run {command} once OpenRouter answers: until then the key may spend on any model.",
+  },
+  "keys.successor_unguarded": {
+    message: "The new key {name} could not be guarded: {detail} {file} still holds the old key {old_name}, which works.",
+    hint: "Run {command} again once OpenRouter answers, or {no_guard} to rotate without a guardrail.",
+  },
+  "keys.bad_zdr": {
+    message: "OPENROUTER_ZDR must be true or false.",
+    hint: "Fix it in the env file (or unset it), then run {command}.",
+  },
+  "keys.file_changed": {
+    message: "{file} no longer holds the old key {old_name}: it changed during the rotation (a login --force?), so it was left as it is.",
+    hint: "The new key was not needed and is deleted. Run {command} again to rotate the key it holds now.",
+  },
+  "key.no_guardrail": {
+    message: "The {environment} key has no guardrail: a leaked copy could spend on any model, up to the key's own limit.",
+    hint: "Run {command}: it allows only the configured models and caps the monthly budget.",
+  },
+  "key.unguarded_model": {
+    message: "The key's guardrail {name} does not allow {model}: OpenRouter refuses it (HTTP 403).",
+    hint: "Run {command} to allow the configured models.",
+  },
+  "key.guardrail": {
+    message: "Guardrail {name}.",
+    hint: null,
+  },
+  "key.no_expiry": {
+    message: "The production key never expires: the policy rotates production keys every 90 days.",
+    hint: "Replace it with {command}: keys the keys command makes expire after 90 days.",
+  },
+  "key.guardrail_unknown": {
+    message: "The key's guardrail could not be checked: {detail}",
+    hint: "OPENROUTER_MANAGEMENT_KEY is set, so verify asks which guardrail the key has; check that key.",
   },
 } satisfies Record<string, { message: string; hint: string | null }>;
 export type MessageId = keyof typeof MESSAGES;

@@ -82,6 +82,15 @@ const FAILED = 1;
 
 /** Run login; returns the exit status (verify's, once a key was saved). */
 export async function main(argv: readonly string[]): Promise<number> {
+  const stop = provision.onSignals(() => console.error(catalog.say("login.interrupted").message));
+  try {
+    return await login(argv);
+  } finally {
+    stop();
+  }
+}
+
+async function login(argv: readonly string[]): Promise<number> {
   let settings: Settings;
   let timeoutMs = 0;
   try {
@@ -202,6 +211,13 @@ class Authorization {
     query.set("code_challenge_method", "S256");
     query.set("limit", account.usd(this.limit));
     query.set("key_label", account.keyLabel(this.settings.environment));
+    // As POST /auth/keys/code takes them: the policy's monthly reset and, in production, 90 days
+    // of life (verify warns of a production key without).
+    query.set("usage_limit_type", "monthly");
+    const expiresAt = account.expiry(this.settings.environment);
+    if (expiresAt !== null) {
+      query.set("expires_at", expiresAt);
+    }
     return `${new URL(this.settings.baseUrl).origin}/auth?${query}`;
   }
 

@@ -270,6 +270,32 @@ export function modelData(model: string, overrides: Json = {}): Json {
  * deprecated enforce_zdr, when given, is copied into each enforce_zdr_<provider> field not
  * given, as the spec says.
  */
+/** A workspace as GET /workspaces reports it (every required field of the spec's Workspace). */
+export function workspaceData(workspaceId: string, name: string): Json {
+  return {
+    id: workspaceId,
+    name,
+    slug: name
+      .toLowerCase()
+      .replaceAll(/[^a-z0-9]+/g, "-")
+      .replaceAll(/^-+|-+$/g, ""),
+    description: null,
+    default_guardrail_id: randomUUID(),
+    default_text_model: null,
+    default_image_model: null,
+    default_provider_sort: null,
+    include_byok_in_budgets: false,
+    is_observability_io_logging_enabled: false,
+    is_observability_broadcast_enabled: false,
+    is_data_discount_logging_enabled: true,
+    io_logging_sampling_rate: 1,
+    io_logging_api_key_ids: null,
+    created_at: utcNow(),
+    updated_at: null,
+    created_by: USER_ID,
+  };
+}
+
 export function guardrailData(name: string, fields: Json = {}): Json {
   const record: Json = {
     id: randomUUID(),
@@ -381,6 +407,9 @@ interface Grant {
   method: string;
   label: string | null;
   limit: number | null;
+  /** The /auth page's usage_limit_type and expires_at (as POST /auth/keys/code takes them). */
+  reset: string | null;
+  expiresAt: string | null;
 }
 
 /** What a model id names: a concrete model, a :variant of one, a router or a ~alias. */
@@ -425,8 +454,12 @@ export class FakeOpenRouter {
   /** Any request carrying one of these headers is answered 400. */
   refusedHeaders = new Set<string>();
   credits = { total_credits: 100.0, total_usage: 25.5 };
+  /** expires_at of keys addKey() makes without one (a production suite: keys by policy). */
+  keyExpiresAt: string | null = null;
   /** Guardrails by id, oldest first. */
   guardrails = new Map<string, Json>();
+  /** The account's workspaces (GET /workspaces), the default one first. */
+  workspaces: Json[] = [workspaceData(WORKSPACE_ID, "Default")];
   /** KeyAssignment objects. */
   keyAssignments: Json[] = [];
   /** failModel(): chats on these models fail with this status and message. */
@@ -452,6 +485,8 @@ export class FakeOpenRouter {
   #inFlight = 0;
   /** Canned answers by "METHOD path" ("* path": any method). */
   readonly #canned = new Map<string, Canned>();
+  /** What to do once when a request for "METHOD path" arrives, before answering it. */
+  readonly #before = new Map<string, () => void>();
   readonly #grants = new Map<string, Grant>();
   readonly #server: Server = createServer((request, response) => {
     this.#handle(request, response).catch((error: unknown) => response.destroy(error as Error));
@@ -507,6 +542,7 @@ export class FakeOpenRouter {
       created_at: utcNow(),
       updated_at: null,
       workspace_id: WORKSPACE_ID,
+      expires_at: this.keyExpiresAt,
     };
     this.keys.set(key, keyData({ ...listing, ...data }));
     return key;
@@ -543,6 +579,14 @@ export class FakeOpenRouter {
       kind: hang ? "hang" : "reply",
       size: 0,
     });
+  }
+
+  /**
+   * Run action once, when the next request for path with that method arrives, before answering
+   * it: what happens elsewhere meanwhile (another command writes a file).
+   */
+  before(method: string, path: string, action: () => void): void {
+    this.#before.set(`${method} ${path}`, action);
   }
 
   /** Answer path normally again. */
@@ -745,6 +789,12 @@ export class FakeOpenRouter {
       this.serveModel(model);
     }
     this.modelInfo.set(model, { ...this.modelInfo.get(model), expiration_date: date });
+  }
+
+  /** Another workspace of the account; keys and guardrails name it by workspace_id. */
+  addWorkspace(workspaceId: string, name = "Elsewhere"): string {
+    this.workspaces.push(workspaceData(workspaceId, name));
+    return workspaceId;
   }
 
   /** Register a guardrail (fields as the spec's Guardrail has them); returns its id. */
@@ -964,6 +1014,11 @@ export class FakeOpenRouter {
       return;
     }
     const path = exchange.url.pathname;
+    const meanwhile = this.#before.get(`${method} ${path}`);
+    if (meanwhile !== undefined) {
+      this.#before.delete(`${method} ${path}`);
+      meanwhile();
+    }
     const canned = this.#canned.get(`${method} ${path}`) ?? this.#canned.get(`* ${path}`);
     if (canned !== undefined) {
       this.#play(exchange, canned);
@@ -979,6 +1034,7 @@ export class FakeOpenRouter {
       [`POST ${API}/keys`]: () => this.#createKey(exchange),
       [`GET ${API}/credits`]: () => this.#credits(exchange),
       [`GET ${API}/guardrails`]: () => this.#listGuardrails(exchange),
+      [`GET ${API}/workspaces`]: () => this.#listWorkspaces(exchange),
       [`POST ${API}/guardrails`]: () => this.#createGuardrail(exchange),
       [`GET ${API}/guardrails/assignments/keys`]: () => this.#allKeyAssignments(exchange),
     };
@@ -1130,6 +1186,15 @@ export class FakeOpenRouter {
   }
 
   // --- guardrails -------------------------------------------------------------------
+
+  #listWorkspaces(exchange: Exchange): void {
+    exchange.managementKey();
+    const page = exchange.page(GUARDRAILS_PAGE, GUARDRAILS_MAX, false); // no 400 documented
+    if (page !== null) {
+      const data = this.workspaces.slice(page.start, page.start + page.size);
+      exchange.json(200, { data, total_count: this.workspaces.length });
+    }
+  }
 
   #listGuardrails(exchange: Exchange): void {
     exchange.managementKey();
@@ -1403,10 +1468,14 @@ export class FakeOpenRouter {
     const challenge = query.get("code_challenge");
     const method = query.get("code_challenge_method") ?? (challenge ? "plain" : "");
     const limit = query.get("limit");
+    const reset = query.get("usage_limit_type");
+    const expiresAt = query.get("expires_at");
     if (
       (challenge && !["S256", "plain"].includes(method)) ||
       (callback === null && !challenge) || // headless needs a challenge
-      (limit !== null && !isAmount(limit))
+      (limit !== null && !isAmount(limit)) ||
+      (reset !== null && !["daily", "weekly", "monthly"].includes(reset)) ||
+      (expiresAt !== null && !isUtc(expiresAt))
     ) {
       exchange.send(400, "<html><body>Bad authorization request</body></html>", "text/html");
       return;
@@ -1421,6 +1490,8 @@ export class FakeOpenRouter {
       method,
       label: query.get("key_label"),
       limit: limit === null ? null : Number(limit),
+      reset,
+      expiresAt,
     });
     this.codes.push(code);
     if (callback === null) {
@@ -1460,7 +1531,12 @@ export class FakeOpenRouter {
       exchange.error(403, "Invalid code or code_verifier");
       return;
     }
-    const data: Json = { limit: grant.limit, limit_remaining: grant.limit, limit_reset: null };
+    const data: Json = {
+      limit: grant.limit,
+      limit_remaining: grant.limit,
+      limit_reset: grant.reset,
+      expires_at: grant.expiresAt,
+    };
     if (grant.label !== null) {
       Object.assign(data, { label: grant.label, name: grant.label });
     }

@@ -1,5 +1,5 @@
 // Maintained by the OpenRouter app template: copier update replaces this file.
-/** keys: create, list and rotate by policy, with a management key that goes only to /keys. */
+/** keys: create, list, rotate and guard by policy; the management key goes only to its API. */
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -8,8 +8,13 @@ import { dirname, join, relative } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { policyLimit } from "../../src/openrouter/account.ts";
-import { PROJECT_SLUG, Problem } from "../../src/openrouter/config.ts";
+import {
+  keyLabel,
+  labelEnvironment,
+  MAX_LABEL,
+  policyLimit,
+} from "../../src/openrouter/account.ts";
+import { Problem } from "../../src/openrouter/config.ts";
 import { newKey } from "../../src/openrouter/keys.ts";
 import { PROJECT, play, scenariosFor } from "./keys-scenarios.ts";
 
@@ -24,12 +29,27 @@ describe("keys", { concurrency: availableParallelism() }, () => {
 test("production keys expire in 90 days, to the second", () => {
   const now = new Date("2026-11-27T16:05:09.123Z");
   assert.deepEqual(newKey("production", 100, "monthly", now), {
-    name: `${PROJECT_SLUG}-production-20261127`,
+    name: keyLabel("production", "-20261127-160509"),
     limit: 100,
     limit_reset: "monthly",
     expires_at: "2027-02-25T16:05:09Z",
   });
   assert.ok(!("expires_at" in newKey("staging", 50, "monthly", now)));
+});
+
+test("long slugs are shortened to fit, keeping the environment and the date", () => {
+  const slug = `a-${"b".repeat(97)}-c`;
+  const name = keyLabel("production", "-20261127-160509", slug);
+  assert.equal(name.length, MAX_LABEL);
+  assert.ok(name.endsWith("b-production-20261127-160509"), name);
+  assert.equal(keyLabel("staging", "", slug).length, MAX_LABEL);
+  assert.equal(labelEnvironment(name, slug), "production");
+  assert.equal(labelEnvironment(keyLabel("staging", "", slug), slug), "staging");
+  assert.equal(labelEnvironment("a-b-production-20261127-160509", slug), null);
+  const cut = `${"a".repeat(72)}-zzz`; // cut after a hyphen
+  const short = keyLabel("production", "-20261127-160509", cut);
+  assert.equal(short, `${"a".repeat(72)}-production-20261127-160509`);
+  assert.equal(labelEnvironment(short, cut), "production");
 });
 
 test("the policy needs a limit for production, and a sane one anywhere", () => {

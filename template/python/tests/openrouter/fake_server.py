@@ -245,6 +245,29 @@ def router_data(model: str) -> dict[str, Any]:
     )
 
 
+def workspace_data(workspace_id: str, name: str) -> dict[str, Any]:
+    """A workspace as GET /workspaces reports it (every required field of the spec's Workspace)."""
+    return {
+        "id": workspace_id,
+        "name": name,
+        "slug": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+        "description": None,
+        "default_guardrail_id": str(uuid.uuid4()),
+        "default_text_model": None,
+        "default_image_model": None,
+        "default_provider_sort": None,
+        "include_byok_in_budgets": False,
+        "is_observability_io_logging_enabled": False,
+        "is_observability_broadcast_enabled": False,
+        "is_data_discount_logging_enabled": True,
+        "io_logging_sampling_rate": 1,
+        "io_logging_api_key_ids": None,
+        "created_at": utc_now(),
+        "updated_at": None,
+        "created_by": USER_ID,
+    }
+
+
 def guardrail_data(name: str, **fields: Any) -> dict[str, Any]:
     """A guardrail as the management API reports it (every field of the spec's Guardrail).
 
@@ -323,6 +346,9 @@ class Grant:
     method: str
     label: str | None
     limit: float | None
+    #: The /auth page's usage_limit_type and expires_at (as POST /auth/keys/code takes them).
+    reset: str | None = None
+    expires_at: str | None = None
 
 
 @dataclass
@@ -359,6 +385,10 @@ class FakeOpenRouter:
         default_factory=lambda: {"total_credits": 100.0, "total_usage": 25.5}
     )
     guardrails: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id, oldest first
+    #: The account's workspaces (GET /workspaces), the default one first.
+    workspaces: list[dict[str, Any]] = field(
+        default_factory=lambda: [workspace_data(WORKSPACE_ID, "Default")]
+    )
     key_assignments: list[dict[str, Any]] = field(default_factory=list)  # KeyAssignment objects
     failing_models: dict[str, tuple[int, str]] = field(default_factory=dict)  # fail_model()
     free_limit: dict[str, Any] | None = None  # free_model_limit(): chat on :free answers 429
@@ -371,6 +401,9 @@ class FakeOpenRouter:
     max_in_flight: int = 0  # the most requests it was answering at once
     _in_flight: int = 0
     _canned: dict[tuple[str, str], Canned] = field(default_factory=dict)  # (method or *, path)
+    _before: dict[tuple[str, str], Callable[[], None]] = field(default_factory=dict)
+    #: expires_at of keys add_key() makes without one (a production suite: keys by policy).
+    key_expires_at: str | None = None
     _grants: dict[str, Grant] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -419,6 +452,7 @@ class FakeOpenRouter:
             "created_at": utc_now(),
             "updated_at": None,
             "workspace_id": WORKSPACE_ID,
+            "expires_at": self.key_expires_at,
         }
         self.keys[key] = key_data(**{**listing, **data})
         return key
@@ -462,6 +496,11 @@ class FakeOpenRouter:
         kind = "hang" if hang else "reply"
         canned = Canned(status, body, content_type, dict(headers or {}), hang, kind)
         self._canned[(method or "*", path)] = canned
+
+    def before(self, method: str, path: str, action: Callable[[], None]) -> None:
+        """Run action once, when the next request for path with that method arrives, before
+        answering it: what happens elsewhere meanwhile (another command writes a file)."""
+        self._before[(method, path)] = action
 
     def restore(self, path: str, method: str | None = None) -> None:
         """Answer path normally again."""
@@ -635,6 +674,11 @@ class FakeOpenRouter:
         if model not in self.models and model not in self.aliases:
             self.serve_model(model)
         self.model_info[model] = {**self.model_info.get(model, {}), "expiration_date": date}
+
+    def add_workspace(self, workspace_id: str, name: str = "Elsewhere") -> str:
+        """Another workspace of the account; keys and guardrails name it by workspace_id."""
+        self.workspaces.append(workspace_data(workspace_id, name))
+        return workspace_id
 
     def add_guardrail(self, name: str, **fields: Any) -> str:
         """Register a guardrail (fields as the spec's Guardrail has them); returns its id."""
@@ -879,6 +923,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str, path: str, body: bytes) -> None:
         fake = self.server_fake
+        meanwhile = fake._before.pop((method, path), None)
+        if meanwhile is not None:
+            meanwhile()
         if fake.latency:
             time.sleep(fake.latency)
         refused = sorted(name for name in fake.refused_headers if name in self.headers)
@@ -899,6 +946,7 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", f"{API}/keys"): self._create_key,
             ("GET", f"{API}/credits"): self._credits,
             ("GET", f"{API}/guardrails"): self._list_guardrails,
+            ("GET", f"{API}/workspaces"): self._list_workspaces,
             ("POST", f"{API}/guardrails"): self._create_guardrail,
             ("GET", f"{API}/guardrails/assignments/keys"): self._all_key_assignments,
         }
@@ -1040,6 +1088,12 @@ class _Handler(BaseHTTPRequestHandler):
             offset = offset if offset.isdigit() else "0"
             limit = str(min(max(int(limit), 1), most)) if limit.isdigit() else str(default)
         return int(offset), int(limit)
+
+    def _list_workspaces(self, body: bytes) -> None:
+        self._management_key()
+        page = self._page(GUARDRAILS_PAGE, GUARDRAILS_MAX, strict=False)  # no 400 documented
+        if page is not None:
+            self._assignments(self.server_fake.workspaces, page)
 
     def _list_guardrails(self, body: bytes) -> None:
         self._management_key()
@@ -1284,10 +1338,13 @@ class _Handler(BaseHTTPRequestHandler):
         challenge = query.get("code_challenge")
         method = query.get("code_challenge_method", "plain" if challenge else "")
         limit = query.get("limit")
+        reset, expires_at = query.get("usage_limit_type"), query.get("expires_at")
         if (
             (challenge and method not in ("S256", "plain"))
             or (callback is None and not challenge)  # headless needs a challenge
             or (limit is not None and not _is_amount(limit))
+            or (reset is not None and reset not in ("daily", "weekly", "monthly"))
+            or (expires_at is not None and not _is_utc(expires_at))
         ):
             self._send(400, b"<html><body>Bad authorization request</body></html>", "text/html")
             return
@@ -1296,7 +1353,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         code = secrets.token_urlsafe(16)
         label = query.get("key_label")
-        grant = Grant(challenge or None, method, label, None if limit is None else float(limit))
+        amount = None if limit is None else float(limit)
+        grant = Grant(challenge or None, method, label, amount, reset, expires_at)
         fake._grants[code] = grant
         fake.codes.append(code)
         if callback is None:
@@ -1334,10 +1392,15 @@ class _Handler(BaseHTTPRequestHandler):
         if grant is None:
             self._error(403, "Invalid code or code_verifier")
             return
-        data: dict[str, Any] = {"limit": grant.limit, "limit_remaining": grant.limit}
+        data: dict[str, Any] = {
+            "limit": grant.limit,
+            "limit_remaining": grant.limit,
+            "limit_reset": grant.reset,
+            "expires_at": grant.expires_at,
+        }
         if grant.label is not None:
             data.update(label=grant.label, name=grant.label)
-        key = fake.add_key(None, limit_reset=None, **{name: 0.0 for name in _USAGE}, **data)
+        key = fake.add_key(None, **{name: 0.0 for name in _USAGE}, **data)
         self._json(200, {"key": key, "user_id": USER_ID})
 
     # --- helpers -------------------------------------------------------------------------

@@ -361,6 +361,18 @@ MessageId = Literal[
     "keys.interrupted",
     "keys.management_key_readable",
     "keys.none",
+    "keys.guarded",
+    "keys.guard_zdr",
+    "keys.no_key_to_guard",
+    "keys.guard_failed",
+    "keys.successor_unguarded",
+    "keys.bad_zdr",
+    "keys.file_changed",
+    "key.no_guardrail",
+    "key.unguarded_model",
+    "key.guardrail",
+    "key.no_expiry",
+    "key.guardrail_unknown",
 ]
 
 MESSAGES: Final[Mapping[MessageId, Text]] = {
@@ -917,7 +929,7 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "Unset it (unset {variable}) and run {command} again.",
     ),
     "keys.successor_saved": Text(
-        "Created {name} (credit limit: {limit}{expiry}) and saved it to {file}; checking it before the old key {old_name} is deleted:",
+        "Created {name} (credit limit: {limit}{expiry}); checking it before it replaces the old key {old_name} in {file}:",
         None,
     ),
     "keys.rotated": Text(
@@ -925,7 +937,7 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         None,
     ),
     "keys.successor_failed": Text(
-        "The new key {name} failed verification: {file} holds the old key {old_name} again, which still works.",
+        "The new key {name} failed verification: {file} still holds the old key {old_name}, which works.",
         "Read the report above, fix what it says, then run {command} again.",
     ),
     "keys.successor_deleted": Text(
@@ -953,7 +965,7 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
         "A new key may have been created all the same: {list_command} shows it without an env file; delete it at https://openrouter.ai/keys.",
     ),
     "keys.interrupted_verifying": Text(
-        "Interrupted while the new key was checked: {file} holds the old key {old_name} again, which still works.",
+        "Interrupted while the new key was checked: {file} still holds the old key {old_name}, which works.",
         "The unchecked new key {name} still exists: delete it at https://openrouter.ai/keys/{hash}, then run {command} again.",
     ),
     "keys.interrupted_deleting": Text(
@@ -975,6 +987,54 @@ MESSAGES: Final[Mapping[MessageId, Text]] = {
     "keys.none": Text(
         "No keys named {prefix}* on this account.",
         "Create one with {command}.",
+    ),
+    "keys.guarded": Text(
+        "Guardrail {name}: only {models}; a budget of {limit}{zdr}. {key_name} is assigned to it: a leaked key can spend on nothing else, and no more.",
+        None,
+    ),
+    "keys.guard_zdr": Text(
+        "; zero data retention enforced",
+        None,
+    ),
+    "keys.no_key_to_guard": Text(
+        "{file} holds no key to guard.",
+        "Create one with {command}: it is guarded as it is made.",
+    ),
+    "keys.guard_failed": Text(
+        "{name} works, but its guardrail could not be set: {detail}",
+        "Run {command} once OpenRouter answers: until then the key may spend on any model.",
+    ),
+    "keys.successor_unguarded": Text(
+        "The new key {name} could not be guarded: {detail} {file} still holds the old key {old_name}, which works.",
+        "Run {command} again once OpenRouter answers, or {no_guard} to rotate without a guardrail.",
+    ),
+    "keys.bad_zdr": Text(
+        "OPENROUTER_ZDR must be true or false.",
+        "Fix it in the env file (or unset it), then run {command}.",
+    ),
+    "keys.file_changed": Text(
+        "{file} no longer holds the old key {old_name}: it changed during the rotation (a login --force?), so it was left as it is.",
+        "The new key was not needed and is deleted. Run {command} again to rotate the key it holds now.",
+    ),
+    "key.no_guardrail": Text(
+        "The {environment} key has no guardrail: a leaked copy could spend on any model, up to the key's own limit.",
+        "Run {command}: it allows only the configured models and caps the monthly budget.",
+    ),
+    "key.unguarded_model": Text(
+        "The key's guardrail {name} does not allow {model}: OpenRouter refuses it (HTTP 403).",
+        "Run {command} to allow the configured models.",
+    ),
+    "key.guardrail": Text(
+        "Guardrail {name}.",
+        None,
+    ),
+    "key.no_expiry": Text(
+        "The production key never expires: the policy rotates production keys every 90 days.",
+        "Replace it with {command}: keys the keys command makes expire after 90 days.",
+    ),
+    "key.guardrail_unknown": Text(
+        "The key's guardrail could not be checked: {detail}",
+        "OPENROUTER_MANAGEMENT_KEY is set, so verify asks which guardrail the key has; check that key.",
     ),
 }
 
