@@ -100,6 +100,17 @@ class Setup:
     creates: set[str] = field(default_factory=set)
     # What the test's browser does with the URL login prints.
     browser: Callable[[str], None] = open_in_browser
+    # The command's stdin: a file it reads (/dev/zero: an endless line), else nothing.
+    stdin: str | None = None
+    # Its stdout: a file it writes to (/dev/full: a full disk), else a pipe; stdout_read:
+    # how many bytes the pipe's reader takes before it closes its end (None: everything).
+    stdout: str | None = None
+    stdout_read: int | None = None
+
+    @property
+    def whole_stdout(self) -> bool:
+        """Whether the test reads everything the command prints on stdout."""
+        return self.stdout is None and self.stdout_read is None
 
     @property
     def env_file(self) -> Path:
@@ -217,6 +228,36 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         1,
         "stopped before the model finished",
     ),
+    "keys_list_fat_pages": (
+        "keys",
+        0,
+        "No keys named",
+    ),
+    "login_headless_endless_stdin": (
+        "login",
+        1,
+        "the line is longer than 4 KiB",
+    ),
+    "verify_stdout_closed_early": (
+        "verify",
+        0,
+        "",
+    ),
+    "verify_stdout_reader_gone": (
+        "verify",
+        0,
+        "",
+    ),
+    "verify_stdout_full": (
+        "verify",
+        1,
+        "error: Could not write to standard output: no space left on device",
+    ),
+    "management_key_env_not_chmoddable": (
+        "keys",
+        0,
+        "holds OPENROUTER_MANAGEMENT_KEY and can be read by other users",
+    ),
 }
 
 
@@ -259,9 +300,11 @@ def check(row: Row, setup: Setup, run: Callable[[], tuple[int, str, str]]) -> No
     assert time.monotonic() - started < TIME_BOUND
     assert (status, row.phrase in out + err) == (row.exit_code, True), out + err
     assert "Traceback" not in err and "    at " not in err
-    if row.command == "verify":
+    if row.command == "verify" and setup.whole_stdout:
         json.loads(out)  # strict JSON, even here
         assert err == ""
+    elif row.command == "verify" and setup.stdout is None:
+        assert err == "", err  # a reader that stops early is no failure: not a word
     else:
         assert err.count("error: ") <= 1, err
     if row.command == "start":
@@ -421,6 +464,57 @@ def reset_mid_stream(setup: Setup) -> None:
     setup.write(".env", f"OPENROUTER_API_KEY={setup.good_key()}\n")
     setup.env["OPENROUTER_BASE_URL"] = setup.fake.base_url
     setup.fake.reset_mid_stream()
+
+
+# --- everything bounded: account listings, stdin, stdout ------------------------------
+
+
+@row
+def keys_list_fat_pages(setup: Setup) -> None:
+    """100 pages of 100 keys of another project, each about 10 KB: list keeps only its own."""
+    setup.fake.fat_key_pages()
+    setup.env["OPENROUTER_MANAGEMENT_KEY"] = setup.fake.add_management_key()
+    setup.use_fake()
+
+
+@row
+def login_headless_endless_stdin(setup: Setup) -> None:
+    """An endless line where the code should be pasted: read up to 4 KiB, then refused."""
+    setup.use_fake()
+    setup.args.append("--headless")
+    setup.stdin = "/dev/zero"
+    setup.browser = lambda url: None  # nobody approves: the line is what login reads
+
+
+@row
+def verify_stdout_closed_early(setup: Setup) -> None:
+    """verify --json | head -c 10: the rest is dropped without a word."""
+    setup.write(setup.env_file.name, f"OPENROUTER_API_KEY={setup.good_key()}\n")
+    setup.use_fake()
+    setup.stdout_read = 10
+
+
+@row
+def verify_stdout_reader_gone(setup: Setup) -> None:
+    """The reader is gone before verify writes: the write fails (EPIPE), without a word."""
+    verify_stdout_closed_early(setup)
+    setup.stdout_read = 0
+
+
+@row
+def verify_stdout_full(setup: Setup) -> None:
+    """verify --json > /dev/full: one line on stderr, and exit 1."""
+    setup.write(setup.env_file.name, f"OPENROUTER_API_KEY={setup.good_key()}\n")
+    setup.use_fake()
+    setup.stdout = "/dev/full"
+
+
+@row
+def management_key_env_not_chmoddable(setup: Setup) -> None:
+    """.env holds the management key, readable by others, owned by someone else: keys warns."""
+    key = setup.fake.add_management_key()
+    text = f"OPENROUTER_MANAGEMENT_KEY={key}\nOPENROUTER_BASE_URL={setup.fake.base_url}\n"
+    setup.unchangeable.append(setup.write(".env", text, 0o644))
 
 
 # --- server behaviours (verify and the starter against a hostile OpenRouter) -------------

@@ -21,8 +21,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, quote, urlsplit
 
 from fake_server import API, FakeOpenRouter, key_hash, new_key
@@ -60,6 +61,8 @@ class Setup:
     browse: Callable[[str, User], None] | None = None
     #: Send Ctrl-C (SIGINT) once the fake has received this request (method, path).
     interrupt_on: tuple[str, str] | None = None
+    #: The signal that interrupts: SIGINT (Ctrl-C), SIGTERM (docker stop), SIGHUP (SSH gone).
+    interrupt_with: str = "SIGINT"
     #: What else must hold afterwards, given what the command printed on stdout.
     check: Callable[[str], None] | None = None
     #: Undo what the runner cannot (permissions), even when the scenario failed.
@@ -119,6 +122,11 @@ class Setup:
         """Whether the fake has received this request (its path without the query)."""
         requests = self.fake.requests
         return any(r.method == method and r.path.split("?")[0] == path for r in requests)
+
+    def posted_keys(self) -> list[Any]:
+        """The bodies of POST /keys: the keys the command made."""
+        requests = self.fake.requests
+        return [r.json() for r in requests if r.method == "POST" and r.path == f"{API}/keys"]
 
     def requests(self, method: str, path: str) -> list[str]:
         """The paths of the fake's requests with this method, under this path."""
@@ -349,6 +357,120 @@ EXPECTED: dict[str, tuple[str, int, str, str]] = {
         '"keys"',
         "unchanged",
     ),
+    "rotate_the_same_day": (
+        "keys rotate --env development",
+        0,
+        "Rotated development",
+        "new",
+    ),
+    "guard": (
+        "keys guard --env development",
+        0,
+        "a leaked key can spend on nothing else",
+        "unchanged",
+    ),
+    "guard_updates_the_guardrail": (
+        "keys guard --env development",
+        0,
+        "Guardrail",
+        "unchanged",
+    ),
+    "guard_without_a_key": (
+        "keys guard --env development",
+        2,
+        "no key to guard",
+        "none",
+    ),
+    "guard_with_a_bad_zdr_setting": (
+        "keys guard --env development",
+        2,
+        "OPENROUTER_ZDR",
+        "unchanged",
+    ),
+    "create_guards_the_key": (
+        "keys create --env development",
+        0,
+        "is assigned to it",
+        "new",
+    ),
+    "create_without_a_guard": (
+        "keys create --env development --no-guard",
+        0,
+        "Created",
+        "new",
+    ),
+    "rotate_guards_the_successor_first": (
+        "keys rotate --env development",
+        0,
+        "Rotated development",
+        "new",
+    ),
+    "rotate_guard_refused": (
+        "keys rotate --env development",
+        1,
+        "could not be guarded",
+        "old",
+    ),
+    "list_json_shows_the_guardrail": (
+        "keys list --json",
+        0,
+        '"guardrail":"',
+        "unchanged",
+    ),
+    "create_interrupted_by_sigterm": (
+        "keys create --env development",
+        143,
+        "was not changed",
+        "unchanged",
+    ),
+    "rotate_interrupted_creating_by_sigterm": (
+        "keys rotate --env development",
+        143,
+        "was not changed",
+        "old",
+    ),
+    "rotate_interrupted_verifying_by_sigterm": (
+        "keys rotate --env development",
+        143,
+        "holds the old key",
+        "old",
+    ),
+    "rotate_interrupted_verifying_by_sighup": (
+        "keys rotate --env development",
+        129,
+        "holds the old key",
+        "old",
+    ),
+    "rotate_interrupted_deleting_by_sighup": (
+        "keys rotate --env development",
+        129,
+        "may still exist",
+        "new",
+    ),
+    "rotate_interrupted_guarding": (
+        "keys rotate --env development",
+        143,
+        "holds the old key",
+        "old",
+    ),
+    "rotate_file_changed_meanwhile": (
+        "keys rotate --env development",
+        1,
+        "changed during the rotation",
+        "new",
+    ),
+    "rotate_keeps_the_place": (
+        "keys rotate --env development",
+        0,
+        "Rotated development",
+        "new",
+    ),
+    "list_finds_keys_in_every_workspace": (
+        "keys list --json",
+        0,
+        '"keys"',
+        "unchanged",
+    ),
     "approve": (
         "login --no-browser",
         0,
@@ -499,6 +621,18 @@ EXPECTED: dict[str, tuple[str, int, str, str]] = {
         "Saved the new key",
         "new",
     ),
+    "approve_says_where_the_environment_came_from": (
+        "login --no-browser",
+        0,
+        "Environment development (default)",
+        "new",
+    ),
+    "approve_production": (
+        "login --no-browser --env production --limit 100",
+        0,
+        "Saved the new key",
+        "new",
+    ),
 }
 
 
@@ -559,7 +693,7 @@ def create(setup: Setup) -> None:
     setup.management_key()
 
     def check(out: str) -> None:
-        (body,) = [r.json() for r in setup.fake.requests if r.method == "POST"]
+        (body,) = setup.posted_keys()
         assert body["name"].startswith(f"{setup.project.slug}-development-"), body
         assert (body["limit"], body["limit_reset"]) == (10, "monthly"), body
         assert "expires_at" not in body, body
@@ -579,7 +713,7 @@ def create_production(setup: Setup) -> None:
     setup.management_key()
 
     def check(out: str) -> None:
-        (body,) = [r.json() for r in setup.fake.requests if r.method == "POST"]
+        (body,) = setup.posted_keys()
         assert body["limit"] == 100, body
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["expires_at"]), body
 
@@ -689,6 +823,7 @@ def list_json(setup: Setup) -> None:
             "expires_at": "2027-01-01T00:00:00Z",
             "disabled": False,
             "file": ".env.development",
+            "guardrail": None,
         }
         assert listed[key_hash(staging)]["disabled"] is True
         assert listed[key_hash(staging)]["file"] is None
@@ -709,7 +844,7 @@ def list_nothing(setup: Setup) -> None:
 def _rotated(setup: Setup) -> None:
     """The old key is gone, and its successor kept its limit and reset."""
     assert setup.old_key not in setup.fake.keys, "the old key was not deleted"
-    (body,) = [r.json() for r in setup.fake.requests if r.method == "POST"]
+    (body,) = setup.posted_keys()
     assert (body["limit"], body["limit_reset"]) == (10, "monthly"), body
 
 
@@ -729,7 +864,7 @@ def rotate_production(setup: Setup) -> None:
 
     def check(out: str) -> None:
         _rotated(setup)
-        (body,) = [r.json() for r in setup.fake.requests if r.method == "POST"]
+        (body,) = setup.posted_keys()
         assert body["expires_at"] > "2026-01-20T00:00:00Z", body
 
     setup.check = check
@@ -941,6 +1076,257 @@ def management_key_in_a_readable_dot_env(setup: Setup) -> None:
     setup.check = check
 
 
+@scenario
+def rotate_the_same_day(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    today = datetime.now(timezone.utc).strftime("%Y%m%d")
+    setup.existing_key(name=f"{setup.project.slug}-development-{today}")  # as 0.2.0 named it
+
+    def check(out: str) -> None:
+        _rotated(setup)
+        (body,) = setup.posted_keys()
+        name = f"{setup.project.slug}-development-{today}"
+        assert re.fullmatch(re.escape(name) + r"-[0-9]{6}", body["name"]), body
+
+    setup.check = check
+
+
+# --- guardrails (keys guard; create and rotate guard by default) -----------------------
+
+FALLBACKS = ("anthropic/claude-haiku-4.5", "openai/gpt-5-mini")
+
+
+def _guardrail(setup: Setup, environment: str = "development") -> dict[str, Any]:
+    """The environment's guardrail (the only one of its name), which must exist."""
+    name = f"{setup.project.slug}-{environment}"
+    (found,) = [g for g in setup.fake.guardrails.values() if g["name"] == name]
+    return found
+
+
+def _assigned(setup: Setup, key: str) -> str:
+    """The id of the guardrail the key is assigned to (it must be assigned to one)."""
+    (found,) = [
+        a["guardrail_id"] for a in setup.fake.key_assignments if a["key_hash"] == key_hash(key)
+    ]
+    return str(found)
+
+
+def _guarded(setup: Setup, key: str, *fallbacks: str, zdr: bool | None = None) -> None:
+    guardrail = _guardrail(setup)
+    models = guardrail["allowed_models"]
+    assert isinstance(models, list) and len(models) == 1 + len(fallbacks), guardrail
+    assert tuple(models[1:]) == fallbacks, guardrail
+    assert (guardrail["limit_usd"], guardrail["reset_interval"]) == (10, "monthly"), guardrail
+    assert guardrail["enforce_zdr"] is zdr, guardrail
+    assert _assigned(setup, key) == guardrail["id"]
+
+
+@scenario
+def guard(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    key = setup.existing_key()
+    with setup.env_file().open("a") as env_file:
+        env_file.write(f"OPENROUTER_FALLBACK_MODELS={', '.join(FALLBACKS)}\nOPENROUTER_ZDR=true\n")
+    setup.check = lambda out: _guarded(setup, key, *FALLBACKS, zdr=True)
+
+
+@scenario
+def guard_updates_the_guardrail(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    key = setup.existing_key()
+    name = f"{setup.project.slug}-development"
+    kept = setup.fake.add_guardrail(name, allowed_models=["x-ai/grok-4"], limit_usd=999.0)
+
+    def check(out: str) -> None:
+        _guarded(setup, key)
+        assert _guardrail(setup)["id"] == kept, "the guardrail was updated, not made again"
+
+    setup.check = check
+
+
+@scenario
+def guard_without_a_key(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+
+
+@scenario
+def guard_with_a_bad_zdr_setting(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    setup.existing_key()
+    setup.env["OPENROUTER_ZDR"] = "maybe"
+
+
+@scenario
+def create_guards_the_key(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    setup.check = lambda out: _guarded(setup, saved_key(setup.env_file()))
+
+
+@scenario
+def create_without_a_guard(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+
+    def check(out: str) -> None:
+        assert not setup.fake.guardrails and not setup.fake.key_assignments
+        assert not setup.requests("POST", f"{API}/guardrails"), "--no-guard asks for none"
+
+    setup.check = check
+
+
+@scenario
+def rotate_guards_the_successor_first(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    old = setup.existing_key()
+
+    def check(out: str) -> None:
+        _rotated(setup)
+        _guarded(setup, saved_key(setup.env_file()))
+        order = [(r.method, r.path.split("?")[0]) for r in setup.fake.requests]
+        assigned = order.index(
+            ("POST", f"{API}/guardrails/{_guardrail(setup)['id']}/assignments/keys")
+        )
+        assert assigned < order.index(("DELETE", f"{API}/keys/{key_hash(old)}")), order
+
+    setup.check = check
+
+
+@scenario
+def rotate_guard_refused(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    setup.existing_key()
+    setup.fake.respond(f"{API}/guardrails", 500, error="Internal Server Error", method="POST")
+    setup.check = lambda out: _successor_deleted(setup)
+
+
+@scenario
+def list_json_shows_the_guardrail(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    key = setup.existing_key()
+    guardrail = setup.fake.add_guardrail(f"{setup.project.slug}-development")
+    setup.fake.assign_guardrail(guardrail, key_hash(key))
+
+    def check(out: str) -> None:
+        (row,) = json.loads(out)["keys"]
+        assert row["guardrail"] == f"{setup.project.slug}-development", row
+
+    setup.check = check
+
+
+# --- rotation whatever stops it: SIGTERM (docker stop, a CI timeout), SIGHUP (SSH gone) --
+
+
+@scenario
+def create_interrupted_by_sigterm(setup: Setup) -> None:
+    create_interrupted(setup)
+    setup.interrupt_with = "SIGTERM"
+
+
+@scenario
+def rotate_interrupted_creating_by_sigterm(setup: Setup) -> None:
+    rotate_interrupted_creating(setup)
+    setup.interrupt_with = "SIGTERM"
+
+
+@scenario
+def rotate_interrupted_verifying_by_sigterm(setup: Setup) -> None:
+    rotate_interrupted_verifying(setup)
+    setup.interrupt_with = "SIGTERM"
+
+
+@scenario
+def rotate_interrupted_verifying_by_sighup(setup: Setup) -> None:
+    rotate_interrupted_verifying(setup)
+    setup.interrupt_with = "SIGHUP"
+
+
+@scenario
+def rotate_interrupted_deleting_by_sighup(setup: Setup) -> None:
+    rotate_interrupted_deleting(setup)
+    setup.interrupt_with = "SIGHUP"
+
+
+@scenario
+def rotate_interrupted_guarding(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    setup.existing_key()
+    setup.fake.hang(f"{API}/guardrails", method="POST")
+    setup.interrupt_on = ("POST", f"{API}/guardrails")
+    setup.interrupt_with = "SIGTERM"
+
+
+@scenario
+def rotate_file_changed_meanwhile(setup: Setup) -> None:
+    """A login --force writes another key while the successor is being checked."""
+    setup.point_at_fake()
+    setup.management_key()
+    setup.existing_key()
+    theirs = setup.fake.add_key(None, name="from-login")
+
+    def login_force() -> None:
+        setup.env_file().write_text(f"OPENROUTER_API_KEY={theirs}\n")
+
+    setup.fake.before("GET", f"{API}/key", login_force)
+
+    def check(out: str) -> None:
+        assert saved_key(setup.env_file()) == theirs, "what login wrote must stay"
+        assert setup.old_key in setup.fake.keys, "the old key is not deleted"
+        (deleted,) = setup.fake.deleted_keys
+        assert deleted not in (theirs, setup.old_key), "the successor, and only it, is deleted"
+
+    setup.check = check
+
+
+#: A workspace other than the account's default one.
+OTHER_WORKSPACE = "0df9e665-d932-5740-b2c7-b52af166bc11"
+
+
+@scenario
+def rotate_keeps_the_place(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    place: dict[str, Any] = {
+        "workspace_id": OTHER_WORKSPACE,
+        "include_byok_in_limit": True,
+        "limit_reset": "weekly",
+    }
+    setup.existing_key(**place)
+
+    def check(out: str) -> None:
+        assert setup.old_key not in setup.fake.keys, "the old key was not deleted"
+        (body,) = setup.posted_keys()
+        assert {name: body.get(name) for name in place} == place, body
+        assert _guardrail(setup)["workspace_id"] == OTHER_WORKSPACE, "guarded where the key is"
+
+    setup.check = check
+
+
+@scenario
+def list_finds_keys_in_every_workspace(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    here = setup.existing_key()
+    setup.fake.add_workspace(OTHER_WORKSPACE)
+    name = f"{setup.project.slug}-staging-20260101"
+    there = setup.fake.add_key(None, name=name, workspace_id=OTHER_WORKSPACE)
+
+    def check(out: str) -> None:
+        listed = sorted(row["hash"] for row in json.loads(out)["keys"])
+        assert listed == sorted([key_hash(here), key_hash(there)]), listed
+
+    setup.check = check
+
+
 # --- login --------------------------------------------------------------------------
 
 
@@ -954,6 +1340,12 @@ def _signed_in(setup: Setup, environment: str, limit: float) -> None:
     query = parse_qs(urlsplit(auth).query)
     assert query["key_label"] == [label] and query["limit"] == [f"{limit:g}"], query
     assert query["callback_url"][0].startswith("http://127.0.0.1:"), query
+    # The policy as far as the /auth page takes it: a monthly reset, production's expiry.
+    assert query["usage_limit_type"] == ["monthly"] and record["limit_reset"] == "monthly", query
+    if environment == "production":
+        assert record["expires_at"] == query["expires_at"][0] > "2026", query
+    else:
+        assert "expires_at" not in query and record["expires_at"] is None, query
 
 
 @scenario
@@ -1224,6 +1616,20 @@ def the_browser_gets_no_key(setup: Setup) -> None:
     setup.check = check
 
 
+@scenario
+def approve_says_where_the_environment_came_from(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.browse = setup.approve
+    setup.check = lambda out: _signed_in(setup, "development", 10)
+
+
+@scenario
+def approve_production(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.browse = setup.approve
+    setup.check = lambda out: _signed_in(setup, "production", 100)
+
+
 # --- what every scenario must show afterwards -----------------------------------------
 
 #: Control and format characters (bidi, zero-width), line separators: besides \n and \t.
@@ -1269,7 +1675,8 @@ def assert_outcome(
     management = setup.env.get(MANAGEMENT_KEY)
     for request in setup.fake.requests:
         if management and request.headers.get("Authorization") == f"Bearer {management}":
-            assert request.path.startswith(f"{API}/keys"), f"management key sent to {request.path}"
+            management_api = (f"{API}/keys", f"{API}/guardrails", f"{API}/workspaces")
+            assert request.path.startswith(management_api), f"management key sent to {request.path}"
     left = [p.name for p in setup.directory.iterdir() if "tmp" in p.name.lower()]
     assert not left, f"temporary files left behind: {left}"
 

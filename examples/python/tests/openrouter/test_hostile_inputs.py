@@ -1,8 +1,9 @@
 # Maintained by the OpenRouter app template: copier update replaces this file.
 """Hostile inputs: the shared table's rows, in this project (rows: hostile_scenarios.py).
 
-The starter and verify run in-process (fast); login runs as users run it, a
-process with the test as its browser. What a row says the operating system
+The starter and verify run in-process (fast); login and keys run as users run
+them, a process (login with the test as its browser), and so does verify when
+a row gives it a stdout of its own (/dev/full, a reader that stops early). What a row says the operating system
 refuses is simulated here, for the files named, so that it holds for root too.
 The starter's rows hold the starter, asked "Say hello", to what the kit
 promises: one clear message for a broken env file, key file or stream.
@@ -10,6 +11,7 @@ promises: one clear message for a broken env file, key file or stream.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -28,43 +30,63 @@ import reference_starter as starter
 from fake_server import FakeOpenRouter
 from hostile_scenarios import ROWS, TIME_BOUND, Project, Row, Setup, check, refuse
 
-LOGIN_MODULE = "my_openrouter_app.openrouter.login"
-# The test plays the browser; a limit, because production keys need one.
-LOGIN_ARGUMENTS = ("--no-browser", "--limit", "5")
+KIT = "my_openrouter_app.openrouter"
+#: The commands that run as processes, and their arguments. login: the test plays the
+#: browser, with a limit, because production keys need one.
+PROCESSES = {
+    "login": (f"{KIT}.login", "--no-browser", "--limit", "5"),
+    "keys": (f"{KIT}.keys", "list"),
+    "verify": (f"{KIT}.verify", "--json"),
+}
 HOSTILE_SCENARIOS = str(Path(__file__).with_name("hostile_scenarios.py"))
 
 
-def run_login(setup: Setup) -> tuple[int, str, str]:
-    """python -m <package>.login --no-browser --limit 5, with setup.browser opening the URL it prints.
+def run_process(row: Row, setup: Setup) -> tuple[int, str, str]:
+    """python -m <the row's command>, setup.browser opening any URL it prints on stderr.
 
-    Run through hostile_scenarios.py, which makes the system refuse what the row says.
+    Run through hostile_scenarios.py, which makes the system refuse what the row says; stdin
+    and stdout are what the row gives (nothing, and a pipe read to the end, unless it says).
     """
     refusals = {"unreadable": setup.unreadable, "unchangeable": setup.unchangeable}
-    command = [sys.executable, HOSTILE_SCENARIOS, LOGIN_MODULE, *LOGIN_ARGUMENTS, *setup.args]
-    process = subprocess.Popen(
-        command,
-        cwd=setup.directory,
-        env={**os.environ, **setup.env, "REFUSE": json.dumps(refusals, default=str)},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    command = [sys.executable, HOSTILE_SCENARIOS, *PROCESSES[row.command], *setup.args]
+    with contextlib.ExitStack() as files:
+        stdin = files.enter_context(open(setup.stdin, "rb")) if setup.stdin else subprocess.DEVNULL
+        stdout = files.enter_context(open(setup.stdout, "wb")) if setup.stdout else subprocess.PIPE
+        process = subprocess.Popen(
+            command,
+            cwd=setup.directory,
+            env={**os.environ, **setup.env, "REFUSE": json.dumps(refusals, default=str)},
+            stdin=stdin,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            bufsize=0,  # unbuffered: what is read here, communicate() does not read again
+        )
+    out = b""
+    if process.stdout is not None and setup.stdout_read is not None:
+        # A reader that stops early: it takes this many bytes, then closes its end.
+        while chunk := process.stdout.read(setup.stdout_read - len(out)):
+            out += chunk
+        process.stdout.close()
     assert process.stderr is not None
-    printed = ""
+    printed = b""
     while line := process.stderr.readline():
         printed += line
-        if line.startswith(("http://", "https://")):
-            setup.browser(line.strip())
+        if line.startswith((b"http://", b"https://")):
+            setup.browser(line.decode().strip())
             break
-    out, err = process.communicate(timeout=TIME_BOUND)
-    return process.returncode, out, printed + err
+    if process.stdout is not None and not process.stdout.closed:
+        rest, err = process.communicate(timeout=TIME_BOUND)
+        out += rest
+    else:
+        err = process.stderr.read()
+        process.wait(timeout=TIME_BOUND)
+    return process.returncode, out.decode(errors="replace"), (printed + err).decode()
 
 
 def run(row: Row, setup: Setup, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the row's command as its table says; returns the exit status, stdout and stderr."""
-    if row.command == "login":
-        return run_login(setup)
+    if row.command in ("login", "keys") or not setup.whole_stdout or setup.stdin:
+        return run_process(row, setup)
     with pytest.MonkeyPatch.context() as patch:  # undone before the test reads files back
         for name, value in setup.env.items():
             patch.setenv(name, value)

@@ -54,6 +54,11 @@ class Setup:
     key: str = ""  # the key in the environment's own env file
     stalled: StalledListener | None = None  # a server that never finishes a TLS handshake
 
+    def __post_init__(self) -> None:
+        if self.project.environment == "production":
+            # Production keys expire by policy: one that never does is a warning of its own.
+            self.fake.key_expires_at = _in_days(60)
+
     def write_env(self, key: str, base_url: str = "", file: str = "", **more: str) -> None:
         """Write the environment's env file: the key, the base URL, the referer and more."""
         values = {
@@ -491,6 +496,31 @@ EXPECTED: dict[str, tuple[str, int, str]] = {
         2,
         "OPENROUTER_FALLBACK_MODELS (a/b c/d) is not a comma-separated list",
     ),
+    "key_echoed_in_long_error": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "found. sk-or-v1-…",
+    ),
+    "production_key_without_a_guardrail": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "guard --env production",
+    ),
+    "production_key_guarded": (
+        "pass pass pass pass pass pass pass skip",
+        0,
+        "Guardrail app-production",
+    ),
+    "guardrail_does_not_allow_the_model": (
+        "pass pass pass pass fail skip pass skip",
+        1,
+        "does not allow",
+    ),
+    "production_key_without_expiry": (
+        "pass pass pass pass warn pass pass skip",
+        0,
+        "never expires",
+    ),
 }
 
 
@@ -676,7 +706,9 @@ def huge_limit(setup: Setup) -> None:
     """Numbers past any amount of money (400 digits, 1e400) read as absent: no limit."""
     setup.good_key()
     limits = '"limit": 1' + "0" * 400 + ', "limit_remaining": 1e400'
-    setup.fake.raw_json("/api/v1/key", '{"data": {"label": "x", ' + limits + ', "usage": 0}}')
+    expiry = f', "expires_at": "{_in_days(60)}"'  # a production key by policy
+    text = '{"data": {"label": "x", ' + limits + ', "usage": 0' + expiry + "}}"
+    setup.fake.raw_json("/api/v1/key", text)
 
 
 @scenario()
@@ -1085,3 +1117,53 @@ def bad_zdr(setup: Setup) -> None:
 @scenario()
 def bad_fallback_models(setup: Setup) -> None:
     setup.write_env(new_key(), OPENROUTER_FALLBACK_MODELS="a/b c/d")
+
+
+@scenario()
+def key_echoed_in_long_error(setup: Setup) -> None:
+    """The server echoes the key 270 characters in: a cut at 300 would keep its first 21 digits."""
+    key = setup.good_key()
+    words = "No auth credentials found. " * 10
+    setup.fake.respond("/api/v1/key", 401, error=f"{words}{key} is not a key of this account.")
+
+
+# --- guardrails (OPENROUTER_MANAGEMENT_KEY set too) and the production policy ---------
+
+
+def _has_production(project: Project) -> bool:
+    return "production" in project.environments
+
+
+def _production_key(setup: Setup, **data: Any) -> str:
+    """A production key in .env.production, checked with --env production."""
+    key = setup.fake.add_key(None, **{"limit": 5.0, "limit_remaining": 4.0, **data})
+    setup.write_env(key, file=".env.production", OPENROUTER_MODEL=MODEL)
+    setup.args += ["--env", "production"]
+    return key
+
+
+@scenario(_has_production)
+def production_key_without_a_guardrail(setup: Setup) -> None:
+    _production_key(setup, expires_at=_in_days(60))
+    setup.env["OPENROUTER_MANAGEMENT_KEY"] = setup.fake.add_management_key()
+
+
+@scenario(_has_production)
+def production_key_guarded(setup: Setup) -> None:
+    key = _production_key(setup, expires_at=_in_days(60))
+    setup.env["OPENROUTER_MANAGEMENT_KEY"] = setup.fake.add_management_key()
+    guardrail = setup.fake.add_guardrail("app-production", allowed_models=[MODEL])
+    setup.fake.assign_guardrail(guardrail, hashlib.sha256(key.encode()).hexdigest())
+
+
+@scenario()
+def guardrail_does_not_allow_the_model(setup: Setup) -> None:
+    key = setup.good_key()
+    setup.env["OPENROUTER_MANAGEMENT_KEY"] = setup.fake.add_management_key()
+    guardrail = setup.fake.add_guardrail("app-guard", allowed_models=["x-ai/grok-4"])
+    setup.fake.assign_guardrail(guardrail, hashlib.sha256(key.encode()).hexdigest())
+
+
+@scenario(_has_production)
+def production_key_without_expiry(setup: Setup) -> None:
+    _production_key(setup, expires_at=None)

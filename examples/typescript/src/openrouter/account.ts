@@ -1,6 +1,7 @@
 // Maintained by the OpenRouter app template: copier update replaces this file.
 /**
- * OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
+ * OpenRouter's account API: the OAuth code exchange, and the management API's /keys and
+ * /guardrails.
  *
  * Only login and keys import this module, so the starter and verify start no slower for it.
  * Requests go through the client factory's OpenAI client and its raw methods (get, post,
@@ -69,9 +70,33 @@ function policyOf(environment: string): catalog.Policy | undefined {
   return Object.entries(catalog.POLICY).find(([name]) => name === environment)?.[1];
 }
 
-/** What keys of an environment are called: <slug>-<environment>. */
-export function keyLabel(environment: string): string {
-  return `${PROJECT_SLUG}-${environment}`;
+/** Key labels and names: the reference's maxLength of key_label. */
+export const MAX_LABEL = 100;
+/** What keyLabel()'s suffix is for keys the keys command makes: -<date>[-<time>], UTC. */
+const NAME_SUFFIX = /(?<=-)[0-9]{8}(-[0-9]{6})?$/;
+
+/**
+ * What keys of an environment are called: <slug>-<environment><suffix>.
+ *
+ * At most MAX_LABEL characters (the reference's maxLength of key_label): a long slug is
+ * shortened to fit; the environment and the suffix (a date) stay.
+ */
+export function keyLabel(environment: string, suffix = "", slug = PROJECT_SLUG): string {
+  const tail = `-${environment}${suffix}`;
+  return slug.slice(0, Math.max(0, MAX_LABEL - tail.length)).replace(/-+$/, "") + tail;
+}
+
+/** The environment a name made by keyLabel() names (with or without a date), else null. */
+export function labelEnvironment(name: string, slug = PROJECT_SLUG): string | null {
+  const found = NAME_SUFFIX.exec(name);
+  for (const environment of Object.keys(catalog.POLICY)) {
+    for (const suffix of found ? ["", `-${found[0]}`] : [""]) {
+      if (name === keyLabel(environment, suffix, slug)) {
+        return environment;
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -167,7 +192,16 @@ function exchangeFailed(status: number, detail: string, startOver: string): cata
   return catalog.say("login.exchange_failed", { status, detail, login_command: startOver });
 }
 
-type Method = "GET" | "POST" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+/** The guardrail lists' largest page. */
+const GUARDRAILS_PAGE = 100;
+
+/** The environments whose policy sets a monthly credit limit, and that limit (USD). */
+export const POLICY_LIMITS: ReadonlyMap<string, number> = new Map(
+  Object.entries(catalog.POLICY).flatMap(([environment, policy]) =>
+    policy.limitUsd === null ? [] : [[environment, policy.limitUsd] as const],
+  ),
+);
 
 /** The management API (/keys), with a management key that goes nowhere else. */
 export class Management {
@@ -184,24 +218,49 @@ export class Management {
   }
 
   /**
-   * Every key of the account, disabled ones included, page by page, as keep() makes it.
+   * Every key of the account, disabled ones included, page by page, in every workspace, as keep()
+   * makes it.
    *
-   * keep() gets each key as OpenRouter sent it and returns what to keep of it (null: nothing), so
-   * that only that outlives its page: 100 pages of large keys cost one page's memory.
+   * GET /keys answers for one workspace (the default one unless asked): the workspaces come from
+   * GET /workspaces; a key is listed once, by its hash. keep() gets each key as OpenRouter sent it
+   * and returns what to keep of it (null: nothing), so that only that outlives its page: 100 pages
+   * of large keys cost one page's memory.
    */
   async list<T = KeyRecord>(keep: (key: KeyRecord) => T | null = (key) => key as T): Promise<T[]> {
+    const workspaces = (await this.#pages("/workspaces", {}, "a list of workspaces"))
+      .map((workspace) => workspace.id)
+      .filter((id): id is string => typeof id === "string");
+    const found: T[] = [];
+    const seen = new Set<string>();
+    for (const workspaceId of workspaces.length > 0 ? workspaces : [null]) {
+      found.push(...(await this.#keys(workspaceId, keep, seen)));
+    }
+    return found;
+  }
+
+  async #keys<T>(
+    workspaceId: string | null,
+    keep: (key: KeyRecord) => T | null,
+    seen: Set<string>,
+  ): Promise<T[]> {
     const found: T[] = [];
     let offset = 0;
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      const query = { include_disabled: "true", offset };
+      const query = {
+        include_disabled: "true",
+        offset,
+        ...(workspaceId === null ? {} : { workspace_id: workspaceId }),
+      };
       const keys = (await this.#request("GET", "/keys", { query })).data;
       if (!Array.isArray(keys)) {
         throw this.#unexpected("/keys", "a list of keys");
       }
       for (const key of keys.filter(isRecord)) {
-        const kept = keep(key);
+        const digest = String(key.hash);
+        const kept = seen.has(digest) ? null : keep(key); // listed in another workspace already
         if (kept !== null) {
           found.push(kept);
+          seen.add(digest);
         }
       }
       offset += keys.length;
@@ -236,6 +295,64 @@ export class Management {
     await this.#request("DELETE", `/keys/${digest}`, { missingOk: true });
   }
 
+  /** The guardrails of a workspace (null: the default one), page by page. */
+  guardrails(workspaceId: string | null = null): Promise<KeyRecord[]> {
+    const query = workspaceId ? { workspace_id: workspaceId } : {};
+    return this.#pages("/guardrails", query, "a list of guardrails");
+  }
+
+  /** Which guardrail each key is assigned to: every key assignment of the account. */
+  keyAssignments(): Promise<KeyRecord[]> {
+    return this.#pages("/guardrails/assignments/keys", {}, "a list of assignments");
+  }
+
+  /** POST /guardrails: the new guardrail. */
+  createGuardrail(body: Record<string, unknown>): Promise<KeyRecord> {
+    return this.#record("POST", "/guardrails", body, "the guardrail");
+  }
+
+  /** PATCH /guardrails/<id>: the guardrail as it now is. */
+  updateGuardrail(guardrailId: string, body: Record<string, unknown>): Promise<KeyRecord> {
+    return this.#record("PATCH", `/guardrails/${guardrailId}`, body, "the guardrail");
+  }
+
+  /** Assign the key with this hash to the guardrail (its previous assignment ends). */
+  async assign(guardrailId: string, digest: string): Promise<void> {
+    const path = `/guardrails/${guardrailId}/assignments/keys`;
+    await this.#request("POST", path, { body: { key_hashes: [digest] } });
+  }
+
+  async #record(
+    method: Method,
+    path: string,
+    body: Record<string, unknown>,
+    what: string,
+  ): Promise<KeyRecord> {
+    const { data } = await this.#request(method, path, { body });
+    if (!isRecord(data) || typeof data.id !== "string") {
+      throw this.#unexpected(path, what);
+    }
+    return data;
+  }
+
+  async #pages(path: string, params: Record<string, unknown>, what: string): Promise<KeyRecord[]> {
+    const found: KeyRecord[] = [];
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const query = { ...params, limit: GUARDRAILS_PAGE, offset: found.length };
+      const answer = await this.#request("GET", path, { query });
+      const items = answer.data;
+      if (!Array.isArray(items)) {
+        throw this.#unexpected(path, what);
+      }
+      found.push(...items.filter(isRecord));
+      const total = answer.total_count;
+      if (items.length < GUARDRAILS_PAGE || (typeof total === "number" && found.length >= total)) {
+        break;
+      }
+    }
+    return found;
+  }
+
   async #request(
     method: Method,
     path: string,
@@ -246,6 +363,9 @@ export class Management {
     const send = (signal: AbortSignal): Promise<unknown> => {
       if (method === "GET") {
         return this.#client.get(path, { headers, query: options.query, signal });
+      }
+      if (method === "PATCH") {
+        return this.#client.patch(path, { headers, body: options.body, maxRetries: 0, signal });
       }
       if (method === "POST") {
         return this.#client.post(path, { headers, body: options.body, maxRetries: 0, signal });

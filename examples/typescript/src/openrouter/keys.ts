@@ -1,21 +1,25 @@
 // Maintained by the OpenRouter app template: copier update replaces this file.
 /**
- * This project's keys, made and replaced by policy: npm run --silent keys -- create|list|rotate.
+ * This project's keys, made and replaced by policy: npm run --silent keys -- COMMAND.
  *
  * The key policy of the env examples, executed with a management key: one key per environment,
- * named <slug>-<environment>-<date>, with the environment's monthly credit limit and, in
+ * named <slug>-<environment>-<date>-<time>, with the environment's monthly credit limit and, in
  * production, an expiry 90 days ahead.
  *
- * - create: a new key, saved to .env.<environment> as login saves one, then verified.
- * - list: the project's keys, and which env file holds each (by hash). Never a key.
- * - rotate: find the current key by its hash, create its successor, save it, verify it, and only
- *   then delete the old key. A successor that fails verification is deleted and the old key put
- *   back, so the environment always has a working key in its file, even when interrupted.
- *   --compromised deletes the old key first.
+ * - create: a new key, saved to .env.<environment> as login saves one, guarded, then verified.
+ * - list: the project's keys in every workspace, which env file holds each (by hash) and its
+ *   guardrail. Never a key.
+ * - rotate: find the current key by its hash, create its successor in the same place, guard it
+ *   and verify it in memory; only then save it (over the old key, if the file still holds it) and
+ *   delete the old key. A successor that fails is deleted and the file never changes, so the
+ *   environment always has a working key in its file, even when interrupted (Ctrl-C, SIGTERM,
+ *   SIGHUP). --compromised deletes the old key first.
+ * - guard: the environment's guardrail (its models, its monthly budget), with the environment's
+ *   key assigned to it.
  *
  * The management key (OPENROUTER_MANAGEMENT_KEY, from the process environment or .env) is only
- * ever sent to /keys; it is never printed or written. Saving and checking a new key is
- * provision.ts's, which login shares.
+ * ever sent to the management API (/keys, /guardrails, /workspaces); it is never printed or
+ * written. Saving and checking a new key is provision.ts's, which login shares.
  */
 
 import { statSync } from "node:fs";
@@ -43,12 +47,9 @@ import * as envfile from "./envfile.ts";
 import * as provision from "./provision.ts";
 
 const MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY";
-/** 128 + SIGINT, as shells report it. */
-const INTERRUPTED = 130;
 const FAILED = 1;
 /** Variables that would make verify check another key than the env file's. */
 const OVERRIDES = ["OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE"];
-const NAME = /^(development|staging|production)(-[0-9]{8})?$/;
 const ENVIRONMENT_HELP = `the environment: ${ENVIRONMENTS.join(", ")}`;
 const TIMEOUT = {
   type: "string",
@@ -71,6 +72,21 @@ const COMMANDS = {
         help: "monthly credit limit (default: the environment's; production needs one)",
       },
       force: { type: "boolean", help: "replace a key the env file already holds" },
+      "no-guard": { type: "boolean", help: "assign no guardrail (see the guard command)" },
+      timeout: TIMEOUT,
+    },
+  },
+  guard: {
+    name: "keys",
+    subcommand: "guard",
+    description: `Create or update the guardrail ${PROJECT_SLUG}-<environment> (the environment's models, its monthly budget, zero data retention if OPENROUTER_ZDR) and assign the environment's key to it.`,
+    options: {
+      env: { type: "string", metavar: "NAME", help: ENVIRONMENT_HELP },
+      limit: {
+        type: "string",
+        metavar: "USD",
+        help: "monthly budget (default: the environment's; production needs one)",
+      },
       timeout: TIMEOUT,
     },
   },
@@ -93,6 +109,7 @@ const COMMANDS = {
         type: "boolean",
         help: "the key was exposed: delete it first, then create its successor",
       },
+      "no-guard": { type: "boolean", help: "assign the successor no guardrail" },
       timeout: TIMEOUT,
     },
   },
@@ -100,7 +117,7 @@ const COMMANDS = {
 
 const KEYS = {
   name: "keys",
-  description: `Create, list and rotate this project's keys with a management key (${MANAGEMENT_KEY}).`,
+  description: `Create, list, rotate and guard this project's keys with a management key (${MANAGEMENT_KEY}).`,
   options: {},
   positionals: "COMMAND",
 } satisfies cli.CommandLine;
@@ -114,11 +131,8 @@ let timeoutMs = account.TIMEOUT_MS;
 
 /** Run the keys command; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const interrupted = () => {
-    (onInterrupt ?? (() => say("keys.interrupted")))();
-    process.exit(INTERRUPTED);
-  };
-  process.on("SIGINT", interrupted);
+  // Ctrl-C, SIGTERM and SIGHUP alike: say where things stand, exit 128 + the signal.
+  const stop = provision.onSignals(() => (onInterrupt ?? (() => say("keys.interrupted")))());
   try {
     const [name = "", ...rest] = argv;
     return await run(name, rest);
@@ -132,11 +146,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`error: ${redact(error.text.line(), managementKey)}`);
     return error.status;
   } finally {
-    process.off("SIGINT", interrupted);
+    stop();
   }
 }
 
-/** Run one command (create, list, rotate) with its arguments. */
+/** Run one command (create, list, rotate, guard) with its arguments. */
 async function run(name: string, argv: readonly string[]): Promise<number> {
   if (name === "create") {
     const { values } = cli.parse(COMMANDS.create, argv);
@@ -147,7 +161,18 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     const settings = loadSettings(required(values.env));
     managementKey = readManagementKey(settings);
     warnReadable(settings);
-    return createKey(settings, values.limit, values.force ?? false);
+    return createKey(settings, values.limit, values.force ?? false, !values["no-guard"]);
+  }
+  if (name === "guard") {
+    const { values } = cli.parse(COMMANDS.guard, argv);
+    if (values.help) {
+      return showHelp(cli.help(COMMANDS.guard));
+    }
+    timeoutMs = timeoutOf(values.timeout);
+    const settings = loadSettings(required(values.env));
+    managementKey = readManagementKey(settings);
+    warnReadable(settings);
+    return guardKey(settings, values.limit);
   }
   if (name === "list") {
     const { values } = cli.parse(COMMANDS.list, argv);
@@ -169,7 +194,7 @@ async function run(name: string, argv: readonly string[]): Promise<number> {
     const settings = loadSettings(required(values.env));
     managementKey = readManagementKey(settings);
     warnReadable(settings);
-    return rotateKey(settings, values.compromised ?? false);
+    return rotateKey(settings, values.compromised ?? false, !values["no-guard"]);
   }
   if (name === "-h" || name === "--help") {
     return showHelp(help());
@@ -268,6 +293,7 @@ async function createKey(
   settings: Settings,
   limitGiven: string | undefined,
   force: boolean,
+  guarding: boolean,
 ): Promise<number> {
   const { environment, envFile } = settings;
   const limitArgs = limitGiven === undefined ? [] : ["--limit", limitGiven];
@@ -283,11 +309,25 @@ async function createKey(
     });
     throw new Problem(text, FAILED);
   }
+  const [models, zdr] = guarding ? guardSettings(settings) : [[], null];
   const management = new account.Management(settings, managementKey, timeoutMs);
   const body = newKey(environment, limit, "monthly");
   const [data, key] = await creating(() => management.create(body), envFile);
   await save(management, settings, key, again);
   sayCreated(data, body, envFile);
+  if (guarding) {
+    try {
+      await guard(management, settings, keyHash(key), data, models, zdr, limit);
+    } catch (error) {
+      if (!(error instanceof Problem)) {
+        throw error;
+      }
+      const name = typeof data.name === "string" ? data.name : String(body.name);
+      const guardAgain = command("keys", "guard", "--env", environment, ...limitArgs);
+      say("keys.guard_failed", { name, detail: error.text.message, command: guardAgain });
+      return FAILED;
+    }
+  }
   return provision.check(settings, timeoutMs);
 }
 
@@ -298,9 +338,10 @@ export function newKey(
   limitReset: string | null,
   now = new Date(),
 ): Record<string, unknown> {
-  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
+  // To the second: two keys made the same day get two names.
+  const [day = "", time = ""] = now.toISOString().slice(0, 19).replaceAll(/[-:]/g, "").split("T");
   const body: Record<string, unknown> = {
-    name: `${account.keyLabel(environment)}-${day}`,
+    name: account.keyLabel(environment, `-${day}-${time}`),
     limit,
     limit_reset: limitReset,
   };
@@ -369,6 +410,95 @@ function sayCreated(
   });
 }
 
+// --- guard ------------------------------------------------------------------------
+
+async function guardKey(settings: Settings, limitGiven: string | undefined): Promise<number> {
+  const { environment, envFile } = settings;
+  const limitArgs = limitGiven === undefined ? [] : ["--limit", limitGiven];
+  const example = command("keys", "guard", "--env", environment, "--limit", "100");
+  const limit = account.policyLimit(environment, limitGiven, { example });
+  const [models, zdr] = guardSettings(settings);
+  const file = basename(envFile);
+  const key = isFile(envFile) ? envfile.read(envFile)?.OPENROUTER_API_KEY : undefined;
+  if (!key) {
+    const create = command("keys", "create", "--env", environment, ...limitArgs);
+    throw new Problem(catalog.say("keys.no_key_to_guard", { file, command: create }));
+  }
+  const management = new account.Management(settings, managementKey, timeoutMs);
+  const record = await management.get(keyHash(key));
+  if (record === null) {
+    const text = catalog.say("keys.unknown_key", {
+      file,
+      masked: mask(key),
+      command: command("keys", "create", "--env", environment, "--force"),
+    });
+    throw new Problem(text, FAILED);
+  }
+  await guard(management, settings, keyHash(key), record, models, zdr, limit);
+  return 0;
+}
+
+/**
+ * The guardrail's models (the model, then OPENROUTER_FALLBACK_MODELS) and enforce_zdr.
+ *
+ * A Problem (exit 2) for an OPENROUTER_ZDR that is neither true nor false.
+ */
+export function guardSettings(settings: Settings): [string[], boolean | null] {
+  const fallbacks = (settings.get("OPENROUTER_FALLBACK_MODELS") ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part);
+  const zdr = settings.get("OPENROUTER_ZDR")?.trim().toLowerCase();
+  if (zdr !== undefined && zdr !== "true" && zdr !== "false") {
+    throw new Problem(catalog.say("keys.bad_zdr", { command: command("verify") }));
+  }
+  const models = [...new Set([settings.model, ...fallbacks])];
+  return [models, zdr === undefined ? null : zdr === "true"];
+}
+
+/**
+ * Create or update the environment's guardrail, and assign the key (by its hash) to it.
+ *
+ * In the key's own workspace; a guardrail of that name already there is updated.
+ */
+async function guard(
+  management: account.Management,
+  settings: Settings,
+  digest: string,
+  record: account.KeyRecord,
+  models: string[],
+  zdr: boolean | null,
+  limit: number | null,
+): Promise<account.KeyRecord> {
+  const name = account.keyLabel(settings.environment);
+  const body: Record<string, unknown> = {
+    name,
+    allowed_models: models,
+    limit_usd: limit,
+    reset_interval: "monthly",
+  };
+  if (zdr !== null) {
+    body.enforce_zdr = zdr;
+  }
+  const workspace = typeof record.workspace_id === "string" ? record.workspace_id : null;
+  const found = (await management.guardrails(workspace)).find(
+    (guardrail) => guardrail.name === name && typeof guardrail.id === "string",
+  );
+  const guardrail =
+    found !== undefined
+      ? await management.updateGuardrail(String(found.id), body)
+      : await management.createGuardrail(workspace ? { ...body, workspace_id: workspace } : body);
+  await management.assign(String(guardrail.id), digest);
+  say("keys.guarded", {
+    name,
+    models: models.join(", "),
+    limit: limitText(limit, "monthly"),
+    zdr: zdr ? catalog.say("keys.guard_zdr").message : "",
+    key_name: typeof record.name === "string" && record.name ? record.name : digest.slice(0, 12),
+  });
+  return guardrail;
+}
+
 // --- list -------------------------------------------------------------------------
 
 /** One key as list shows it: what the management API says (printable), and where it is used. */
@@ -382,17 +512,21 @@ interface Listing {
   expires_at: string | null;
   disabled: boolean;
   file: string | null;
+  guardrail: string | null;
 }
 
 async function listKeys(settings: Settings, json: boolean): Promise<number> {
   const prefix = `${PROJECT_SLUG}-`;
   const holders = envFilesByHash(settings.directory);
+  const management = new account.Management(settings, managementKey, timeoutMs);
+  const guardrails = await guardrailsByHash(management);
   // Only what list shows, of the project's keys: the rest of each page is dropped.
   const keep = (record: account.KeyRecord) =>
-    typeof record.name === "string" && record.name.startsWith(prefix)
-      ? listing(record, holders)
+    typeof record.name === "string" &&
+    (record.name.startsWith(prefix) || account.labelEnvironment(record.name) !== null)
+      ? listing(record, holders, guardrails)
       : null;
-  const rows = await new account.Management(settings, managementKey, timeoutMs).list(keep);
+  const rows = await management.list(keep);
   let output: string;
   if (json) {
     // Compact: both languages print the same bytes.
@@ -420,13 +554,36 @@ function envFilesByHash(directory: string): Map<string, string> {
   return holders;
 }
 
-function listing(record: account.KeyRecord, holders: Map<string, string>): Listing {
+/** Which guardrail (by name) each key is assigned to, by the key's hash. */
+async function guardrailsByHash(management: account.Management): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const guardrail of await management.guardrails()) {
+    if (typeof guardrail.id === "string") {
+      names.set(guardrail.id, typeof guardrail.name === "string" ? guardrail.name : guardrail.id);
+    }
+  }
+  const found = new Map<string, string>();
+  for (const assignment of await management.keyAssignments()) {
+    const digest = assignment.key_hash;
+    const guardrailId = assignment.guardrail_id;
+    if (typeof digest === "string" && typeof guardrailId === "string") {
+      found.set(digest, names.get(guardrailId) ?? guardrailId);
+    }
+  }
+  return found;
+}
+
+function listing(
+  record: account.KeyRecord,
+  holders: Map<string, string>,
+  guardrails: Map<string, string> = new Map(),
+): Listing {
   const name = catalog.printable(String(record.name));
-  const environment = NAME.exec(name.slice(PROJECT_SLUG.length + 1));
+  const environment = account.labelEnvironment(name);
   const digest = text(record.hash);
   return {
     name,
-    environment: environment?.[1] ?? null,
+    environment,
     hash: shown(digest),
     limit: number(record.limit),
     limit_reset: shown(record.limit_reset),
@@ -434,6 +591,7 @@ function listing(record: account.KeyRecord, holders: Map<string, string>): Listi
     expires_at: shown(record.expires_at),
     disabled: record.disabled === true,
     file: (digest && holders.get(digest)) ?? null,
+    guardrail: shown(digest ? guardrails.get(digest) : undefined),
   };
 }
 
@@ -447,6 +605,7 @@ function table(rows: Listing[]): string {
     "EXPIRES",
     "DISABLED",
     "FILE",
+    "GUARDRAIL",
   ];
   const lines = [
     header,
@@ -458,6 +617,7 @@ function table(rows: Listing[]): string {
       (row.expires_at ?? "never").slice(0, 10),
       row.disabled ? "yes" : "no",
       row.file ?? "-",
+      row.guardrail ?? "-",
     ]),
   ];
   const widths = header.map((_, column) =>
@@ -504,7 +664,11 @@ function shown(value: unknown): string | null {
 
 // --- rotate -----------------------------------------------------------------------
 
-async function rotateKey(settings: Settings, compromised: boolean): Promise<number> {
+async function rotateKey(
+  settings: Settings,
+  compromised: boolean,
+  guarding: boolean,
+): Promise<number> {
   const { environment, envFile } = settings;
   const again = command(
     "keys",
@@ -515,6 +679,7 @@ async function rotateKey(settings: Settings, compromised: boolean): Promise<numb
   );
   const file = basename(envFile);
   provision.preflight(settings, again);
+  const guardrail = guarding ? guardSettings(settings) : null;
   const overriding = OVERRIDES.find((name) => process.env[name]);
   if (overriding !== undefined) {
     const values = { variable: overriding, file, command: again };
@@ -540,10 +705,14 @@ async function rotateKey(settings: Settings, compromised: boolean): Promise<numb
   const oldName = typeof old.name === "string" && old.name ? old.name : oldHash.slice(0, 12);
   const body = successor(environment, old);
   const rotation = new Rotation(settings, management, again, oldKey, oldName);
+  rotation.guarding = guardrail;
   return compromised ? rotation.afterExposure(body) : rotation.replace(body);
 }
 
-/** The body that creates the old key's successor: the same limit and reset, a new expiry. */
+/**
+ * The body that creates the old key's successor: the same limit, reset, BYOK setting and
+ * workspace, a new expiry.
+ */
 export function successor(environment: string, old: account.KeyRecord): Record<string, unknown> {
   const reset = text(old.limit_reset);
   const body = newKey(
@@ -553,6 +722,9 @@ export function successor(environment: string, old: account.KeyRecord): Record<s
   );
   if (typeof old.include_byok_in_limit === "boolean") {
     body.include_byok_in_limit = old.include_byok_in_limit;
+  }
+  if (typeof old.workspace_id === "string" && old.workspace_id) {
+    body.workspace_id = old.workspace_id; // where the old key was, the new one goes
   }
   return body;
 }
@@ -566,6 +738,8 @@ class Rotation {
   readonly again: string;
   readonly oldKey: string;
   readonly oldName: string;
+  /** The guardrail's models and enforce_zdr (guardSettings()), or null: --no-guard. */
+  guarding: [string[], boolean | null] | null = null;
 
   constructor(
     settings: Settings,
@@ -583,46 +757,62 @@ class Rotation {
     this.oldName = oldName;
   }
 
-  /** Create, save, verify, and only then delete the old key. */
+  /**
+   * Create, guard and verify (in memory); save only then, and then delete the old key.
+   *
+   * The env file changes once, from the old working key to the new working key, and only if it
+   * still holds the old one.
+   */
   async replace(body: Record<string, unknown>): Promise<number> {
     const file = basename(this.envFile);
     const [data, key] = await creating(() => this.management.create(body), this.envFile);
     const name = typeof data.name === "string" ? data.name : String(body.name);
     const digest = keyHash(key);
-    await save(this.management, this.settings, key, this.again);
     sayCreated(data, body, this.envFile, this.oldName);
-    const status = await step(
-      () => provision.check(this.settings),
-      () => {
-        provision.save(this.settings, this.oldKey);
-        say("keys.interrupted_verifying", {
-          file,
-          old_name: this.oldName,
-          name,
-          hash: digest,
-          command: this.again,
-        });
-      },
-    );
-    if (status !== 0) {
-      provision.save(this.settings, this.oldKey);
-      say("keys.successor_failed", {
+    let status: number;
+    try {
+      status = await step(
+        async () => {
+          await this.#guard(digest, data, body);
+          return provision.checkKey(this.settings, key, timeoutMs);
+        },
+        () =>
+          say("keys.interrupted_verifying", {
+            file,
+            old_name: this.oldName,
+            name,
+            hash: digest,
+            command: this.again,
+          }),
+      );
+    } catch (error) {
+      if (!(error instanceof Problem)) {
+        throw error;
+      }
+      const text = catalog.say("keys.successor_unguarded", {
         name,
+        detail: error.text.message,
         file,
         old_name: this.oldName,
         command: this.again,
+        no_guard: `${this.again} --no-guard`,
       });
-      try {
-        await this.management.delete(digest);
-        say("keys.successor_deleted", { name });
-      } catch (error) {
-        if (!(error instanceof Problem)) {
-          throw error;
-        }
-        say("keys.successor_left", { name, detail: error.text.message, hash: digest });
-      }
+      console.error(text.line());
+      await this.#deleteSuccessor(name, digest);
       return FAILED;
     }
+    if (status !== 0) {
+      say("keys.successor_failed", { name, file, old_name: this.oldName, command: this.again });
+      await this.#deleteSuccessor(name, digest);
+      return FAILED;
+    }
+    if (this.#held() !== this.oldKey) {
+      // A login --force, an editor: theirs, not ours to replace.
+      say("keys.file_changed", { file, old_name: this.oldName, command: this.again });
+      await this.#deleteSuccessor(name, digest);
+      return FAILED;
+    }
+    await save(this.management, this.settings, key, this.again);
     const oldHash = keyHash(this.oldKey);
     const values = { file, name, old_name: this.oldName, hash: oldHash };
     try {
@@ -641,6 +831,39 @@ class Rotation {
     return 0;
   }
 
+  /** The guardrail for the key just made, unless --no-guard. */
+  async #guard(digest: string, data: account.KeyRecord, body: Record<string, unknown>) {
+    if (this.guarding !== null) {
+      const [models, zdr] = this.guarding;
+      const limit = account.POLICY_LIMITS.get(this.environment) ?? number(body.limit);
+      await guard(this.management, this.settings, digest, data, models, zdr, limit);
+    }
+  }
+
+  /** The key the env file holds now (undefined when it holds none or cannot be read). */
+  #held(): string | undefined {
+    try {
+      return isFile(this.envFile) ? envfile.read(this.envFile)?.OPENROUTER_API_KEY : undefined;
+    } catch (error) {
+      if (error instanceof Problem) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async #deleteSuccessor(name: string, digest: string): Promise<void> {
+    try {
+      await this.management.delete(digest);
+      say("keys.successor_deleted", { name });
+    } catch (error) {
+      if (!(error instanceof Problem)) {
+        throw error;
+      }
+      say("keys.successor_left", { name, detail: error.text.message, hash: digest });
+    }
+  }
+
   /** --compromised: delete the exposed key first, then create, save and verify its successor. */
   async afterExposure(body: Record<string, unknown>): Promise<number> {
     await this.management.delete(keyHash(this.oldKey));
@@ -648,8 +871,9 @@ class Rotation {
     const file = basename(this.envFile);
     const create = command("keys", "create", "--env", this.environment, "--force");
     let data: account.KeyRecord;
+    let key: string;
     try {
-      [data] = await step(
+      [data, key] = await step(
         async () => {
           const [made, key] = await this.management.create(body);
           await save(this.management, this.settings, key, this.again);
@@ -666,7 +890,18 @@ class Rotation {
       return FAILED;
     }
     sayCreated(data, body, this.envFile);
-    return provision.check(this.settings);
+    try {
+      await this.#guard(keyHash(key), data, body);
+    } catch (error) {
+      if (!(error instanceof Problem)) {
+        throw error;
+      }
+      const name = typeof data.name === "string" ? data.name : String(body.name);
+      const guardAgain = command("keys", "guard", "--env", this.environment);
+      say("keys.guard_failed", { name, detail: error.text.message, command: guardAgain });
+      return FAILED;
+    }
+    return provision.check(this.settings, timeoutMs);
   }
 }
 

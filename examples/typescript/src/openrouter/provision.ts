@@ -12,7 +12,7 @@
 import { basename } from "node:path";
 
 import * as catalog from "./catalog.ts";
-import { loadSettings, Problem, type Settings } from "./config.ts";
+import { loadSettings, Problem, Settings } from "./config.ts";
 import * as envfile from "./envfile.ts";
 import * as verify from "./verify.ts";
 
@@ -42,6 +42,38 @@ export function holdsKey(settings: Settings): boolean {
 /** Put the key in the environment's env file; a Problem (envfile's words) if that fails. */
 export function save(settings: Settings, key: string): void {
   envfile.writeKey(settings.envFile, key);
+}
+
+/** 128 + the signal's number, as shells report it. */
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * Handle Ctrl-C, SIGTERM (docker stop, a CI timeout) and SIGHUP (an SSH session gone) alike: run
+ * interrupted (which says where things stand and undoes a half-done step), then exit with 128 +
+ * the signal. Writes are synchronous, so a handler never runs in the middle of one. Returns what
+ * removes the handlers again.
+ */
+export function onSignals(interrupted: () => void): () => void {
+  const handlers = Object.entries(SIGNALS).map(([name, status]) => {
+    const handler = () => {
+      interrupted();
+      process.exit(status);
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return () => {
+    for (const [name, handler] of handlers) {
+      process.off(name, handler);
+    }
+  };
+}
+
+/** verify's checks of a key not saved yet (in memory), reported as verify reports them. */
+export function checkKey(settings: Settings, key: string, timeoutMs?: number): Promise<number> {
+  const sources = { ...settings.sources, OPENROUTER_API_KEY: "the new key, not saved yet" };
+  const replaced = new Settings(key, { ...settings, sources }, settings.layers);
+  return verify.run(replaced, timeoutMs === undefined ? {} : { timeoutMs });
 }
 
 /** Variables of the process environment that win over the env file's key, the first set deciding. */
@@ -77,5 +109,11 @@ export async function check(settings: Settings, timeoutMs?: number): Promise<num
     console.error(`error: ${error.text.line()}`);
     return error.status;
   }
-  return verify.run(saved, timeoutMs === undefined ? {} : { timeoutMs });
+  // Chosen as the user chose it (--env, APP_ENV or the default), not by this reload.
+  const chosen = new Settings(
+    saved.apiKey,
+    { ...saved, selectedBy: settings.selectedBy },
+    saved.layers,
+  );
+  return verify.run(chosen, timeoutMs === undefined ? {} : { timeoutMs });
 }

@@ -20,11 +20,13 @@ import { chatOptions } from "./chat.ts";
 import * as cli from "./cli.ts";
 import { createClient, parseJson, percentEncode } from "./client.ts";
 import {
+  command,
   DEFAULT_ENVIRONMENT,
   describeKeyProblem,
   ENVIRONMENTS,
   exitStatus,
   guardOutput,
+  keyHash,
   keyProblem,
   loadSettings,
   mask,
@@ -297,7 +299,11 @@ async function runChecks(settings: Settings, options: CheckOptions): Promise<Out
     return outcome(1, skipRest(checks, "skip.unreachable", options.chat));
   }
 
-  const [key, keyInfo] = keyCheck(settings, replies.key);
+  const [checked, keyInfo] = keyCheck(settings, replies.key);
+  const key =
+    !isFailure(checked) && replies.guardrail !== null
+      ? guardrailCheck(settings, checked, replies.guardrail)
+      : checked;
   checks.push(key);
   checks.push(
     isFailure(key) ? skip("credits", "skip.key_failed") : creditsCheck(settings, keyInfo),
@@ -481,6 +487,84 @@ interface Replies {
   chat: Reply | null;
   /** GET /model and the endpoints of each fallback model, in order. */
   fallbacks: (readonly [Reply, Reply | null])[];
+  /** The key's guardrail, when OPENROUTER_MANAGEMENT_KEY is set too. */
+  guardrail: Guardrail | null;
+}
+
+/** The guardrail the key is assigned to (data), none (both null), or why it is not known. */
+interface Guardrail {
+  data: Record<string, unknown> | null;
+  failure: string | null;
+}
+
+const MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY";
+/** Of the guardrail lists, 50 a page. */
+const MOST_PAGES = 20;
+
+/** OPENROUTER_MANAGEMENT_KEY from the process environment or .env, if set and well-formed. */
+function readManagementKey(settings: Settings): string | null {
+  for (const [source, values] of settings.layers) {
+    const key = values[MANAGEMENT_KEY];
+    if ((source === PROCESS_ENVIRONMENT || source === ".env") && key) {
+      return keyProblem(key) ? null : key;
+    }
+  }
+  return null;
+}
+
+/**
+ * Which guardrail the key is assigned to, with the management key: the assignments and the
+ * guardrails are asked for together (one round trip), more pages only for large accounts.
+ */
+async function fetchGuardrail(run: Run, managementKey: string): Promise<Guardrail> {
+  const digest = keyHash(run.settings.apiKey);
+  const managed = run.settings.withKey(managementKey);
+  const whole = Math.ceil(run.timeoutMs);
+  const asManagement: Run = {
+    ...run,
+    settings: managed,
+    client: createClient(managed, { timeout: whole, maxRetries: 0 }),
+  };
+  const listed = async (path: string): Promise<[Record<string, unknown>[], Reply]> => {
+    const found: Record<string, unknown>[] = [];
+    let reply = await send(asManagement, path);
+    for (let page = 0; page < MOST_PAGES; page += 1) {
+      const body = isRecord(reply.body) ? reply.body : {};
+      if (reply.status !== 200 || !Array.isArray(body.data)) {
+        return [found, reply];
+      }
+      found.push(...body.data.filter(isRecord));
+      const total = body.total_count;
+      if (body.data.length === 0 || typeof total !== "number" || found.length >= total) {
+        break;
+      }
+      reply = await send(asManagement, `${path}?offset=${found.length}`);
+    }
+    return [found, reply];
+  };
+  const [[assignments, first], [guardrails, second]] = await Promise.all([
+    listed("/guardrails/assignments/keys"),
+    listed("/guardrails"),
+  ]);
+  for (const reply of [first, second]) {
+    if (reply.status !== 200) {
+      const detail = reply.failure ? reply.failure.message : replyErrorDetail(reply, managementKey);
+      const status = reply.status ? `HTTP ${reply.status}: ` : "";
+      return { data: null, failure: redact(status + detail, managementKey) };
+    }
+  }
+  const id = assignments.find((assignment) => assignment.key_hash === digest)?.guardrail_id;
+  if (typeof id !== "string") {
+    return { data: null, failure: null };
+  }
+  let found = guardrails.find((guardrail) => guardrail.id === id);
+  if (found === undefined) {
+    // In another workspace.
+    const reply = await send(asManagement, `/guardrails/${encodeURIComponent(id)}`);
+    const data = isRecord(reply.body) ? reply.body.data : undefined;
+    found = reply.status === 200 && isRecord(data) ? data : { id };
+  }
+  return { data: found, failure: null };
 }
 
 /** The replies that say whether OpenRouter is there at all. */
@@ -528,13 +612,16 @@ async function sendRequests(
       isConcrete(name) ? send(run, endpoints) : null,
     ] as const);
   };
-  const [key, [found, listed], answered, fallbacks] = await Promise.all([
+  const managementKey = readManagementKey(settings);
+  const [key, [found, listed], answered, fallbacks, guardrail] = await Promise.all([
     send(run, "/key"),
     lookUp(settings.model),
     chat ? send(run, "/chat/completions", body) : null,
     Promise.all(settings.fallbackModels.map(lookUp)),
+    // With a management key, the key's guardrail too, in the same round trip.
+    managementKey === null ? null : fetchGuardrail(run, managementKey),
   ]);
-  return { key, model: found, endpoints: listed, chat: answered, fallbacks };
+  return { key, model: found, endpoints: listed, chat: answered, fallbacks, guardrail };
 }
 
 /** GET path, or POST the body there; the answer whatever its status. */
@@ -675,10 +762,48 @@ function keyCheck(settings: Settings, reply: Reply): [Check, KeyInfo | null] {
   if (data.is_free_tier === true) {
     warnings.push(catalog.say("key.free_tier"));
   }
+  if (settings.environment === "production" && (data.expires_at ?? null) === null) {
+    const rotate = command("keys", "rotate", "--env", settings.environment);
+    warnings.push(catalog.say("key.no_expiry", { command: rotate }));
+  }
   if (warnings.length > 0) {
     return [check("key", "warn", ...warnings), data];
   }
   return [check("key", "pass", catalog.say("key.ok", { label })), data];
+}
+
+/**
+ * The key check, with what the key's guardrail means for it (OPENROUTER_MANAGEMENT_KEY set).
+ *
+ * A production key without a guardrail fails, and so does any key whose guardrail does not allow
+ * the configured model; a guardrail that could not be read is a warning.
+ */
+function guardrailCheck(settings: Settings, key: Check, guardrail: Guardrail): Check {
+  const guard = command("keys", "guard", "--env", settings.environment);
+  let status: Status = key.status;
+  let text: catalog.Text;
+  if (guardrail.failure !== null) {
+    text = catalog.say("key.guardrail_unknown", { detail: guardrail.failure });
+    status = "warn";
+  } else if (guardrail.data === null) {
+    if (settings.environment !== "production") {
+      return key;
+    }
+    text = catalog.say("key.no_guardrail", { environment: settings.environment, command: guard });
+    status = "fail";
+  } else {
+    const name = String(guardrail.data.name || guardrail.data.id);
+    const allowed = guardrail.data.allowed_models;
+    if (Array.isArray(allowed) && allowed.length > 0 && !allowed.includes(settings.model)) {
+      const values = { name, model: settings.model, command: guard };
+      text = catalog.say("key.unguarded_model", values);
+      status = "fail";
+    } else {
+      text = catalog.say("key.guardrail", { name });
+    }
+  }
+  const hints = [key.hint, text.hint].filter((hint) => hint).join(" ");
+  return { name: "key", status, message: `${key.message} ${text.message}`, hint: hints || null };
 }
 
 function creditsCheck(settings: Settings, data: KeyInfo | null): Check {

@@ -4,12 +4,11 @@
  * project's commands run there the way a user runs them.
  */
 
-import { type ChildProcessByStdio, spawn } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable, Writable } from "node:stream";
 import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 
@@ -114,12 +113,15 @@ export interface Ran {
   stderr: string;
 }
 
-/** One of the project's commands, running in a directory; stdin is a pipe, not a terminal. */
+/**
+ * One of the project's commands, running in a directory; stdin is a pipe, not a terminal, and
+ * stdout a pipe read to the end, unless the options give them files (or stop reading stdout).
+ */
 export class Command {
   stdout = "";
   stderr = "";
   readonly exited: Promise<Ran>;
-  readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
+  readonly #child: ChildProcess;
   #closed = false;
   #printed = () => {};
 
@@ -130,16 +132,32 @@ export class Command {
     // expect a quiet stderr, and a user running the starter sees the notices.
     const quiet = `--disable-warning=${MOVED}`;
     const env = refuse ? { ...options.env, REFUSE: JSON.stringify(refuse) } : options.env;
+    const stdin = options.stdin === undefined ? "pipe" : openSync(options.stdin, "r");
+    const stdout = options.stdout === undefined ? "pipe" : openSync(options.stdout, "w");
     const child = spawn(process.execPath, [quiet, ...preload, scriptPath(script), ...args], {
       cwd: options.cwd,
       env: cleanEnvironment(env),
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [stdin, stdout, "pipe"],
     });
+    for (const file of [stdin, stdout]) {
+      if (typeof file === "number") {
+        closeSync(file); // the child has its own copy
+      }
+    }
     this.#child = child;
-    child.stdout.setEncoding("utf8").on("data", (data: string) => {
+    const { stdoutRead } = options;
+    const read = child.stdout?.setEncoding("utf8");
+    if (read && stdoutRead !== undefined && stdoutRead <= 0) {
+      read.destroy(); // the reader is gone before the command writes
+    }
+    read?.on("data", (data: string) => {
       this.stdout += data;
+      if (stdoutRead !== undefined && this.stdout.length >= stdoutRead) {
+        this.stdout = this.stdout.slice(0, stdoutRead);
+        read.destroy(); // a reader that stops early (head -c 10) closes its end
+      }
     });
-    child.stderr.setEncoding("utf8").on("data", (data: string) => {
+    child.stderr?.setEncoding("utf8").on("data", (data: string) => {
       this.stderr += data;
       this.#printed();
     });
@@ -160,12 +178,12 @@ export class Command {
 
   /** Type a line (nothing: just end the input) into the command. */
   type(text: string): void {
-    this.#child.stdin.end(text ? `${text}\n` : "");
+    this.#child.stdin?.end(text ? `${text}\n` : "");
   }
 
   /** End the command's input, as Ctrl-D does. */
   endInput(): void {
-    this.#child.stdin.end();
+    this.#child.stdin?.end();
   }
 
   /** Send the command a signal: SIGINT is Ctrl-C. */
@@ -206,6 +224,12 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** What the operating system refuses the command (see refuse.ts). */
   refuse?: Refusals;
+  /** A file to read as stdin (/dev/zero: an endless line), instead of a pipe. */
+  stdin?: string;
+  /** A file to write stdout to (/dev/full: a full disk), instead of a pipe. */
+  stdout?: string;
+  /** How many bytes of stdout to read before closing the pipe (head -c 10); all by default. */
+  stdoutRead?: number;
 }
 
 /** Run one of the project's commands to the end. */

@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, readonly [Script, ...string[]]>> = {
   verify: ["verify", "--json"],
   // The test plays the browser; a limit, because production keys need one.
   login: ["login", "--no-browser", "--limit", "5"],
+  keys: ["keys", "list"],
 };
 
 /** Run the row's command as its table says, the test playing login's browser. */
@@ -34,6 +35,9 @@ async function run(row: Row, setup: Setup): Promise<Ran> {
     cwd: setup.directory,
     env: setup.env,
     refuse: { unreadable: setup.unreadable, unchangeable: setup.unchangeable },
+    ...(setup.stdin === null ? {} : { stdin: setup.stdin }),
+    ...(setup.stdout === null ? {} : { stdout: setup.stdout }),
+    ...(setup.stdoutRead === null ? {} : { stdoutRead: setup.stdoutRead }),
   });
   if (row.command === "login") {
     // The browser opens what login prints, if it gets that far.

@@ -62,6 +62,8 @@ export class Setup {
   browse: ((url: string, user: User) => Promise<void>) | null = null;
   /** Send Ctrl-C (SIGINT) once the fake has received this request (method, path). */
   interruptOn: [string, string] | null = null;
+  /** The signal that interrupts: SIGINT (Ctrl-C), SIGTERM (docker stop), SIGHUP (SSH gone). */
+  interruptWith: NodeJS.Signals = "SIGINT";
   /** What else must hold afterwards, given what the command printed on stdout. */
   check: ((out: string) => void) | null = null;
   /** Undo what the runner cannot (permissions, connections), even when the scenario failed. */
@@ -133,10 +135,10 @@ export class Setup {
     );
   }
 
-  /** The bodies of the fake's POST requests. */
+  /** The bodies of POST /keys: the keys the command made. */
   posted(): Json[] {
     return this.fake.requests
-      .filter((request) => request.method === "POST")
+      .filter((request) => request.method === "POST" && request.path === `${API}/keys`)
       .map((request) => JSON.parse(request.body) as Json);
   }
 }
@@ -180,6 +182,25 @@ export const EXPECTED: Record<string, [string, number, string, string]> = {
   create_with_an_exported_key_file: ["keys create --env development", 0, "unset OPENROUTER_API_KEY_FILE", "new"],
   create_with_an_exported_key: ["keys create --env development", 0, "unset OPENROUTER_API_KEY)", "new"],
   management_key_in_a_readable_dot_env: ["keys list --json", 0, '"keys"', "unchanged"],
+  rotate_the_same_day: ["keys rotate --env development", 0, "Rotated development", "new"],
+  guard: ["keys guard --env development", 0, "a leaked key can spend on nothing else", "unchanged"],
+  guard_updates_the_guardrail: ["keys guard --env development", 0, "Guardrail", "unchanged"],
+  guard_without_a_key: ["keys guard --env development", 2, "no key to guard", "none"],
+  guard_with_a_bad_zdr_setting: ["keys guard --env development", 2, "OPENROUTER_ZDR", "unchanged"],
+  create_guards_the_key: ["keys create --env development", 0, "is assigned to it", "new"],
+  create_without_a_guard: ["keys create --env development --no-guard", 0, "Created", "new"],
+  rotate_guards_the_successor_first: ["keys rotate --env development", 0, "Rotated development", "new"],
+  rotate_guard_refused: ["keys rotate --env development", 1, "could not be guarded", "old"],
+  list_json_shows_the_guardrail: ["keys list --json", 0, '"guardrail":"', "unchanged"],
+  create_interrupted_by_sigterm: ["keys create --env development", 143, "was not changed", "unchanged"],
+  rotate_interrupted_creating_by_sigterm: ["keys rotate --env development", 143, "was not changed", "old"],
+  rotate_interrupted_verifying_by_sigterm: ["keys rotate --env development", 143, "holds the old key", "old"],
+  rotate_interrupted_verifying_by_sighup: ["keys rotate --env development", 129, "holds the old key", "old"],
+  rotate_interrupted_deleting_by_sighup: ["keys rotate --env development", 129, "may still exist", "new"],
+  rotate_interrupted_guarding: ["keys rotate --env development", 143, "holds the old key", "old"],
+  rotate_file_changed_meanwhile: ["keys rotate --env development", 1, "changed during the rotation", "new"],
+  rotate_keeps_the_place: ["keys rotate --env development", 0, "Rotated development", "new"],
+  list_finds_keys_in_every_workspace: ["keys list --json", 0, '"keys"', "unchanged"],
   approve: ["login --no-browser", 0, "Saved the new key", "new"],
   approve_with_limit: ["login --no-browser --env staging --limit 20", 0, "Saved the new key", "new"],
   production_without_limit: ["login --no-browser --env production", 2, "--limit USD", "unchanged"],
@@ -205,6 +226,8 @@ export const EXPECTED: Record<string, [string, number, string, string]> = {
   approve_with_an_exported_key: ["login --no-browser", 0, "unset OPENROUTER_API_KEY)", "new"],
   save_fails_after_the_exchange: ["login --no-browser", 1, "https://openrouter.ai/settings/keys", "none"],
   the_browser_gets_no_key: ["login", 0, "Saved the new key", "new"],
+  approve_says_where_the_environment_came_from: ["login --no-browser", 0, "Environment development (default)", "new"],
+  approve_production: ["login --no-browser --env production --limit 100", 0, "Saved the new key", "new"],
 };
 
 export interface Scenario {
@@ -370,6 +393,7 @@ scenario("list_json", (setup) => {
       expires_at: "2027-01-01T00:00:00Z",
       disabled: false,
       file: ".env.development",
+      guardrail: null,
     });
     assert.equal(listed.get(keyHash(staging))?.disabled, true);
     assert.equal(listed.get(keyHash(staging))?.file, null);
@@ -592,6 +616,225 @@ scenario("management_key_in_a_readable_dot_env", (setup) => {
   setup.check = () => assert.equal(statSync(dotEnv).mode & 0o777, 0o600);
 });
 
+scenario("rotate_the_same_day", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  const today = new Date().toISOString().slice(0, 10).replaceAll("-", "");
+  const name = `${setup.project.slug}-development-${today}`;
+  setup.existingKey("development", { name }); // as 0.2.0 named it
+  setup.check = () => {
+    rotated(setup);
+    const [body] = setup.posted();
+    assert.match(String(body?.name), new RegExp(`^${name}-\\d{6}$`));
+  };
+});
+
+// --- guardrails (keys guard; create and rotate guard by default) -----------------------
+
+const FALLBACKS = ["anthropic/claude-haiku-4.5", "openai/gpt-5-mini"];
+
+/** The environment's guardrail (the only one of its name), which must exist. */
+function guardrailOf(setup: Setup, environment = "development"): Json {
+  const name = `${setup.project.slug}-${environment}`;
+  const found = [...setup.fake.guardrails.values()].filter((guardrail) => guardrail.name === name);
+  assert.equal(found.length, 1, `one guardrail named ${name}`);
+  return found[0] as Json;
+}
+
+/** The id of the guardrail the key is assigned to (it must be assigned to one). */
+function assignedTo(setup: Setup, key: string): unknown {
+  const found = setup.fake.keyAssignments.filter((found) => found.key_hash === keyHash(key));
+  assert.equal(found.length, 1, "the key is assigned to one guardrail");
+  return found[0]?.guardrail_id;
+}
+
+function guarded(setup: Setup, key: string, fallbacks: string[] = [], zdr: boolean | null = null) {
+  const guardrail = guardrailOf(setup);
+  const models = guardrail.allowed_models as string[];
+  assert.equal(models.length, 1 + fallbacks.length);
+  assert.deepEqual(models.slice(1), fallbacks);
+  assert.deepEqual([guardrail.limit_usd, guardrail.reset_interval], [10, "monthly"]);
+  assert.equal(guardrail.enforce_zdr, zdr);
+  assert.equal(assignedTo(setup, key), guardrail.id);
+}
+
+scenario("guard", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  const key = setup.existingKey();
+  const more = `OPENROUTER_FALLBACK_MODELS=${FALLBACKS.join(", ")}\nOPENROUTER_ZDR=true\n`;
+  writeFileSync(setup.envFile(), readFileSync(setup.envFile(), "utf8") + more);
+  setup.check = () => guarded(setup, key, FALLBACKS, true);
+});
+
+scenario("guard_updates_the_guardrail", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  const key = setup.existingKey();
+  const name = `${setup.project.slug}-development`;
+  const kept = setup.fake.addGuardrail(name, { allowed_models: ["x-ai/grok-4"], limit_usd: 999 });
+  setup.check = () => {
+    guarded(setup, key);
+    assert.equal(guardrailOf(setup).id, kept, "the guardrail was updated, not made again");
+  };
+});
+
+scenario("guard_without_a_key", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+});
+
+scenario("guard_with_a_bad_zdr_setting", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.existingKey();
+  setup.env.OPENROUTER_ZDR = "maybe";
+});
+
+scenario("create_guards_the_key", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.check = () => guarded(setup, savedKey(setup.envFile()));
+});
+
+scenario("create_without_a_guard", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.check = () => {
+    assert.equal(setup.fake.guardrails.size, 0);
+    assert.deepEqual(setup.fake.keyAssignments, []);
+    assert.ok(!setup.received("POST", `${API}/guardrails`), "--no-guard asks for none");
+  };
+});
+
+scenario("rotate_guards_the_successor_first", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  const old = setup.existingKey();
+  setup.check = () => {
+    rotated(setup);
+    guarded(setup, savedKey(setup.envFile()));
+    const order = setup.fake.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
+    const assigned = order.indexOf(
+      `POST ${API}/guardrails/${String(guardrailOf(setup).id)}/assignments/keys`,
+    );
+    const deleted = order.indexOf(`DELETE ${API}/keys/${keyHash(old)}`);
+    assert.ok(assigned >= 0 && assigned < deleted, order.join("\n"));
+  };
+});
+
+scenario("rotate_guard_refused", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.existingKey();
+  setup.fake.respond(`${API}/guardrails`, 500, { error: "Internal Server Error", method: "POST" });
+  setup.check = () => successorDeleted(setup);
+});
+
+scenario("list_json_shows_the_guardrail", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  const key = setup.existingKey();
+  const guardrail = setup.fake.addGuardrail(`${setup.project.slug}-development`);
+  setup.fake.assignGuardrail(guardrail, keyHash(key));
+  setup.check = (out) => {
+    const rows = (JSON.parse(out) as { keys: Json[] }).keys;
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.guardrail, `${setup.project.slug}-development`);
+  };
+});
+
+// --- rotation whatever stops it: SIGTERM (docker stop, a CI timeout), SIGHUP (SSH gone) --
+
+/** The scenario of this name, interrupted by another signal. */
+function interruptedBy(name: string, signal: NodeJS.Signals): (setup: Setup) => void {
+  return (setup) => {
+    SCENARIOS.find((found) => found.name === name)?.prepare(setup);
+    setup.interruptWith = signal;
+  };
+}
+
+scenario("create_interrupted_by_sigterm", interruptedBy("create_interrupted", "SIGTERM"));
+scenario(
+  "rotate_interrupted_creating_by_sigterm",
+  interruptedBy("rotate_interrupted_creating", "SIGTERM"),
+);
+scenario(
+  "rotate_interrupted_verifying_by_sigterm",
+  interruptedBy("rotate_interrupted_verifying", "SIGTERM"),
+);
+scenario(
+  "rotate_interrupted_verifying_by_sighup",
+  interruptedBy("rotate_interrupted_verifying", "SIGHUP"),
+);
+scenario(
+  "rotate_interrupted_deleting_by_sighup",
+  interruptedBy("rotate_interrupted_deleting", "SIGHUP"),
+);
+
+scenario("rotate_interrupted_guarding", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.existingKey();
+  setup.fake.hang(`${API}/guardrails`, "POST");
+  setup.interruptOn = ["POST", `${API}/guardrails`];
+  setup.interruptWith = "SIGTERM";
+});
+
+// A login --force writes another key while the successor is being checked.
+scenario("rotate_file_changed_meanwhile", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.existingKey();
+  const theirs = setup.fake.addKey(undefined, { name: "from-login" });
+  setup.fake.before("GET", `${API}/key`, () => {
+    writeFileSync(setup.envFile(), `OPENROUTER_API_KEY=${theirs}\n`);
+  });
+  setup.check = () => {
+    assert.equal(savedKey(setup.envFile()), theirs, "what login wrote must stay");
+    assert.ok(setup.fake.keys.has(setup.oldKey), "the old key is not deleted");
+    assert.equal(setup.fake.deletedKeys.length, 1);
+    assert.ok(![theirs, setup.oldKey].includes(setup.fake.deletedKeys[0] ?? ""));
+  };
+});
+
+/** A workspace other than the account's default one. */
+const OTHER_WORKSPACE = "0df9e665-d932-5740-b2c7-b52af166bc11";
+
+scenario("rotate_keeps_the_place", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  const place = {
+    workspace_id: OTHER_WORKSPACE,
+    include_byok_in_limit: true,
+    limit_reset: "weekly",
+  };
+  setup.existingKey("development", place);
+  setup.check = () => {
+    assert.ok(!setup.fake.keys.has(setup.oldKey), "the old key was not deleted");
+    const [body] = setup.posted();
+    assert.deepEqual(
+      Object.fromEntries(Object.keys(place).map((name) => [name, body?.[name]])),
+      place,
+    );
+    assert.equal(guardrailOf(setup).workspace_id, OTHER_WORKSPACE, "guarded where the key is");
+  };
+});
+
+scenario("list_finds_keys_in_every_workspace", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  const here = setup.existingKey();
+  setup.fake.addWorkspace(OTHER_WORKSPACE);
+  const name = `${setup.project.slug}-staging-20260101`;
+  const there = setup.fake.addKey(undefined, { name, workspace_id: OTHER_WORKSPACE });
+  setup.check = (out) => {
+    const rows = (JSON.parse(out) as { keys: Json[] }).keys;
+    const listed = rows.map((row) => String(row.hash)).sort();
+    assert.deepEqual(listed, [keyHash(here), keyHash(there)].sort());
+  };
+});
+
 // --- login --------------------------------------------------------------------------
 
 /** The browser ended on the success page; the key follows the policy. */
@@ -607,6 +850,16 @@ function signedIn(setup: Setup, environment: string, limit: number): void {
   assert.equal(query.get("key_label"), label);
   assert.equal(query.get("limit"), String(limit));
   assert.ok(query.get("callback_url")?.startsWith("http://127.0.0.1:"));
+  // The policy as far as the /auth page takes it: a monthly reset, production's expiry.
+  assert.equal(query.get("usage_limit_type"), "monthly");
+  assert.equal(made[0]?.limit_reset, "monthly");
+  if (environment === "production") {
+    assert.ok((query.get("expires_at") ?? "") > "2026");
+    assert.equal(made[0]?.expires_at, query.get("expires_at"));
+  } else {
+    assert.equal(query.get("expires_at"), null);
+    assert.equal(made[0]?.expires_at, null);
+  }
 }
 
 scenario("approve", (setup) => {
@@ -840,6 +1093,18 @@ scenario("the_browser_gets_no_key", (setup) => {
   };
 });
 
+scenario("approve_says_where_the_environment_came_from", (setup) => {
+  setup.pointAtFake();
+  setup.browse = setup.approve;
+  setup.check = () => signedIn(setup, "development", 10);
+});
+
+scenario("approve_production", (setup) => {
+  setup.pointAtFake();
+  setup.browse = setup.approve;
+  setup.check = () => signedIn(setup, "production", 100);
+});
+
 // --- playing a scenario, and what every one must show afterwards ----------------------
 
 /** The env file as it is: its text, "directory", or null when there is none. */
@@ -875,7 +1140,7 @@ export async function play(t: TestContext, found: Scenario): Promise<void> {
       while (!setup.received(method, path) && Date.now() < deadline) {
         await sleep(5);
       }
-      command.kill("SIGINT");
+      command.kill(setup.interruptWith);
     }
     if (setup.browse !== null) {
       await setup.browse(await command.stderrLine(/^https?:\/\//), command);
@@ -918,7 +1183,12 @@ function assertOutcome(
   const management = setup.env[MANAGEMENT_KEY];
   for (const request of setup.fake.requests) {
     if (management && request.headers.authorization === `Bearer ${management}`) {
-      assert.ok(request.path.startsWith(`${API}/keys`), `management key sent to ${request.path}`);
+      assert.ok(
+        ["keys", "guardrails", "workspaces"].some((api) =>
+          request.path.startsWith(`${API}/${api}`),
+        ),
+        `management key sent to ${request.path}`,
+      );
     }
   }
   const left = readdirSync(setup.directory).filter((name) => name.toLowerCase().includes("tmp"));

@@ -58,6 +58,10 @@ export class Setup {
     this.project = project;
     this.fake = fake;
     this.directory = directory;
+    if (project.environment === "production") {
+      // Production keys expire by policy: one that never does is a warning of its own.
+      fake.keyExpiresAt = inDays(60);
+    }
   }
 
   /** Write the environment's env file: the key, the base URL, the referer and more. */
@@ -187,6 +191,11 @@ const EXPECTED: Readonly<Record<string, readonly [statuses: string, exitCode: nu
   bad_data_collection: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_DATA_COLLECTION (never) is not one of: allow, deny"],
   bad_zdr: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_ZDR (yes) is not one of: true, false"],
   bad_fallback_models: ["fail skip skip skip skip skip skip skip", 2, "OPENROUTER_FALLBACK_MODELS (a/b c/d) is not a comma-separated list"],
+  key_echoed_in_long_error: ["pass pass pass pass fail skip pass skip", 1, "found. sk-or-v1-…"],
+  production_key_without_a_guardrail: ["pass pass pass pass fail skip pass skip", 1, "guard --env production"],
+  production_key_guarded: ["pass pass pass pass pass pass pass skip", 0, "Guardrail app-production"],
+  guardrail_does_not_allow_the_model: ["pass pass pass pass fail skip pass skip", 1, "does not allow"],
+  production_key_without_expiry: ["pass pass pass pass warn pass pass skip", 0, "never expires"],
 };
 
 export const SCENARIOS: Scenario[] = [];
@@ -331,7 +340,8 @@ scenario("too_many_categories", (setup) => {
 scenario("huge_limit", (setup) => {
   setup.goodKey();
   const limits = `"limit": 1${"0".repeat(400)}, "limit_remaining": 1e400`;
-  setup.fake.rawJson("/api/v1/key", `{"data": {"label": "x", ${limits}, "usage": 0}}`);
+  const expiry = `, "expires_at": "${inDays(60)}"`; // a production key by policy
+  setup.fake.rawJson("/api/v1/key", `{"data": {"label": "x", ${limits}, "usage": 0${expiry}}}`);
 });
 
 scenario("no_credit_limit", (setup) => {
@@ -696,3 +706,63 @@ scenario("bad_zdr", (setup) => {
 scenario("bad_fallback_models", (setup) => {
   setup.writeEnv(newKey(), { more: { OPENROUTER_FALLBACK_MODELS: "a/b c/d" } });
 });
+
+// The server echoes the key 270 characters in: a cut at 300 would keep its first 21 digits.
+scenario("key_echoed_in_long_error", (setup) => {
+  const key = setup.goodKey();
+  const words = "No auth credentials found. ".repeat(10);
+  setup.fake.respond("/api/v1/key", 401, { error: `${words}${key} is not a key of this account.` });
+});
+
+// --- guardrails (OPENROUTER_MANAGEMENT_KEY set too) and the production policy ---------
+
+function hasProduction(project: Project): boolean {
+  return project.environments.includes("production");
+}
+
+/** A production key in .env.production, checked with --env production. */
+function productionKey(setup: Setup, data: Record<string, unknown>): string {
+  const key = setup.fake.addKey(undefined, { limit: 5.0, limit_remaining: 4.0, ...data });
+  setup.writeEnv(key, { file: ".env.production", more: { OPENROUTER_MODEL: MODEL } });
+  setup.args.push("--env", "production");
+  return key;
+}
+
+function sha256(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+scenario(
+  "production_key_without_a_guardrail",
+  (setup) => {
+    productionKey(setup, { expires_at: inDays(60) });
+    setup.env.OPENROUTER_MANAGEMENT_KEY = setup.fake.addManagementKey();
+  },
+  hasProduction,
+);
+
+scenario(
+  "production_key_guarded",
+  (setup) => {
+    const key = productionKey(setup, { expires_at: inDays(60) });
+    setup.env.OPENROUTER_MANAGEMENT_KEY = setup.fake.addManagementKey();
+    const guardrail = setup.fake.addGuardrail("app-production", { allowed_models: [MODEL] });
+    setup.fake.assignGuardrail(guardrail, sha256(key));
+  },
+  hasProduction,
+);
+
+scenario("guardrail_does_not_allow_the_model", (setup) => {
+  const key = setup.goodKey();
+  setup.env.OPENROUTER_MANAGEMENT_KEY = setup.fake.addManagementKey();
+  const guardrail = setup.fake.addGuardrail("app-guard", { allowed_models: ["x-ai/grok-4"] });
+  setup.fake.assignGuardrail(guardrail, sha256(key));
+});
+
+scenario(
+  "production_key_without_expiry",
+  (setup) => {
+    productionKey(setup, { expires_at: null });
+  },
+  hasProduction,
+);

@@ -1,5 +1,5 @@
 # Maintained by the OpenRouter app template: copier update replaces this file.
-"""OpenRouter's account API: the OAuth code exchange, and the management API's /keys.
+"""OpenRouter's account API: the OAuth code exchange, and the management API's /keys and /guardrails.
 
 Only login and keys import this module, so the starter and verify start no
 slower for it. Requests go through the client factory's OpenAI client and its
@@ -18,7 +18,7 @@ import dataclasses
 import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -33,6 +33,10 @@ from .explain import error_detail, explain, message_values
 #: How long each account request may take, in all (the exchange, each /keys request): --timeout.
 TIMEOUT = 30.0
 MAX_LIMIT = 1_000_000
+#: Key labels and names: the reference's maxLength of key_label.
+MAX_LABEL = 100
+# What key_label()'s suffix is for keys the keys command makes: -<date>[-<time>], UTC.
+_NAME_SUFFIX = re.compile(r"(?<=-)[0-9]{8}(-[0-9]{6})?$")
 _LIMIT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")  # USD and cents
 _PAGE_SIZE = 100  # GET /keys answers at most this many keys per page
 _MAX_PAGES = 100
@@ -41,7 +45,9 @@ _NOT_FOR_OPENROUTER = {"OpenAI-Organization": openai.omit, "OpenAI-Project": ope
 # POST /auth/keys needs no key, but the SDK wants one to be built: this one is never sent.
 _NO_KEY = "sk-or-v1-" + "0123456789abcdef" * 4
 
-Method = Literal["GET", "POST", "DELETE"]
+Method = Literal["GET", "POST", "PATCH", "DELETE"]
+Records = list[dict[str, Any]]
+_GUARDRAILS_PAGE = 100  # the guardrail lists' largest page
 _T = TypeVar("_T")
 
 
@@ -74,6 +80,14 @@ def within(settings: Settings, timeout: float, request: Callable[[], _T]) -> _T:
     return result
 
 
+#: The environments whose policy sets a monthly credit limit, and that limit (USD).
+POLICY_LIMITS = {
+    environment: float(policy.limit_usd)
+    for environment, policy in catalog.POLICY.items()
+    if policy.limit_usd is not None
+}
+
+
 def usd(amount: float) -> str:
     """An amount of USD as both languages write it: 10, 12.5."""
     amount = float(amount)
@@ -98,9 +112,24 @@ def policy_limit(environment: str, given: str | None, *, example: str) -> float:
     return float(ceiling)
 
 
-def key_label(environment: str) -> str:
-    """What keys of an environment are called: <slug>-<environment>."""
-    return f"{PROJECT_SLUG}-{environment}"
+def key_label(environment: str, suffix: str = "") -> str:
+    """What keys of an environment are called: <slug>-<environment><suffix>.
+
+    At most MAX_LABEL characters (the reference's maxLength of key_label): a
+    long slug is shortened to fit; the environment and the suffix (a date) stay.
+    """
+    tail = f"-{environment}{suffix}"
+    return PROJECT_SLUG[: MAX_LABEL - len(tail)].rstrip("-") + tail
+
+
+def label_environment(name: str) -> str | None:
+    """The environment a name made by key_label() names (with or without a date), else None."""
+    found = _NAME_SUFFIX.search(name)
+    for environment in catalog.POLICY:
+        for suffix in ("", f"-{found[0]}") if found else ("",):
+            if name == key_label(environment, suffix):
+                return environment
+    return None
 
 
 def expiry(environment: str, now: datetime | None = None) -> str | None:
@@ -174,7 +203,8 @@ def exchange_code(
 
 
 class Management:
-    """The management API (/keys), with a management key that goes nowhere else."""
+    """The management API (/keys, /guardrails, /workspaces), with a management key that goes
+    nowhere else."""
 
     def __init__(self, settings: Settings, management_key: str, timeout: float = TIMEOUT) -> None:
         require_base_url(settings)
@@ -186,24 +216,42 @@ class Management:
     def list(
         self, keep: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda key: key
     ) -> list[dict[str, Any]]:
-        """Every key of the account, disabled ones included, page by page, as keep() makes it.
+        """Every key of the account, disabled ones included, page by page, in every workspace,
+        as keep() makes it.
 
+        GET /keys answers for one workspace (the default one unless asked): the
+        workspaces come from GET /workspaces; a key is listed once, by its hash.
         keep() gets each key as OpenRouter sent it and returns what to keep of it
         (None: nothing), so that only that outlives its page: 100 pages of large
         keys cost one page's memory.
         """
+        workspaces = [
+            workspace["id"]
+            for workspace in self._pages("/workspaces", {}, "a list of workspaces")
+            if isinstance(workspace.get("id"), str)
+        ]
         found: list[dict[str, Any]] = []
-        offset = 0
-        for _ in range(_MAX_PAGES):
-            params = {"include_disabled": "true", "offset": offset}
-            page = self._request("GET", "/keys", params=params).get("data")
-            if not isinstance(page, list):
-                raise self._unexpected("/keys", "a list of keys")
-            kept = (keep(key) for key in page if isinstance(key, dict))
-            found += [key for key in kept if key is not None]
-            offset += len(page)
-            if len(page) < _PAGE_SIZE:
-                break
+        seen: set[str] = set()
+        for workspace_id in workspaces or [None]:
+            offset = 0
+            for _ in range(_MAX_PAGES):
+                params: dict[str, object] = {"include_disabled": "true", "offset": offset}
+                if workspace_id is not None:
+                    params["workspace_id"] = workspace_id
+                page = self._request("GET", "/keys", params=params).get("data")
+                if not isinstance(page, list):
+                    raise self._unexpected("/keys", "a list of keys")
+                for key in page:
+                    digest = key.get("hash") if isinstance(key, dict) else None
+                    if isinstance(digest, str) and digest in seen:
+                        continue  # listed in another workspace already
+                    kept = keep(key) if isinstance(key, dict) else None
+                    if kept is not None:
+                        found.append(kept)
+                        seen.add(str(digest))
+                offset += len(page)
+                if len(page) < _PAGE_SIZE:
+                    break
         return found
 
     def get(self, digest: str) -> dict[str, Any] | None:
@@ -226,6 +274,47 @@ class Management:
         """DELETE /keys/<hash>; a key that is gone already counts as deleted."""
         self._request("DELETE", f"/keys/{digest}", missing_ok=True)
 
+    def guardrails(self, workspace_id: str | None = None) -> Records:
+        """The guardrails of a workspace (None: the default one), page by page."""
+        params = {"workspace_id": workspace_id} if workspace_id else {}
+        return self._pages("/guardrails", params, "a list of guardrails")
+
+    def key_assignments(self) -> Records:
+        """Which guardrail each key is assigned to: every key assignment of the account."""
+        return self._pages("/guardrails/assignments/keys", {}, "a list of assignments")
+
+    def create_guardrail(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /guardrails: the new guardrail."""
+        return self._record("POST", "/guardrails", body, "the guardrail")
+
+    def update_guardrail(self, guardrail_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH /guardrails/<id>: the guardrail as it now is."""
+        return self._record("PATCH", f"/guardrails/{guardrail_id}", body, "the guardrail")
+
+    def assign(self, guardrail_id: str, digest: str) -> None:
+        """Assign the key with this hash to the guardrail (its previous assignment ends)."""
+        path = f"/guardrails/{guardrail_id}/assignments/keys"
+        self._request("POST", path, body={"key_hashes": [digest]})
+
+    def _record(self, method: Method, path: str, body: dict[str, Any], what: str) -> dict[str, Any]:
+        data = self._request(method, path, body=body).get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            raise self._unexpected(path, what)
+        return data
+
+    def _pages(self, path: str, params: Mapping[str, object], what: str) -> Records:
+        found: Records = []
+        for _ in range(_MAX_PAGES):
+            query = {**params, "limit": _GUARDRAILS_PAGE, "offset": len(found)}
+            answer = self._request("GET", path, params=query)
+            page, total = answer.get("data"), answer.get("total_count")
+            if not isinstance(page, list):
+                raise self._unexpected(path, what)
+            found += [item for item in page if isinstance(item, dict)]
+            if len(page) < _GUARDRAILS_PAGE or (isinstance(total, int) and len(found) >= total):
+                break
+        return found
+
     def _request(
         self,
         method: Method,
@@ -244,6 +333,10 @@ class Management:
                 )
             if method == "POST":
                 return self._client.post(
+                    path, cast_to=object, body=body, options={"headers": headers, "max_retries": 0}
+                )
+            if method == "PATCH":
+                return self._client.patch(
                     path, cast_to=object, body=body, options={"headers": headers, "max_retries": 0}
                 )
             return self._client.delete(

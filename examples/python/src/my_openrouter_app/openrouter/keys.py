@@ -1,21 +1,26 @@
 # Maintained by the OpenRouter app template: copier update replaces this file.
-"""This project's keys, made and replaced by policy: python -m <package>.openrouter.keys create|list|rotate.
+"""This project's keys, made and replaced by policy: python -m <package>.openrouter.keys COMMAND.
 
 The key policy of the env examples, executed with a management key: one key
-per environment, named <slug>-<environment>-<date>, with the environment's
-monthly credit limit and, in production, an expiry 90 days ahead.
+per environment, named <slug>-<environment>-<date>-<time>, with the
+environment's monthly credit limit and, in production, an expiry 90 days ahead.
 
-- create: a new key, saved to .env.<environment> as login saves one, then verified.
-- list: the project's keys, and which env file holds each (by hash). Never a key.
-- rotate: find the current key by its hash, create its successor, save it,
-  verify it, and only then delete the old key. A successor that fails
-  verification is deleted and the old key put back, so the environment always
-  has a working key in its file, even when interrupted. --compromised deletes
-  the old key first.
+- create: a new key, saved to .env.<environment> as login saves one, guarded, then verified.
+- list: the project's keys in every workspace, which env file holds each (by
+  hash) and its guardrail. Never a key.
+- rotate: find the current key by its hash, create its successor in the same
+  place, guard it and verify it in memory; only then save it (over the old key,
+  if the file still holds it) and delete the old key. A successor that fails is
+  deleted and the file never changes, so the environment always has a working
+  key in its file, even when interrupted (Ctrl-C, SIGTERM, SIGHUP).
+  --compromised deletes the old key first.
+- guard: the environment's guardrail (its models, its monthly budget), with
+  the environment's key assigned to it.
 
 The management key (OPENROUTER_MANAGEMENT_KEY, from the process environment or
-.env) is only ever sent to /keys; it is never printed or written. Saving and
-checking a new key is provision.py's, which login shares.
+.env) is only ever sent to the management API (/keys, /guardrails,
+/workspaces); it is never printed or written. Saving and checking a new key is
+provision.py's, which login shares.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import argparse
 import json
 import math
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -48,10 +52,8 @@ from .config import (
 )
 
 MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY"
-INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 # Variables that would make verify check another key than the env file's.
 _OVERRIDES = ("OPENROUTER_API_KEY", "OPENROUTER_API_KEY_FILE")
-_NAME = re.compile(r"(development|staging|production)(-[0-9]{8})?")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,19 +64,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not least <= args.timeout <= most:  # NaN is in no range
         parser.error(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
     management_key = ""
-    try:
-        settings = load_settings(args.env if "env" in args else None)
-        management_key = read_management_key(settings)
-        warn_readable(settings)
-        status: int = args.run(args, settings, management_key)
-    except Problem as error:
-        print(f"error: {redact(error.text.line(), management_key)}", file=sys.stderr)
-        return error.status
-    except _Interrupted:
-        return INTERRUPTED  # the step that was interrupted said where things stand
-    except KeyboardInterrupt:
-        _say("keys.interrupted")
-        return INTERRUPTED
+    with provision.Signals() as signals:  # SIGTERM and SIGHUP as Ctrl-C
+        try:
+            settings = load_settings(args.env if "env" in args else None)
+            management_key = read_management_key(settings)
+            warn_readable(settings)
+            status: int = args.run(args, settings, management_key)
+        except Problem as error:
+            print(f"error: {redact(error.text.line(), management_key)}", file=sys.stderr)
+            return error.status
+        except _Interrupted:
+            return signals.status  # the step that was interrupted said where things stand
+        except KeyboardInterrupt:
+            _say("keys.interrupted")
+            return signals.status
     return status
 
 
@@ -82,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=command("keys"),
         allow_abbrev=False,
-        description=f"Create, list and rotate this project's keys with a management key "
+        description=f"Create, list, rotate and guard this project's keys with a management key "
         f"({MANAGEMENT_KEY}).",
     )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
@@ -103,7 +106,26 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--force", action="store_true", help="replace a key the env file already holds"
     )
+    create.add_argument(
+        "--no-guard", action="store_true", help="assign no guardrail (see the guard command)"
+    )
     create.set_defaults(run=create_key)
+
+    about = (
+        f"Create or update the guardrail {PROJECT_SLUG}-<environment> (the environment's models, "
+        "its monthly budget, zero data retention if OPENROUTER_ZDR) and assign the "
+        "environment's key to it."
+    )
+    guard = commands.add_parser("guard", allow_abbrev=False, help=about, description=about)
+    guard.add_argument(
+        "--env", required=True, metavar="NAME", help=f"the environment: {environments}"
+    )
+    guard.add_argument(
+        "--limit",
+        metavar="USD",
+        help="monthly budget (default: the environment's; production needs one)",
+    )
+    guard.set_defaults(run=guard_key)
 
     about = (
         f"List the account's keys named {PROJECT_SLUG}-*: limit, usage this month, expiry, "
@@ -123,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the key was exposed: delete it first, then create its successor",
     )
+    rotate.add_argument("--no-guard", action="store_true", help="assign the successor no guardrail")
     rotate.set_defaults(run=rotate_key)
     for subcommand in commands.choices.values():
         subcommand.add_argument(
@@ -188,11 +211,20 @@ def create_key(args: argparse.Namespace, settings: Settings, management_key: str
             force_command=command("keys", "create", "--env", environment, *limit_args, "--force"),
         )
         raise Problem(text, status=1)
+    models, zdr = guard_settings(settings) if not args.no_guard else ([], None)
     management = account.Management(settings, management_key, args.timeout)
     body = new_key(environment, limit=limit, limit_reset="monthly")
     data, key = _creating(lambda: management.create(body), env_file)
     save(management, settings, key, again)
     _say_created(data, body, env_file)
+    if not args.no_guard:
+        try:
+            guard(management, settings, key_hash(key), data, models, zdr, limit)
+        except Problem as error:
+            guard_again = command("keys", "guard", "--env", environment, *limit_args)
+            name = str(data.get("name", body["name"]))
+            _say("keys.guard_failed", name=name, detail=error.text.message, command=guard_again)
+            return 1
     return provision.check(settings, timeout=args.timeout)
 
 
@@ -206,7 +238,8 @@ def new_key(
     """POST /keys's body for a key of the environment, by its policy."""
     now = now or datetime.now(timezone.utc)
     body: dict[str, Any] = {
-        "name": f"{account.key_label(environment)}-{now:%Y%m%d}",
+        # To the second: two keys made the same day get two names.
+        "name": account.key_label(environment, f"-{now:%Y%m%d-%H%M%S}"),
         "limit": limit,
         "limit_reset": limit_reset,
     }
@@ -264,21 +297,115 @@ def _say_created(
     )
 
 
+# --- guard ------------------------------------------------------------------------
+
+
+def guard_key(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
+    environment = settings.environment
+    limit_args = ["--limit", args.limit] if args.limit is not None else []
+    example = command("keys", "guard", "--env", environment, "--limit", "100")
+    limit = account.policy_limit(environment, args.limit, example=example)
+    models, zdr = guard_settings(settings)
+    env_file = settings.env_file
+    key = (envfile.read(env_file) or {}).get("OPENROUTER_API_KEY") if env_file.is_file() else None
+    if not key:
+        create = command("keys", "create", "--env", environment, *limit_args)
+        raise Problem(catalog.say("keys.no_key_to_guard", file=env_file.name, command=create))
+    management = account.Management(settings, management_key, args.timeout)
+    record = management.get(key_hash(key))
+    if record is None:
+        text = catalog.say(
+            "keys.unknown_key",
+            file=env_file.name,
+            masked=mask(key),
+            command=command("keys", "create", "--env", environment, "--force"),
+        )
+        raise Problem(text, status=1)
+    guard(management, settings, key_hash(key), record, models, zdr, limit)
+    return 0
+
+
+def guard_settings(settings: Settings) -> tuple[list[str], bool | None]:
+    """The guardrail's models (the model, then OPENROUTER_FALLBACK_MODELS) and enforce_zdr.
+
+    Problem (exit 2) for an OPENROUTER_ZDR that is neither true nor false.
+    """
+    fallbacks = settings.get("OPENROUTER_FALLBACK_MODELS") or ""
+    models = [settings.model, *(part.strip() for part in fallbacks.split(",") if part.strip())]
+    zdr = settings.get("OPENROUTER_ZDR")
+    if zdr is not None and zdr.strip().lower() not in ("true", "false"):
+        text = catalog.say("keys.bad_zdr", value=zdr, command=command("verify"))
+        raise Problem(text)
+    return list(dict.fromkeys(models)), None if zdr is None else zdr.strip().lower() == "true"
+
+
+def guard(
+    management: account.Management,
+    settings: Settings,
+    digest: str,
+    record: dict[str, Any],
+    models: list[str],
+    zdr: bool | None,
+    limit: float | None,
+) -> dict[str, Any]:
+    """Create or update the environment's guardrail, and assign the key (by its hash) to it.
+
+    In the key's own workspace; a guardrail of that name already there is updated.
+    """
+    name = account.key_label(settings.environment)
+    body: dict[str, Any] = {
+        "name": name,
+        "allowed_models": models,
+        "limit_usd": limit,
+        "reset_interval": "monthly",
+    }
+    if zdr is not None:
+        body["enforce_zdr"] = zdr
+    workspace = record.get("workspace_id") if isinstance(record.get("workspace_id"), str) else None
+    found = next(
+        (
+            guardrail
+            for guardrail in management.guardrails(workspace)
+            if guardrail.get("name") == name and isinstance(guardrail.get("id"), str)
+        ),
+        None,
+    )
+    if found is not None:
+        guardrail = management.update_guardrail(found["id"], body)
+    else:
+        guardrail = management.create_guardrail(
+            {**body, **({"workspace_id": workspace} if workspace else {})}
+        )
+    management.assign(guardrail["id"], digest)
+    _say(
+        "keys.guarded",
+        name=name,
+        models=", ".join(models),
+        limit=_limit_text(limit, "monthly"),
+        zdr=catalog.say("keys.guard_zdr").message if zdr else "",
+        key_name=str(record.get("name") or digest[:12]),
+    )
+    return guardrail
+
+
 # --- list -------------------------------------------------------------------------
 
 
 def list_keys(args: argparse.Namespace, settings: Settings, management_key: str) -> int:
     prefix = f"{PROJECT_SLUG}-"
     holders = env_files_by_hash(settings.directory)
+    management = account.Management(settings, management_key, args.timeout)
+    guardrails = guardrails_by_hash(management)
 
     def keep(record: dict[str, Any]) -> dict[str, Any] | None:
         """Only what list shows, of the project's keys: the rest of each page is dropped."""
         name = record.get("name")
-        return (
-            listing(record, holders) if isinstance(name, str) and name.startswith(prefix) else None
+        ours = isinstance(name, str) and (
+            name.startswith(prefix) or account.label_environment(name) is not None
         )
+        return listing(record, holders, guardrails) if ours else None
 
-    rows = account.Management(settings, management_key, args.timeout).list(keep)
+    rows = management.list(keep)
     if args.json:
         # Compact, as JSON.stringify writes it: both languages print the same bytes.
         document = {"keys": rows}
@@ -302,14 +429,31 @@ def env_files_by_hash(directory: Path) -> dict[str, str]:
     return holders
 
 
-def listing(record: dict[str, Any], holders: dict[str, str]) -> dict[str, Any]:
+def guardrails_by_hash(management: account.Management) -> dict[str, str]:
+    """Which guardrail (by name) each key is assigned to, by the key's hash."""
+    names = {
+        guardrail["id"]: str(guardrail.get("name") or guardrail["id"])
+        for guardrail in management.guardrails()
+        if isinstance(guardrail.get("id"), str)
+    }
+    found: dict[str, str] = {}
+    for assignment in management.key_assignments():
+        digest, guardrail_id = assignment.get("key_hash"), assignment.get("guardrail_id")
+        if isinstance(digest, str) and isinstance(guardrail_id, str):
+            found[digest] = names.get(guardrail_id, guardrail_id)
+    return found
+
+
+def listing(
+    record: dict[str, Any], holders: dict[str, str], guardrails: dict[str, str] | None = None
+) -> dict[str, Any]:
     """One key as list shows it: what the management API says (printable), and where it is used."""
     name = catalog.printable(str(record["name"]))
-    environment = _NAME.fullmatch(name.removeprefix(f"{PROJECT_SLUG}-"))
+    environment = account.label_environment(name)
     digest = record.get("hash")
     return {
         "name": name,
-        "environment": environment[1] if environment else None,
+        "environment": environment,
         "hash": catalog.printable(digest) if isinstance(digest, str) else None,
         "limit": _number(record.get("limit")),
         "limit_reset": _text(record.get("limit_reset")),
@@ -317,12 +461,22 @@ def listing(record: dict[str, Any], holders: dict[str, str]) -> dict[str, Any]:
         "expires_at": _text(record.get("expires_at")),
         "disabled": record.get("disabled") is True,
         "file": holders.get(digest) if isinstance(digest, str) else None,
+        "guardrail": _text((guardrails or {}).get(digest)) if isinstance(digest, str) else None,
     }
 
 
 def table(rows: list[dict[str, Any]]) -> str:
     """The keys as an aligned table, one line each."""
-    header = ("NAME", "ENVIRONMENT", "LIMIT", "THIS MONTH (USD)", "EXPIRES", "DISABLED", "FILE")
+    header = (
+        "NAME",
+        "ENVIRONMENT",
+        "LIMIT",
+        "THIS MONTH (USD)",
+        "EXPIRES",
+        "DISABLED",
+        "FILE",
+        "GUARDRAIL",
+    )
     lines = [header] + [
         (
             row["name"],
@@ -332,6 +486,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             (row["expires_at"] or "never")[:10],
             "yes" if row["disabled"] else "no",
             row["file"] or "-",
+            row["guardrail"] or "-",
         )
         for row in rows
     ]
@@ -385,6 +540,7 @@ def rotate_key(args: argparse.Namespace, settings: Settings, management_key: str
     )
     env_file = settings.env_file
     provision.preflight(settings, again)
+    guarding = None if args.no_guard else guard_settings(settings)
     overriding = next((name for name in _OVERRIDES if os.environ.get(name)), None)
     if overriding is not None:
         text = catalog.say(
@@ -412,11 +568,13 @@ def rotate_key(args: argparse.Namespace, settings: Settings, management_key: str
     old_name = str(old.get("name") or old_hash[:12])
     body = successor(environment, old)
     rotation = _Rotation(settings, management, again, old_key, old_name)
+    rotation.guarding = None if args.no_guard else guarding
     return rotation.after_exposure(body) if args.compromised else rotation.replace(body)
 
 
 def successor(environment: str, old: dict[str, Any]) -> dict[str, Any]:
-    """The body that creates the old key's successor: the same limit and reset, a new expiry."""
+    """The body that creates the old key's successor: the same limit, reset, BYOK setting and
+    workspace, a new expiry."""
     reset = old.get("limit_reset")
     body = new_key(
         environment,
@@ -425,6 +583,8 @@ def successor(environment: str, old: dict[str, Any]) -> dict[str, Any]:
     )
     if isinstance(old.get("include_byok_in_limit"), bool):
         body["include_byok_in_limit"] = old["include_byok_in_limit"]
+    if isinstance(old.get("workspace_id"), str) and old["workspace_id"]:
+        body["workspace_id"] = old["workspace_id"]  # where the old key was, the new one goes
     return body
 
 
@@ -446,18 +606,26 @@ class _Rotation:
         self.again = again
         self.old_key = old_key
         self.old_name = old_name
+        #: The guardrail's models and enforce_zdr (guard_settings()), or None: --no-guard.
+        self.guarding: tuple[list[str], bool | None] | None = None
 
     def replace(self, body: dict[str, Any]) -> int:
-        """Create, save, verify, and only then delete the old key."""
+        """Create, guard and verify (in memory); save only then, and then delete the old key.
+
+        The env file changes once, from the old working key to the new working
+        key, and only if it still holds the old one.
+        """
         file = self.env_file.name
         data, key = _creating(lambda: self.management.create(body), self.env_file)
         name, digest = str(data.get("name", body["name"])), key_hash(key)
-        save(self.management, self.settings, key, self.again)
         _say_created(data, body, self.env_file, old_name=self.old_name)
         try:
-            verified = provision.check(self.settings) == 0
+            if self.guarding is not None:
+                models, zdr = self.guarding
+                limit = account.POLICY_LIMITS.get(self.environment, body["limit"])
+                guard(self.management, self.settings, digest, data, models, zdr, limit)
+            verified = provision.check_key(self.settings, key) == 0
         except KeyboardInterrupt:
-            provision.save(self.settings, self.old_key)
             _say(
                 "keys.interrupted_verifying",
                 file=file,
@@ -467,8 +635,20 @@ class _Rotation:
                 command=self.again,
             )
             raise _Interrupted from None
+        except Problem as error:  # the guardrail could not be set
+            text = catalog.say(
+                "keys.successor_unguarded",
+                name=name,
+                detail=error.text.message,
+                file=file,
+                old_name=self.old_name,
+                command=self.again,
+                no_guard=f"{self.again} --no-guard",
+            )
+            print(text.line(), file=sys.stderr)
+            self._delete_successor(name, digest)
+            return 1
         if not verified:
-            provision.save(self.settings, self.old_key)
             _say(
                 "keys.successor_failed",
                 name=name,
@@ -476,13 +656,13 @@ class _Rotation:
                 old_name=self.old_name,
                 command=self.again,
             )
-            try:
-                self.management.delete(digest)
-            except Problem as error:
-                _say("keys.successor_left", name=name, detail=error.text.message, hash=digest)
-            else:
-                _say("keys.successor_deleted", name=name)
+            self._delete_successor(name, digest)
             return 1
+        if self._held() != self.old_key:  # a login --force, an editor: theirs, not ours to replace
+            _say("keys.file_changed", file=file, old_name=self.old_name, command=self.again)
+            self._delete_successor(name, digest)
+            return 1
+        save(self.management, self.settings, key, self.again)
         old_hash = key_hash(self.old_key)
         try:
             self.management.delete(old_hash)
@@ -514,6 +694,22 @@ class _Rotation:
         )
         return 0
 
+    def _held(self) -> str | None:
+        """The key the env file holds now (None when it holds none or cannot be read)."""
+        try:
+            values = envfile.read(self.env_file) if self.env_file.is_file() else None
+        except Problem:
+            return None
+        return (values or {}).get("OPENROUTER_API_KEY")
+
+    def _delete_successor(self, name: str, digest: str) -> None:
+        try:
+            self.management.delete(digest)
+        except Problem as error:
+            _say("keys.successor_left", name=name, detail=error.text.message, hash=digest)
+        else:
+            _say("keys.successor_deleted", name=name)
+
     def after_exposure(self, body: dict[str, Any]) -> int:
         """--compromised: delete the exposed key first, then create, save and verify its successor."""
         self.management.delete(key_hash(self.old_key))
@@ -530,6 +726,16 @@ class _Rotation:
             _say("keys.compromised_unsaved", file=self.env_file.name, command=create)
             return 1
         _say_created(data, body, self.env_file)
+        if self.guarding is not None:
+            models, zdr = self.guarding
+            limit = account.POLICY_LIMITS.get(self.environment, body["limit"])
+            try:
+                guard(self.management, self.settings, key_hash(key), data, models, zdr, limit)
+            except Problem as error:
+                guard_again = command("keys", "guard", "--env", self.environment)
+                name = str(data.get("name", body["name"]))
+                _say("keys.guard_failed", name=name, detail=error.text.message, command=guard_again)
+                return 1
         return provision.check(self.settings)
 
 

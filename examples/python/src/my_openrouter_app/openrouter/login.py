@@ -95,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not least <= args.timeout <= most:  # NaN is in no range
         parser.error(catalog.say("usage.timeout", least=f"{least:g}", most=f"{most:g}").message)
 
+    with provision.Signals() as signals:
+        return _login(args, signals)
+
+
+def _login(args: argparse.Namespace, signals: provision.Signals) -> int:
     try:
         settings = load_settings(args.env)
         environment = settings.environment
@@ -129,10 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.status
     except KeyboardInterrupt:
         print(catalog.say("login.interrupted").message, file=sys.stderr)
-        return 130  # 128 + SIGINT, as shells report it
+        return signals.status  # 130 for Ctrl-C, as shells report it
 
     print(catalog.say("login.saved", file=env_file.name).message, file=sys.stderr)
-    return provision.check(settings, timeout=args.timeout)
+    try:
+        return provision.check(settings, timeout=args.timeout)
+    except KeyboardInterrupt:  # the key is saved: only its check was cut short
+        print(catalog.say("login.interrupted").message, file=sys.stderr)
+        return signals.status
 
 
 def confirm_replace(file: str) -> bool:
@@ -182,7 +191,13 @@ class Authorization:
             "code_challenge_method": "S256",
             "limit": account.usd(self.limit),
             "key_label": account.key_label(self.settings.environment),
+            # As POST /auth/keys/code takes them: the policy's monthly reset and, in
+            # production, 90 days of life (verify warns of a production key without).
+            "usage_limit_type": "monthly",
         }
+        expires_at = account.expiry(self.settings.environment)
+        if expires_at is not None:
+            query["expires_at"] = expires_at
         base = urlsplit(self.settings.base_url)
         return f"{base.scheme}://{base.netloc}/auth?{urlencode(query)}"
 

@@ -11,11 +11,55 @@ checks on it in this process and prints verify's report.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import signal
 import sys
+import threading
+from types import FrameType, TracebackType
 
 from . import catalog, envfile, verify
 from .config import Problem, Settings, load_settings
+
+
+class Signals:
+    """SIGTERM and SIGHUP (a CI timeout, docker stop, a dropped SSH session) handled as Ctrl-C is.
+
+    Inside `with Signals() as signals:` either raises KeyboardInterrupt, so the
+    step under way says where things stand and undoes what it must; status is
+    what a shell reports for the signal (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+    """
+
+    def __init__(self) -> None:
+        self.status = 128 + signal.SIGINT
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> Signals:
+        if threading.current_thread() is threading.main_thread():  # only it may set handlers
+            for name in ("SIGTERM", "SIGHUP"):
+                number = getattr(signal, name, None)  # Windows has no SIGHUP
+                if number is not None:
+                    self._previous[number] = signal.signal(number, self._interrupt)
+        return self
+
+    def _interrupt(self, number: int, frame: FrameType | None) -> None:
+        self.status = 128 + number
+        # Whatever Ctrl-C does now: inside verify's event loop, asyncio's handler cancels the
+        # requests and then raises KeyboardInterrupt (never inside a task, left unretrieved).
+        on_ctrl_c = signal.getsignal(signal.SIGINT)
+        if callable(on_ctrl_c):
+            on_ctrl_c(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
 
 
 def preflight(settings: Settings, again: str) -> None:
@@ -44,6 +88,13 @@ def save(settings: Settings, key: str) -> None:
     envfile.write_key(settings.env_file, key)
 
 
+def check_key(settings: Settings, key: str, *, timeout: float = verify.DEFAULT_TIMEOUT) -> int:
+    """verify's checks of a key not saved yet (in memory), reported as verify reports them."""
+    sources = {**settings.sources, "OPENROUTER_API_KEY": "the new key, not saved yet"}
+    replaced = dataclasses.replace(settings, api_key=key, sources=sources)
+    return verify.run(replaced, timeout=timeout)
+
+
 #: Variables of the process environment that win over the env file's key, the first set deciding.
 OVERRIDES = ("OPENROUTER_API_KEY", catalog.KEY_FILE_VARIABLE)
 
@@ -66,4 +117,6 @@ def check(settings: Settings, *, timeout: float = verify.DEFAULT_TIMEOUT) -> int
     except Problem as error:
         print(f"error: {error.text.line()}", file=sys.stderr)
         return error.status
-    return verify.run(saved, timeout=timeout)
+    # Chosen as the user chose it (--env, APP_ENV or the default), not by this reload.
+    chosen = dataclasses.replace(saved, selected_by=settings.selected_by)
+    return verify.run(chosen, timeout=timeout)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import math
 import os
@@ -43,6 +44,7 @@ from .config import (
     Settings,
     command,
     describe_key_problem,
+    key_hash,
     key_problem,
     load_settings,
     mask,
@@ -52,6 +54,8 @@ from .config import (
 from .explain import error_detail, explain_connection_error, explain_status, message_values
 
 Status = Literal["pass", "warn", "fail", "skip"]
+MANAGEMENT_KEY = "OPENROUTER_MANAGEMENT_KEY"
+_MAX_PAGES = 20  # of the guardrail lists, 50 a page
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 #: Seconds verify waits for OpenRouter unless told otherwise (--timeout).
 DEFAULT_TIMEOUT = 10.0
@@ -235,6 +239,8 @@ async def run_checks(settings: Settings, *, timeout: float, chat: bool) -> Outco
         return outcome
 
     key, outcome.key_info = key_check(settings, replies.key)
+    if key.status != "fail" and replies.guardrail is not None:
+        key = guardrail_check(settings, key, replies.guardrail)
     checks.append(key)
     if key.status == "fail":
         checks.append(skip("credits", "skip.key_failed"))
@@ -366,6 +372,8 @@ class Replies:
     chat: Reply | None
     #: GET /model and the endpoints of each fallback model, in order.
     fallbacks: list[tuple[Reply, Reply | None]] = field(default_factory=list)
+    #: The key's guardrail, when OPENROUTER_MANAGEMENT_KEY is set too.
+    guardrail: Guardrail | None = None
 
     def all_but_chat(self) -> list[Reply]:
         """The replies that say whether OpenRouter is there at all."""
@@ -403,6 +411,7 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
         # What the app sends (fallbacks, provider preferences), with a 16-token reply.
         **chat_options(settings, max_completion_tokens=catalog.CHAT_CHECK_TOKENS),
     }
+    management_key = read_management_key(settings)
     async with create_async_client(settings, timeout=timeout, max_retries=0) as client:
         requests = {"key": send(client, settings, timeout, "/key")}
         for name, path in paths.items():
@@ -410,7 +419,14 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
                 posted = body if name == "chat" else None
                 requests[name] = send(client, settings, timeout, path, posted)
         tasks = {name: asyncio.ensure_future(request) for name, request in requests.items()}
-        done, pending = await asyncio.wait(tasks.values(), timeout=timeout)
+        # With a management key, the key's guardrail too, in the same round trip.
+        guarding = (
+            asyncio.ensure_future(fetch_guardrail(settings, management_key, timeout))
+            if management_key is not None
+            else None
+        )
+        waiting: list[asyncio.Future[Any]] = [*tasks.values(), *([guarding] if guarding else [])]
+        done, pending = await asyncio.wait(waiting, timeout=timeout)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -432,9 +448,70 @@ async def send_requests(settings: Settings, timeout: float, chat: bool) -> Repli
         (result(f"model.{index}"), optional(f"endpoints.{index}"))
         for index in range(1, len(settings.fallback_models) + 1)
     ]
-    return Replies(
+    replies = Replies(
         result("key"), result("model"), optional("endpoints"), optional("chat"), fallbacks
     )
+    if guarding is not None:
+        late = Guardrail(failure=f"no answer within {timeout:g} s")
+        replies.guardrail = guarding.result() if guarding in done else late
+    return replies
+
+
+@dataclass
+class Guardrail:
+    """The guardrail the key is assigned to (data), none (both None), or why it is not known."""
+
+    data: dict[str, Any] | None = None
+    failure: str | None = None
+
+
+def read_management_key(settings: Settings) -> str | None:
+    """OPENROUTER_MANAGEMENT_KEY from the process environment or .env, if set and well-formed."""
+    for source, values in settings.layers:
+        if source in (PROCESS_ENVIRONMENT, ".env") and values.get(MANAGEMENT_KEY):
+            key = values[MANAGEMENT_KEY]
+            return None if key_problem(key) else key
+    return None
+
+
+async def fetch_guardrail(settings: Settings, management_key: str, timeout: float) -> Guardrail:
+    """Which guardrail the key is assigned to, with the management key: the assignments and the
+    guardrails are asked for together (one round trip), more pages only for large accounts."""
+    digest = key_hash(settings.api_key)
+    managed = dataclasses.replace(settings, api_key=management_key)
+    async with create_async_client(managed, timeout=timeout, max_retries=0) as client:
+
+        async def listed(path: str) -> tuple[list[dict[str, Any]], Reply]:
+            found: list[dict[str, Any]] = []
+            for _ in range(_MAX_PAGES):
+                suffix = f"?offset={len(found)}" if found else ""
+                reply = await send(client, managed, timeout, path + suffix)
+                page = reply.body.get("data") if isinstance(reply.body, dict) else None
+                if reply.status != 200 or not isinstance(page, list):
+                    return found, reply
+                found += [item for item in page if isinstance(item, dict)]
+                total = reply.body.get("total_count")
+                if not page or not isinstance(total, int) or len(found) >= total:
+                    break
+            return found, reply
+
+        (assignments, first), (guardrails, second) = await asyncio.gather(
+            listed("/guardrails/assignments/keys"), listed("/guardrails")
+        )
+        for reply in (first, second):
+            if reply.status != 200:
+                detail = reply.failure.message if reply.failure else reply.error_detail()
+                status = f"HTTP {reply.status}: " if reply.status else ""
+                return Guardrail(failure=redact(status + detail, management_key))
+        ids = [a.get("guardrail_id") for a in assignments if a.get("key_hash") == digest]
+        if not ids or not isinstance(ids[0], str):
+            return Guardrail()
+        found = next((g for g in guardrails if g.get("id") == ids[0]), None)
+        if found is None:  # in another workspace
+            reply = await send(client, managed, timeout, f"/guardrails/{quote(ids[0], safe='')}")
+            data = reply.body.get("data") if isinstance(reply.body, dict) else None
+            found = data if reply.status == 200 and isinstance(data, dict) else {"id": ids[0]}
+        return Guardrail(found)
 
 
 async def send(
@@ -533,9 +610,41 @@ def key_check(settings: Settings, reply: Reply) -> tuple[Check, dict[str, Any] |
             warnings.append(catalog.say("key.expiring", **values))
     if data.get("is_free_tier") is True:
         warnings.append(catalog.say("key.free_tier"))
+    if settings.environment == "production" and data.get("expires_at") is None:
+        rotate = command("keys", "rotate", "--env", settings.environment)
+        warnings.append(catalog.say("key.no_expiry", command=rotate))
     if warnings:
         return Check.of("key", "warn", *warnings), data
     return Check.of("key", "pass", catalog.say("key.ok", label=label)), data
+
+
+def guardrail_check(settings: Settings, key: Check, guardrail: Guardrail) -> Check:
+    """The key check, with what the key's guardrail means for it (OPENROUTER_MANAGEMENT_KEY set).
+
+    A production key without a guardrail fails, and so does any key whose guardrail does not
+    allow the configured model; a guardrail that could not be read is a warning.
+    """
+    guard = command("keys", "guard", "--env", settings.environment)
+    status: Status = key.status
+    if guardrail.failure is not None:
+        text = catalog.say("key.guardrail_unknown", detail=guardrail.failure)
+        status = "warn"
+    elif guardrail.data is None:
+        if settings.environment != "production":
+            return key
+        text = catalog.say("key.no_guardrail", environment=settings.environment, command=guard)
+        status = "fail"
+    else:
+        name = str(guardrail.data.get("name") or guardrail.data.get("id"))
+        allowed = guardrail.data.get("allowed_models")
+        if isinstance(allowed, list) and allowed and settings.model not in allowed:
+            values = {"name": name, "model": settings.model, "command": guard}
+            text = catalog.say("key.unguarded_model", **values)
+            status = "fail"
+        else:
+            text = catalog.say("key.guardrail", name=name)
+    hints = " ".join(hint for hint in (key.hint, text.hint) if hint)
+    return Check("key", status, f"{key.message} {text.message}", hints or None)
 
 
 def credits_check(settings: Settings, data: Mapping[str, Any] | None) -> Check:
