@@ -762,7 +762,7 @@ function keyCheck(settings: Settings, reply: Reply): [Check, KeyInfo | null] {
   if (data.is_free_tier === true) {
     warnings.push(catalog.say("key.free_tier"));
   }
-  if (settings.environment === "production" && (data.expires_at ?? null) === null) {
+  if (isProduction(settings.environment) && (data.expires_at ?? null) === null) {
     const rotate = command("keys", "rotate", "--env", settings.environment);
     warnings.push(catalog.say("key.no_expiry", { command: rotate }));
   }
@@ -786,7 +786,7 @@ function guardrailCheck(settings: Settings, key: Check, guardrail: Guardrail): C
     text = catalog.say("key.guardrail_unknown", { detail: guardrail.failure });
     status = "warn";
   } else if (guardrail.data === null) {
-    if (settings.environment !== "production") {
+    if (!isProduction(settings.environment)) {
       return key;
     }
     text = catalog.say("key.no_guardrail", { environment: settings.environment, command: guard });
@@ -1068,4 +1068,9 @@ if (import.meta.main) {
     }
     process.exit(exitStatus(status));
   });
+}
+
+/** Whether the environment is production (a string: a project may have no production at all). */
+function isProduction(environment: string): boolean {
+  return environment === "production";
 }
