@@ -2,7 +2,8 @@
 
 They show readers what the template generates without running it, and
 tests/test_examples.py holds them equal to a fresh render. After changing the
-template, refresh both (from the repository root):
+template, refresh both (from the repository root; this writes the shared
+tables' JSON twin first, as tests/shared_tables.py does):
 
     .venv/bin/python tests/example_projects.py
 """
@@ -19,6 +20,8 @@ from typing import Any
 
 import copier
 import yaml
+
+import shared_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -81,4 +84,5 @@ def refresh() -> None:
 
 
 if __name__ == "__main__":
+    shared_tables.main()
     refresh()

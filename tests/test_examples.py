@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 
+import shared_tables
 from example_projects import EXAMPLES, LANGUAGES, REFRESH, answers, render, tree
+
+
+def test_the_tables_json_twin_is_the_yaml_tables() -> None:
+    """Copier reads template/shared/tables.json: it must say what the YAML tables say."""
+    twin = shared_tables.TABLES_JSON.read_text(encoding="utf-8")
+    assert twin == shared_tables.expected(), (
+        f"tables.json is out of date: run {shared_tables.REFRESH}"
+    )
+
+
+def test_table_text_that_looks_like_jinja_reaches_the_templates_whole() -> None:
+    data = {
+        "message": "{{ name }} {% if %} {# note #} {{{ x }}} \\{{ y }}",
+        "list": [{}, {"a": "{"}],
+    }
+    included = jinja2.Environment().from_string(shared_tables.as_json(data)).render()
+    assert json.loads(included) == data
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

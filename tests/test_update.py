@@ -21,6 +21,7 @@ import copier
 import pytest
 import yaml
 
+import shared_tables
 from harness import ROOT, UV, FakeOpenRouter, install, new_key, project_at
 
 LANGUAGES = ["python", "typescript"]
@@ -62,6 +63,7 @@ class Template:
                 f"the {tag} edit of {relative} changed nothing"
             )
             file.write_text(new, encoding="utf-8")
+        shared_tables.write(self.path / "template" / "shared")
         git(self.path, "add", "-A")
         git(self.path, "commit", "-q", "--allow-empty", "-m", f"Release {tag}")
         git(self.path, "tag", tag)
