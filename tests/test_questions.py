@@ -189,7 +189,9 @@ def test_the_slug_defaults_to_an_ascii_form_of_the_title(copie: Any, title: str,
     result = copie.copy(extra_answers={"app_title": title})
     assert result.exit_code == 0, result.exception
     assert result.answers["project_slug"] == slug
-    assert (result.project_dir / "src" / slug.replace("-", "_") / "config.py").is_file()
+    assert (
+        result.project_dir / "src" / slug.replace("-", "_") / "openrouter" / "config.py"
+    ).is_file()
 
 
 def jinja() -> SandboxedEnvironment:
