@@ -199,9 +199,11 @@ def project_of(directory: Path, answers: dict[str, Any]) -> Project:
 
 
 @pytest.fixture(scope="session")
-def python_app(installed: Installed) -> Project:
-    """A Python project with the default answers, installed."""
-    return installed("python", "defaults")
+def python_app(installed: Installed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """A Python project with the default answers, installed, with a warm_python server for
+    the tests that run its commands many times (Project.warm_entry)."""
+    with installed("python", "defaults").warmed(tmp_path_factory.mktemp("warm")) as project:
+        yield project
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -47,6 +49,9 @@ new_key = fake_server.new_key
 
 MINIMUM_NODE = (22, 18)
 
+# Runs a Python project's commands in a process forked from one that imported the SDK.
+WARM_PYTHON = Path(__file__).with_name("warm_python.py")
+
 # uv, as the requirements installed it next to the tests.
 UV = (sys.executable, "-m", "uv")
 
@@ -59,6 +64,8 @@ class Project:
     language: str
     answers: dict[str, Any]
     env: dict[str, str]
+    #: The socket of this Python project's warm_python server, once one is started.
+    warm: str | None = None
 
     @property
     def package(self) -> str:
@@ -90,6 +97,36 @@ class Project:
             return [str(self.path / ".venv" / "bin" / "python"), "-m", module, *args]
         script = "main.ts" if name == "start" else f"openrouter/{name}.ts"
         return ["node", str(self.path / "src" / script), *args]
+
+    def warm_entry(self, name: str, *args: str) -> list[str]:
+        """entry(), run by the project's warm_python server where it has one: the same
+        command, without importing the SDK again (tests that measure memory use entry())."""
+        if self.warm is None or name == "start":
+            return self.entry(name, *args)
+        python, _, module, *rest = self.entry(name, *args)
+        return [sys.executable, str(WARM_PYTHON), "run", self.warm, python, module, *rest]
+
+    @contextmanager
+    def warmed(self, directory: Path) -> Iterator[Project]:
+        """Start this Python project's warm_python server (socket in directory) while in use."""
+        socket = str(directory / "warm.sock")
+        command = [str(self.path / ".venv" / "bin" / "python"), str(WARM_PYTHON), "serve"]
+        with subprocess.Popen(
+            [*command, socket, f"{self.package}.openrouter"],
+            cwd=directory,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        ) as server:
+            try:
+                assert server.stdout is not None and server.stdout.readline() == "ready\n"
+                self.warm = socket
+                yield self
+            finally:
+                self.warm = None
+                server.kill()
 
 
 def clean_environment(path: str) -> dict[str, str]:

@@ -107,7 +107,7 @@ def play(app: Project, scenarios: ModuleType, scenario: Any, directory: Path) ->
         try:
             before = scenarios.snapshot(setup.env_file(scenario.environment))
             process = subprocess.Popen(
-                app.entry(scenario.program, *scenario.args),
+                app.warm_entry(scenario.program, *scenario.args),
                 cwd=directory,
                 env={**app.env, **setup.env},
                 stdin=subprocess.PIPE,

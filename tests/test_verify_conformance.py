@@ -34,6 +34,8 @@ from harness import ROOT, FakeOpenRouter, Project, load_module
 SHARED = ROOT / "template" / "shared"
 CATALOG = yaml.safe_load((SHARED / "catalog.yml").read_text())
 EXPECTED = yaml.safe_load((SHARED / "verify-scenarios.yml").read_text())
+#: The rows whose runs' peak memory is compared.
+MEASURED = ("gzip_bomb", "all_good")
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +138,10 @@ def run_scenario(app: Project, scenarios: ModuleType, scenario: Any, directory: 
                 return bool(fake.requests or (setup.stalled and setup.stalled.accepted))
 
             with FirstRequest(contacted) as first:
+                # A warm run's memory is its client's: the rows that measure it start verify.
+                entry = app.entry if scenario.name in MEASURED else app.warm_entry
                 result, peak_kib = measured(
-                    app, app.entry("verify", *setup.args, "--json"), cwd=directory, env=setup.env
+                    app, entry("verify", *setup.args, "--json"), cwd=directory, env=setup.env
                 )
                 exited = time.monotonic()
         finally:
