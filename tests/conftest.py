@@ -28,6 +28,7 @@ from harness import (
     Project,
     activate,
     install,
+    install_like,
     project_at,
     provide_chromium,
     provide_node,
@@ -185,7 +186,11 @@ def installed(
                 copier.run_copy(
                     str(ROOT), directory, data=answers, defaults=True, vcs_ref="HEAD", quiet=True
                 )
-                install(project_of(directory, answers), node)
+                project = project_of(directory, answers)
+                if variant == "defaults":
+                    install(project, node)
+                else:
+                    install_like(project, get(language, "defaults"), node)
                 done.touch()
         return activate(project_of(directory, answers), node)
 

@@ -9,6 +9,7 @@ file and re-exports: tests import FakeOpenRouter and new_key from here.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import platform
 import re
@@ -280,4 +281,26 @@ def install(project: Project, node: Path | None = None) -> Project:
         project.run(
             "npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"
         )
+    return project
+
+
+def install_like(project: Project, installed: Project, node: Path | None = None) -> Project:
+    """Install a variant of an installed project: the same packages, for a few commands.
+
+    Variants differ in what copier renders, not in what they install. Python: `uv sync`,
+    without compiling the packages' bytecode again (install() does, for the hundreds of runs
+    of the default project). TypeScript: the installed project's node_modules, linked, once
+    both package.json files ask for the same packages.
+    """
+    activate(project, node)
+    if project.language == "python":
+        project.run(*UV, "sync", "--quiet", "--python", sys.executable)
+        return project
+
+    def packages(path: Path) -> tuple[Any, Any]:
+        manifest = json.loads((path / "package.json").read_text(encoding="utf-8"))
+        return manifest["dependencies"], manifest["devDependencies"]
+
+    assert packages(project.path) == packages(installed.path), "a variant's packages differ"
+    (project.path / "node_modules").symlink_to(installed.path / "node_modules")
     return project

@@ -328,15 +328,15 @@ EXPECTED: dict[str, tuple[str, int, str, str]] = {
         "new",
     ),
     "list_trickled": (
-        "keys list --timeout 2",
+        "keys list --timeout 1",
         1,
-        "did not answer within 2 s",
+        "did not answer within 1 s",
         "unchanged",
     ),
     "create_trickled": (
-        "keys create --env development --timeout 2",
+        "keys create --env development --timeout 1",
         1,
-        "did not answer within 2 s",
+        "did not answer within 1 s",
         "unchanged",
     ),
     "create_with_an_exported_key_file": (
@@ -592,9 +592,9 @@ EXPECTED: dict[str, tuple[str, int, str, str]] = {
         "unchanged",
     ),
     "exchange_trickled": (
-        "login --no-browser --timeout 2",
+        "login --no-browser --timeout 1",
         1,
-        "did not answer within 2 s",
+        "did not answer within 1 s",
         "unchanged",
     ),
     "approve_with_an_exported_key_file": (
