@@ -339,6 +339,12 @@ EXPECTED: dict[str, tuple[str, int, str, str]] = {
         "did not answer within 1 s",
         "unchanged",
     ),
+    "rotate_verifying_hangs": (
+        "keys rotate --env development --timeout 1",
+        1,
+        "did not answer within 1 s",
+        "old",
+    ),
     "create_with_an_exported_key_file": (
         "keys create --env development",
         0,
@@ -1025,6 +1031,15 @@ def create_trickled(setup: Setup) -> None:
     setup.point_at_fake()
     setup.management_key()
     setup.fake.trickle(f"{API}/keys", "POST")
+
+
+@scenario
+def rotate_verifying_hangs(setup: Setup) -> None:
+    setup.point_at_fake()
+    setup.management_key()
+    setup.existing_key()
+    setup.fake.hang(f"{API}/key", method="GET")
+    setup.check = lambda out: _successor_deleted(setup)
 
 
 def _checked_the_new_key(setup: Setup) -> None:

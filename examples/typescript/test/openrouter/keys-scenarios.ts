@@ -179,6 +179,7 @@ export const EXPECTED: Record<string, [string, number, string, string]> = {
   rotate_hostile_name: ["keys rotate --env development", 0, "20260101\\u001b]0;owned\\u0007\\u200b", "new"],
   list_trickled: ["keys list --timeout 1", 1, "did not answer within 1 s", "unchanged"],
   create_trickled: ["keys create --env development --timeout 1", 1, "did not answer within 1 s", "unchanged"],
+  rotate_verifying_hangs: ["keys rotate --env development --timeout 1", 1, "did not answer within 1 s", "old"],
   create_with_an_exported_key_file: ["keys create --env development", 0, "unset OPENROUTER_API_KEY_FILE", "new"],
   create_with_an_exported_key: ["keys create --env development", 0, "unset OPENROUTER_API_KEY)", "new"],
   management_key_in_a_readable_dot_env: ["keys list --json", 0, '"keys"', "unchanged"],
@@ -571,6 +572,14 @@ scenario("create_trickled", (setup) => {
   setup.pointAtFake();
   setup.managementKey();
   setup.fake.trickle(`${API}/keys`, "POST");
+});
+
+scenario("rotate_verifying_hangs", (setup) => {
+  setup.pointAtFake();
+  setup.managementKey();
+  setup.existingKey();
+  setup.fake.hang(`${API}/key`, "GET");
+  setup.check = () => successorDeleted(setup);
 });
 
 /** verify checked the key saved in the env file, not the one the environment exports. */

@@ -624,7 +624,7 @@ class _Rotation:
                 models, zdr = self.guarding
                 limit = account.POLICY_LIMITS.get(self.environment, body["limit"])
                 guard(self.management, self.settings, digest, data, models, zdr, limit)
-            verified = provision.check_key(self.settings, key) == 0
+            verified = provision.check_key(self.settings, key, timeout=self.management.timeout) == 0
         except KeyboardInterrupt:
             _say(
                 "keys.interrupted_verifying",
@@ -736,7 +736,7 @@ class _Rotation:
                 name = str(data.get("name", body["name"]))
                 _say("keys.guard_failed", name=name, detail=error.text.message, command=guard_again)
                 return 1
-        return provision.check(self.settings)
+        return provision.check(self.settings, timeout=self.management.timeout)
 
 
 if __name__ == "__main__":

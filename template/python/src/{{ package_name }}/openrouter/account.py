@@ -210,7 +210,7 @@ class Management:
         require_base_url(settings)
         # Through the one client factory, as the app's key would go; explain() redacts this key.
         self._settings = dataclasses.replace(settings, api_key=management_key)
-        self._timeout = timeout  # each request's, in all
+        self.timeout = timeout  # each request's, in all: the command's --timeout
         self._client = create_client(self._settings, timeout=timeout)
 
     def list(
@@ -344,13 +344,13 @@ class Management:
             )
 
         try:
-            answer = within(self._settings, self._timeout, send)
+            answer = within(self._settings, self.timeout, send)
         except openai.APIStatusError as error:
             if missing_ok and error.status_code == 404:
                 return {}
             raise Problem(self._refused(error), status=1) from None
         except openai.APIConnectionError as error:
-            raise Problem(explain(error, self._settings, self._timeout), status=1) from None
+            raise Problem(explain(error, self._settings, self.timeout), status=1) from None
         if not isinstance(answer, dict):
             raise self._unexpected(path, "JSON")
         return answer
@@ -360,7 +360,7 @@ class Management:
             reason = error.response.reason_phrase or "no details"
             detail = error_detail(error.body, reason, secret=self._settings.api_key)
             return catalog.say("keys.management_refused", status=error.status_code, detail=detail)
-        return explain(error, self._settings, self._timeout)
+        return explain(error, self._settings, self.timeout)
 
     def _unexpected(self, path: str, what: str) -> Problem:
         url = f"{self._settings.base_url.rstrip('/')}{path}"
