@@ -118,6 +118,13 @@ def browser(chromium: Path, tmp_path: Path) -> Iterator[Browser]:
     opened.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first: xdist hands the first tests out one worker after another, so each
+    worker starts on one and the short ones fill in around them (a stable sort: the rest keep
+    pytest's order)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--refresh-screenshots",

@@ -61,6 +61,7 @@ def run_as_written(project: Project, block: str, **env: str) -> subprocess.Compl
     return project.run("sh", "-e", "-c", block, env=env)
 
 
+@pytest.mark.long
 def test_the_python_quick_start_works_as_written_and_keeps_the_answered_key(
     copie: Any, fake: FakeOpenRouter, tmp_path: Path
 ) -> None:
@@ -122,6 +123,7 @@ def test_the_typescript_quick_start_works_as_written(
     assert (project.path / ".git" / "hooks" / "pre-commit").is_file()
 
 
+@pytest.mark.long
 def test_the_pip_alternative_works_as_written(copie: Any, fake: FakeOpenRouter) -> None:
     """Without uv: a venv, pip >= 25.1, `pip install -e . --group dev`, the tools in .venv/bin."""
     project = render(copie, "python")

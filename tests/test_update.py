@@ -22,7 +22,8 @@ import pytest
 import yaml
 
 import shared_tables
-from harness import ROOT, UV, FakeOpenRouter, install, new_key, project_at
+from conftest import Installed
+from harness import ROOT, UV, FakeOpenRouter, install_like, new_key, project_at
 
 LANGUAGES = ["python", "typescript"]
 MARKERS = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)", re.MULTILINE)
@@ -337,10 +338,17 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("release", list(RELEASES))
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_project_from_a_real_release_updates_cleanly(
-    history: Path, tmp_path: Path, fake: FakeOpenRouter, node_bin: Path, language: str, release: str
+    history: Path,
+    installed: Installed,
+    tmp_path: Path,
+    fake: FakeOpenRouter,
+    node_bin: Path,
+    language: str,
+    release: str,
 ) -> None:
     """Edits kept, env files byte-identical, no conflict, old modules gone, old starter runs,
     and the project's own checks pass."""
@@ -382,7 +390,9 @@ def test_a_project_from_a_real_release_updates_cleanly(
 
     # The project's own checks: formatter, linter and type checker on the whole tree, and the
     # user's old starter test (the kit's own tests are the fresh project's, run elsewhere).
-    install(project, node_bin if language == "typescript" else None)
+    # Installed as a fresh project is: the same packages (install_like checks that).
+    fresh = installed(language, "defaults")
+    install_like(project, fresh, node_bin if language == "typescript" else None)
     if language == "python":
         for check in (["ruff", "format", "--check", "."], ["ruff", "check", "."], ["mypy"]):
             project.run(*UV, "run", *check)
