@@ -5,6 +5,10 @@ repository) on this template, in each language, and on a git repository of
 one question and one file, several times each, and prints the median times
 and their ratio (target: at most 1.5). Asserts nothing.
 
+The three copies take turns, round after round, so a machine that slows down
+or speeds up during the run weighs on all three alike; the ratio is the median
+of each round's own ratio.
+
     .venv/bin/python bench/copying.py [--runs N]
 """
 
@@ -32,29 +36,36 @@ def one_file_template(directory: Path) -> Path:
     return directory
 
 
-def median_copy(template: Path, runs: int, *answers: str) -> float:
-    """The median wall time of `copier copy --defaults` of the template's HEAD."""
-    times = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for run in range(runs):
-            command = [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults"]
-            command += ["--vcs-ref", "HEAD", *answers, str(template), str(Path(scratch) / str(run))]
-            started = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True)
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def copy_time(template: Path, destination: Path, *answers: str) -> float:
+    """The wall time of one `copier copy --defaults` of the template's HEAD."""
+    command = [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults"]
+    command += ["--vcs-ref", "HEAD", *answers, str(template), str(destination)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     runs = parser.parse_args().runs
+    languages = ("python", "typescript")
+    times: dict[str, list[float]] = {name: [] for name in ("one-file", *languages)}
     with tempfile.TemporaryDirectory() as scratch:
-        baseline = median_copy(one_file_template(Path(scratch) / "one"), runs)
-    print(f"one-file template: {baseline:.3f} s")
-    for language in ("python", "typescript"):
-        took = median_copy(ROOT, runs, "-d", f"language={language}")
-        print(f"{language}: {took:.3f} s, {took / baseline:.2f}x the one-file template")
+        one = one_file_template(Path(scratch) / "one")
+        for run in range(runs):
+            times["one-file"].append(copy_time(one, Path(scratch) / f"one-{run}"))
+            for language in languages:
+                destination = Path(scratch) / f"{language}-{run}"
+                times[language].append(copy_time(ROOT, destination, "-d", f"language={language}"))
+    print(f"one-file template: {statistics.median(times['one-file']):.3f} s")
+    for language in languages:
+        pairs = zip(times[language], times["one-file"], strict=True)
+        ratios = [took / base for took, base in pairs]
+        print(
+            f"{language}: {statistics.median(times[language]):.3f} s,"
+            f" {statistics.median(ratios):.2f}x the one-file template"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import signal
 from collections.abc import Callable, Iterator
@@ -116,6 +117,15 @@ def browser(chromium: Path, tmp_path: Path) -> Iterator[Browser]:
     opened = Browser(chromium, tmp_path / "browser")
     yield opened
     opened.close()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: one worker more than the cores this process may use. A third of the suite's
+    time is spent waiting (timeouts, retries, servers), which the extra worker fills with work.
+    PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides instead."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

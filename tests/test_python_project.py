@@ -10,8 +10,12 @@ from conftest import JUNK_ENVIRONMENT, VARIANTS, Installed, assert_streams_a_rep
 from harness import UV, FakeOpenRouter, Project
 
 # The tests of what differs between answer variants: the settings the project was generated
-# with (environments, title, model), and the starter that sends them.
-VARIANT_TESTS = ("tests/openrouter/test_config.py", "tests/test_starter.py")
+# with (environments, title, model), and the starter's request that sends them (its other
+# tests, of errors, read no answer).
+VARIANT_TESTS = (
+    "tests/openrouter/test_config.py",
+    "tests/test_starter.py::test_streams_the_reply_through_processing_comments",
+)
 
 
 @pytest.fixture(params=list(VARIANTS), scope="module")

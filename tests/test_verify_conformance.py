@@ -6,8 +6,8 @@ Python project's tests/openrouter/verify_scenarios.py sets them up. Here they ru
 the Python and the TypeScript project alike, as users run them: a separate
 process, in a project directory, with the key in an env file or the environment.
 Every --json output is parsed as strict JSON, and each run's peak memory is
-measured, so a hostile server's answer (a gzip bomb) is seen to cost no more
-than a few MB.
+measured, so a hostile server's answer (a gzip bomb of 1 GiB) is seen to cost
+megabytes, not the gigabyte.
 """
 
 from __future__ import annotations
@@ -209,11 +209,13 @@ def test_both_languages_report_the_same(
         text = " ".join(f"{check['message']} {check['hint']}" for check in report["checks"])
         assert run.expected(scenario.phrase) in text, f"{app.language}: {text}"
         if scenario.name == "gzip_bomb":
-            # The bomb inflates to 1 GiB: a few MB more than a run that reads a small answer.
+            # The bomb inflates to 1 GiB; verify reads 1 MiB of it. Its peak stays within 64 MiB
+            # of a run that reads a small answer (a few MiB on an idle machine: on a busy one,
+            # Node's garbage collector lags behind and the heap grows by 20 MiB and more).
             normal = next(s for s in scenarios.SCENARIOS if s.name == "all_good")
             baseline = run_scenario(app, scenarios, normal, tmp_path / f"{app.language}-normal")
             grown_kib = run.peak_kib - baseline.peak_kib
-            assert grown_kib < 16 * 1024, f"{app.language} peaked {grown_kib} KiB above normal"
+            assert grown_kib < 64 * 1024, f"{app.language} peaked {grown_kib} KiB above normal"
         # Each run has its own key: its hash stands as {key_hash} when the languages are compared.
         key_hash = run.expected("{key_hash}")
         reports[app.language] = json.loads(result.stdout.replace(key_hash, "{key_hash}"))
