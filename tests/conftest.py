@@ -6,13 +6,11 @@ uncommitted changes are tested too; tests/harness.py installs and runs them.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
 import signal
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,6 +26,7 @@ from harness import (
     FakeOpenRouter,
     Project,
     activate,
+    exclusive,
     install,
     install_like,
     project_at,
@@ -162,17 +161,6 @@ def render(copie: Any, language: str, **answers: Any) -> Project:
     result = copie.copy(extra_answers={"language": language, **answers})
     assert result.exit_code == 0, result.exception
     return project_at(result.project_dir, language, {**result.answers, **answers})
-
-
-@contextmanager
-def exclusive(lock: Path) -> Iterator[None]:
-    """Hold a lock file: one test process at a time (xdist workers share installs)."""
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 Installed = Callable[[str, str], Project]

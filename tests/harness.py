@@ -8,6 +8,7 @@ file and re-exports: tests import FakeOpenRouter and new_key from here.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
 import os
@@ -128,6 +129,26 @@ class Project:
             finally:
                 self.warm = None
                 server.kill()
+
+
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Hold a lock file: one test process at a time (xdist workers share installs)."""
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def type_check(project: Project) -> None:
+    """`uv run mypy` in a Python project, one run at a time. Every project type-checks the same
+    openai package, so the runs share one cache (activate()), and the SDK's types are analysed
+    once, not once per worker; mypy's SQLite cache is not made for simultaneous runs."""
+    CACHE.mkdir(exist_ok=True)
+    with exclusive(CACHE / "mypy.lock"):
+        project.run(*UV, "run", "mypy")
 
 
 def clean_environment(path: str) -> dict[str, str]:
@@ -260,9 +281,8 @@ def activate(project: Project, node: Path | None = None) -> Project:
     """Put the installed project's tools first on its PATH, as its README's commands find them."""
     if project.language == "python":
         project.env["PATH"] = f"{project.path / '.venv' / 'bin'}{os.pathsep}{project.env['PATH']}"
-        # Every project type-checks the same openai package: share mypy's cache (per worker).
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        project.env["MYPY_CACHE_DIR"] = str(CACHE / f"mypy-{worker}")
+        # Every project type-checks the same openai package: one mypy cache (see type_check).
+        project.env["MYPY_CACHE_DIR"] = str(CACHE / "mypy")
     else:
         assert node is not None
         project.env["PATH"] = f"{node}{os.pathsep}{project.env['PATH']}"

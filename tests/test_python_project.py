@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import JUNK_ENVIRONMENT, VARIANTS, Installed, assert_streams_a_reply
-from harness import UV, FakeOpenRouter, Project
+from harness import UV, FakeOpenRouter, Project, type_check
 
 # The tests of what differs between answer variants: the settings the project was generated
 # with (environments, title, model), and the starter's request that sends them (its other
@@ -39,9 +39,7 @@ def test_passes_its_own_formatter_linter_type_checker_and_tests(
     """
     project.run(*UV, "run", "ruff", "format", "--check", ".")
     project.run(*UV, "run", "ruff", "check", ".")
-    # mypy's cache is this worker's, shared by every project it checks (harness.activate), as
-    # on a developer's machine: the SDK's types are analysed once, each project's modules anew.
-    project.run(*UV, "run", "mypy")
+    type_check(project)
     if variant != "defaults":
         project.run(*UV, "run", "pytest", "-q", "-p", "no:cacheprovider", *VARIANT_TESTS)
 
