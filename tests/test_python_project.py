@@ -35,7 +35,8 @@ def test_passes_its_own_formatter_linter_type_checker_and_tests(
 
     Every variant's files are formatted, linted and type-checked. The default answers' whole
     suite runs in test_passes_its_own_tests; the other variants' trees differ only in the
-    rendered settings, README and env examples, so only the tests of the settings run there.
+    rendered settings, README and env examples, so only the tests of the settings and of the
+    starter's request run there.
     """
     project.run(*UV, "run", "ruff", "format", "--check", ".")
     project.run(*UV, "run", "ruff", "check", ".")
