@@ -61,7 +61,7 @@ def test_passes_its_own_tests(installed: Installed, part: str) -> None:
     file the others leave out."""
     project = installed("python", "defaults")
     if part == "rest":
-        files = [f"--ignore={name}" for files in SUITE_PARTS.values() for name in files]
+        files = [f"--ignore={name}" for names in SUITE_PARTS.values() for name in names]
     else:
         files = list(SUITE_PARTS[part])
         assert all((project.path / name).is_file() for name in files), files
