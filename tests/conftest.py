@@ -10,6 +10,7 @@ import hashlib
 import os
 import shutil
 import signal
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -49,13 +50,35 @@ def compile_each_template_once() -> None:
     copier makes a new Jinja environment for every copy and update, and Jinja keeps compiled
     templates per environment, so each of the suite's two hundred renders compiled every file,
     path part and question of the template again: three fifths of a copy's CPU. Compiled code
-    depends only on the source, its name and the environment's syntax, extensions and settings,
-    so it is kept per process under those (Jinja's own bytecode cache keys it by name and source
-    alike). The extensions' preprocess still runs each time: copier's yield extension resets its
-    state there.
+    depends only on the source, its name and what the environment's compiler reads (its
+    class, syntax, extensions, settings, and the filters and tests it calls, with what each is
+    passed), so it is kept per process under those, as Jinja's own bytecode cache keeps it by
+    name and source: a template names the file it was first compiled from in tracebacks. The
+    extensions' preprocess still runs each time: copier's yield extension resets its state there.
     """
     compile_anew = jinja2.Environment.compile
     compiled: dict[tuple[object, ...], Any] = {}
+    compilers: weakref.WeakKeyDictionary[jinja2.Environment, tuple[object, ...]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def compiler(environment: jinja2.Environment) -> tuple[object, ...]:
+        if environment not in compilers:
+            compilers[environment] = (
+                type(environment),
+                tuple(sorted(environment.extensions)),
+                *(getattr(environment, setting) for setting in COMPILER_SETTINGS),
+                *(
+                    tuple(sorted((name, passed(call)) for name, call in named.items()))
+                    for named in (environment.filters, environment.tests)
+                ),
+            )
+        return compilers[environment]
+
+    def passed(call: object) -> str | None:
+        """What Jinja passes a filter or test first (context, environment), as its compiler
+        reads it (jinja2.utils._PassArg.from_obj)."""
+        return getattr(getattr(call, "jinja_pass_arg", None), "name", None)
 
     def compile_once(
         self: jinja2.Environment,
@@ -67,15 +90,7 @@ def compile_each_template_once() -> None:
     ) -> Any:
         if not isinstance(source, str):  # a parsed template: nothing to key it by
             return compile_anew(self, source, name, filename, raw, defer_init)
-        key = (
-            type(self),
-            tuple(sorted(self.extensions)),
-            *(getattr(self, setting) for setting in ENVIRONMENT_SETTINGS),
-            source,
-            name,
-            raw,
-            defer_init,
-        )
+        key = (compiler(self), source, name, raw, defer_init)
         if key in compiled:
             self.preprocess(source, name, filename)
             return compiled[key]
@@ -85,8 +100,8 @@ def compile_each_template_once() -> None:
     jinja2.Environment.compile = compile_once
 
 
-#: What a Jinja environment's compiled code depends on besides the source and the extensions.
-ENVIRONMENT_SETTINGS = (
+#: What a Jinja environment's lexer and code generator read, besides its class and extensions.
+COMPILER_SETTINGS = (
     "block_start_string",
     "block_end_string",
     "variable_start_string",
